@@ -1,0 +1,282 @@
+//! Claim adjustment group codes, claim adjustment reason codes (CARC), remittance advice remark
+//! codes (RARC), and the denial categories analytics group CARCs into.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{CodeError, CodeSystem};
+use crate::text::{fill, serde_as_text, trimmed};
+
+/// Claim adjustment group code: who bears an adjustment (X12 CAS01).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum GroupCode {
+    /// Contractual obligation: the provider writes it off.
+    Co,
+    /// Correction and reversal (4010 only; not used in 5010).
+    Cr,
+    /// Other adjustment.
+    Oa,
+    /// Payer-initiated reduction.
+    Pi,
+    /// Patient responsibility.
+    Pr,
+}
+
+impl GroupCode {
+    /// The two-letter code.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            GroupCode::Co => "CO",
+            GroupCode::Cr => "CR",
+            GroupCode::Oa => "OA",
+            GroupCode::Pi => "PI",
+            GroupCode::Pr => "PR",
+        }
+    }
+
+    /// Whether 005010 allows the code (`CR` was withdrawn after 004010).
+    pub const fn in_5010(self) -> bool {
+        !matches!(self, GroupCode::Cr)
+    }
+
+    /// Parses the two-letter code, in any case.
+    pub fn parse(s: &str) -> Result<Self, CodeError> {
+        let t = trimmed(s, CodeSystem::GroupCode)?;
+        Ok(match t.to_ascii_uppercase().as_str() {
+            "CO" => GroupCode::Co,
+            "CR" => GroupCode::Cr,
+            "OA" => GroupCode::Oa,
+            "PI" => GroupCode::Pi,
+            "PR" => GroupCode::Pr,
+            _ => {
+                return Err(CodeError::Unknown {
+                    system: CodeSystem::GroupCode,
+                    code: t.to_string(),
+                });
+            }
+        })
+    }
+}
+
+impl FromStr for GroupCode {
+    type Err = CodeError;
+    fn from_str(s: &str) -> Result<Self, CodeError> {
+        Self::parse(s)
+    }
+}
+
+impl fmt::Display for GroupCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+serde_as_text!(GroupCode, "a claim adjustment group code (CO, OA, PI, PR)");
+
+/// The denial category a claim adjustment reason code belongs to, for analytics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum DenialCategory {
+    /// Patient not eligible or service not covered by the plan.
+    EligibilityCoverage,
+    /// Prior authorization, precertification or referral missing or exceeded.
+    AuthorizationReferral,
+    /// Procedure/diagnosis/modifier coding, bundling, NCCI.
+    CodingBundling,
+    /// Not medically necessary.
+    MedicalNecessity,
+    /// Duplicate claim or service.
+    Duplicate,
+    /// Filed after the payer's limit.
+    TimelyFiling,
+    /// Another payer is primary, or prior payer data is missing.
+    CoordinationOfBenefits,
+    /// Information missing, invalid or documentation requested.
+    MissingInformation,
+    /// Contractual reduction (fee schedule, capitation): not a denial.
+    Contractual,
+    /// Deductible, coinsurance, co-payment: not a denial.
+    PatientResponsibility,
+    /// Anything else.
+    Other,
+}
+
+impl DenialCategory {
+    /// Every category, in a stable order for reports.
+    pub const ALL: [DenialCategory; 11] = [
+        DenialCategory::EligibilityCoverage,
+        DenialCategory::AuthorizationReferral,
+        DenialCategory::CodingBundling,
+        DenialCategory::MedicalNecessity,
+        DenialCategory::Duplicate,
+        DenialCategory::TimelyFiling,
+        DenialCategory::CoordinationOfBenefits,
+        DenialCategory::MissingInformation,
+        DenialCategory::Contractual,
+        DenialCategory::PatientResponsibility,
+        DenialCategory::Other,
+    ];
+
+    /// The snake_case name used in JSON and reports.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            DenialCategory::EligibilityCoverage => "eligibility_coverage",
+            DenialCategory::AuthorizationReferral => "authorization_referral",
+            DenialCategory::CodingBundling => "coding_bundling",
+            DenialCategory::MedicalNecessity => "medical_necessity",
+            DenialCategory::Duplicate => "duplicate",
+            DenialCategory::TimelyFiling => "timely_filing",
+            DenialCategory::CoordinationOfBenefits => "coordination_of_benefits",
+            DenialCategory::MissingInformation => "missing_information",
+            DenialCategory::Contractual => "contractual",
+            DenialCategory::PatientResponsibility => "patient_responsibility",
+            DenialCategory::Other => "other",
+        }
+    }
+
+    /// Whether adjustments in this category count as denials (contractual reductions and patient
+    /// responsibility do not).
+    pub const fn is_denial(self) -> bool {
+        !matches!(
+            self,
+            DenialCategory::Contractual | DenialCategory::PatientResponsibility
+        )
+    }
+}
+
+impl fmt::Display for DenialCategory {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A well-formed claim adjustment reason code: one to three letters or digits (`45`, `B7`,
+/// `P12`). The text is kept as given, upper-cased.
+///
+/// ```
+/// use medbill_codes::{Carc, DenialCategory};
+/// let carc: Carc = "45".parse().unwrap();
+/// assert_eq!(carc.as_str(), "45");
+/// assert_eq!(carc.denial_category(), DenialCategory::Contractual);
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Carc {
+    bytes: [u8; 3],
+    len: u8,
+}
+
+impl Carc {
+    /// Parses one to three letters or digits, in any case.
+    pub fn parse(s: &str) -> Result<Self, CodeError> {
+        let t = trimmed(s, CodeSystem::Carc)?;
+        let (bytes, len) = fill::<3>(t, CodeSystem::Carc, "1 to 3", 1, |_, b| {
+            if b.is_ascii_alphanumeric() {
+                Ok(())
+            } else {
+                Err("a letter or digit")
+            }
+        })?;
+        Ok(Carc {
+            bytes,
+            len: len as u8,
+        })
+    }
+
+    /// The code's text.
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..self.len as usize]).unwrap_or("")
+    }
+
+    /// The denial category analytics file this reason under.
+    pub fn denial_category(&self) -> DenialCategory {
+        crate::carc_table::category(self.as_str())
+    }
+}
+
+impl FromStr for Carc {
+    type Err = CodeError;
+    fn from_str(s: &str) -> Result<Self, CodeError> {
+        Self::parse(s)
+    }
+}
+
+impl fmt::Display for Carc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for Carc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Carc({self})")
+    }
+}
+
+serde_as_text!(Carc, "a claim adjustment reason code such as \"45\"");
+
+/// A well-formed remittance advice remark code: `M`, `MA` or `N` followed by digits
+/// (`M15`, `MA130`, `N362`), at most 5 characters.
+///
+/// ```
+/// use medbill_codes::Rarc;
+/// assert_eq!("n362".parse::<Rarc>().unwrap().as_str(), "N362");
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Rarc {
+    bytes: [u8; 5],
+    len: u8,
+}
+
+impl Rarc {
+    /// Parses the code, in any case.
+    pub fn parse(s: &str) -> Result<Self, CodeError> {
+        let t = trimmed(s, CodeSystem::Rarc)?;
+        let (bytes, len) = fill::<5>(t, CodeSystem::Rarc, "2 to 5", 2, |i, b| match (i, b) {
+            (0, b'M' | b'N') => Ok(()),
+            (0, _) => Err("M or N"),
+            (1, b'A') if t.as_bytes()[0].eq_ignore_ascii_case(&b'M') => Ok(()),
+            (_, b) if b.is_ascii_digit() => Ok(()),
+            _ => Err("a digit"),
+        })?;
+        if !bytes[len - 1].is_ascii_digit() {
+            return Err(CodeError::Length {
+                system: CodeSystem::Rarc,
+                expected: "2 to 5",
+                found: len,
+            });
+        }
+        Ok(Rarc {
+            bytes,
+            len: len as u8,
+        })
+    }
+
+    /// The code's text.
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..self.len as usize]).unwrap_or("")
+    }
+}
+
+impl FromStr for Rarc {
+    type Err = CodeError;
+    fn from_str(s: &str) -> Result<Self, CodeError> {
+        Self::parse(s)
+    }
+}
+
+impl fmt::Display for Rarc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for Rarc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Rarc({self})")
+    }
+}
+
+serde_as_text!(Rarc, "a remittance advice remark code such as \"N362\"");

@@ -1,0 +1,52 @@
+//! # medbill-codes
+//!
+//! The code sets a US medical claim uses, as value types that can only hold well-formed codes,
+//! and (as the data lands) look-ups of validity by date of service.
+//!
+//! | type | system |
+//! |---|---|
+//! | [`Icd10CmCode`] | ICD-10-CM diagnoses |
+//! | [`Icd10PcsCode`] | ICD-10-PCS inpatient procedures |
+//! | [`CptCode`] | CPT (format and category only; descriptors are AMA-licensed and not shipped) |
+//! | [`HcpcsCode`] | HCPCS Level II |
+//! | [`ProcedureCode`] | CPT or HCPCS, as on a claim line |
+//! | [`Modifier`] | procedure modifiers |
+//! | [`PlaceOfService`] | CMS place of service |
+//! | [`Npi`] | National Provider Identifier (check digit verified) |
+//! | [`GroupCode`], [`Carc`], [`Rarc`], [`DenialCategory`] | claim adjustments and remarks |
+//!
+//! Every type parses with [`FromStr`](std::str::FromStr), prints its canonical text with
+//! `Display`, and (de)serialises with serde as that text.
+//!
+//! ```
+//! use medbill_codes::{Icd10CmCode, Npi};
+//! let dx: Icd10CmCode = "e119".parse()?;
+//! assert_eq!(dx.to_string(), "E11.9");
+//! let npi: Npi = "1234567893".parse()?;
+//! assert_eq!(npi.as_str(), "1234567893");
+//! # Ok::<(), medbill_codes::CodeError>(())
+//! ```
+
+mod adjustment;
+mod carc_table;
+mod cpt;
+mod error;
+mod hcpcs;
+mod icd10cm;
+mod icd10pcs;
+mod modifier;
+mod npi;
+mod pos;
+mod procedure;
+mod text;
+
+pub use adjustment::{Carc, DenialCategory, GroupCode, Rarc};
+pub use cpt::{CptCategory, CptCode};
+pub use error::{CodeError, CodeSystem};
+pub use hcpcs::HcpcsCode;
+pub use icd10cm::Icd10CmCode;
+pub use icd10pcs::Icd10PcsCode;
+pub use modifier::Modifier;
+pub use npi::Npi;
+pub use pos::PlaceOfService;
+pub use procedure::ProcedureCode;

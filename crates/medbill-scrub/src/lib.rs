@@ -1,0 +1,1 @@
+//! medbill-scrub: see the workspace README for the crate map. This crate is under construction.

@@ -33,17 +33,19 @@ impl Icd10CmCode {
         let t = trimmed(s, SYS)?;
         let mut bytes = [0u8; 7];
         let mut len = 0usize;
+        let mut dotted = false;
         for (i, c) in t.chars().enumerate() {
             let pos = i + 1;
             if c == '.' {
-                if len != 3 {
+                if len != 3 || dotted {
                     return Err(CodeError::character(
                         SYS,
                         pos,
                         c,
-                        "the dot only after the third character",
+                        "a single dot, after the third character",
                     ));
                 }
+                dotted = true;
                 continue;
             }
             if len == 7 {

@@ -45,7 +45,7 @@ pub use cpt::{CptCategory, CptCode};
 pub use error::{CodeError, CodeSystem};
 pub use hcpcs::HcpcsCode;
 pub use icd10cm::Icd10CmCode;
-pub use icd10pcs::Icd10PcsCode;
+pub use icd10pcs::{Icd10PcsCode, PcsCheck, PcsEdition, PcsEntry, PcsInvalid};
 pub use modifier::Modifier;
 pub use npi::Npi;
 pub use pos::PlaceOfService;

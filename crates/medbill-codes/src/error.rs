@@ -116,6 +116,19 @@ pub enum CodeError {
         /// What is wrong.
         message: String,
     },
+    /// A field of a record in a code-set file being loaded is malformed.
+    #[error("{file}: line {line}, {field}: {message}")]
+    FileField {
+        /// What kind of file (for example `"HCPCS alpha-numeric file"`).
+        file: &'static str,
+        /// 1-based line number.
+        line: usize,
+        /// The field, as the file's layout names it (for example `"termination date"`), with
+        /// its character positions where the layout is fixed-width.
+        field: &'static str,
+        /// What is wrong.
+        message: String,
+    },
     /// Reading a code-set file failed.
     #[error("reading {file}: {message}")]
     Io {

@@ -1,1 +1,42 @@
-//! medbill-claim: see the workspace README for the crate map. This crate is under construction.
+//! # medbill-claim
+//!
+//! Typed claims, remittances and acknowledgments, the claim ledger, and payment posting.
+//!
+//! | area | types |
+//! |---|---|
+//! | parties | [`Provider`], [`BillingProvider`], [`Subscriber`], [`Patient`], [`Payer`], [`OtherPayer`] |
+//! | remittances (835) | [`Remittance`], [`ClaimPayment`], [`LinePayment`], [`Adjustment`], [`BalanceReport`] |
+//! | acknowledgments (999, 277CA) | [`Acknowledgment`], [`AckOutcome`], [`AckReason`] |
+//! | ledger | [`LedgerEvent`], [`EventKind`], [`Ledger`], [`ClaimState`] and the [`ledger`] format |
+//! | PHI | [`Phi`]: redacted in `Debug` and `Display`, revealed only by an explicit call |
+//!
+//! Money is [`rust_decimal::Decimal`] and serialises as a string (`"125.00"`); dates are
+//! [`chrono::NaiveDate`]; JSON field names are snake_case and stable.
+
+mod ack;
+mod claim;
+mod code_enum;
+mod error;
+pub mod ledger;
+mod party;
+mod phi;
+mod raw;
+mod remit;
+
+pub use ack::{AckOutcome, AckReason, AckSource, Acknowledgment};
+pub use claim::FrequencyCode;
+pub use error::ClaimError;
+pub use ledger::{
+    AdjudicatedLine, AdjudicationOutcome, ClaimId, ClaimState, ClaimStatus, EventKind, Ledger,
+    LedgerEvent, Responsibility, WriteOffKind,
+};
+pub use party::{
+    Address, BillingProvider, ClaimFilingIndicator, OtherPayer, Patient, PayTo, Payer,
+    PayerSequence, PersonName, Provider, Relationship, ServiceFacility, Sex, Subscriber,
+};
+pub use phi::Phi;
+pub use raw::RawSegment;
+pub use remit::{
+    Adjustment, BalanceEffect, BalanceReport, BalanceRule, ClaimPayment, ClaimStatusCode,
+    Imbalance, LinePayment, Payee, Payment, PaymentMethod, ProviderAdjustment, Remittance,
+};

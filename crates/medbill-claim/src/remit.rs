@@ -1,0 +1,604 @@
+//! Remittances (the 835 shape) and their balancing rules.
+
+use chrono::NaiveDate;
+use medbill_codes::{Carc, DenialCategory, GroupCode, Modifier, ProcedureCode, Rarc};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::code_enum::code_enum;
+use crate::party::{ClaimFilingIndicator, PersonName};
+use crate::phi::Phi;
+use crate::raw::RawSegment;
+
+/// One claim adjustment: a group code, a reason code (CARC), an amount and optionally a
+/// quantity (a CAS triplet).
+///
+/// A positive amount reduces what the payer pays; a negative amount increases it. The reason
+/// code's [`DenialCategory`] is available through [`category`](Adjustment::category) and is
+/// written into JSON as `category` for consumers outside Rust (it is ignored when read back,
+/// since it follows from the reason code).
+///
+/// ```
+/// use medbill_claim::Adjustment;
+/// use medbill_codes::{DenialCategory, GroupCode};
+/// let adj = Adjustment::new(GroupCode::Co, "45".parse()?, "20.00".parse().unwrap());
+/// assert_eq!(adj.category(), DenialCategory::Contractual);
+/// let json = serde_json::to_string(&adj).unwrap();
+/// assert_eq!(json, r#"{"group":"CO","reason":"45","amount":"20.00","category":"contractual"}"#);
+/// # Ok::<(), medbill_codes::CodeError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+pub struct Adjustment {
+    /// Who the adjustment is assigned to (CO contractual, PR patient, OA other, PI payer).
+    pub group: GroupCode,
+    /// Why: the claim adjustment reason code.
+    pub reason: Carc,
+    /// The amount; positive reduces payment.
+    pub amount: Decimal,
+    /// Units adjusted, when the payer reports them.
+    #[serde(default)]
+    pub quantity: Option<Decimal>,
+}
+
+impl Serialize for Adjustment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let n = if self.quantity.is_some() { 5 } else { 4 };
+        let mut st = s.serialize_struct("Adjustment", n)?;
+        st.serialize_field("group", &self.group)?;
+        st.serialize_field("reason", &self.reason)?;
+        st.serialize_field("amount", &self.amount)?;
+        if let Some(q) = &self.quantity {
+            st.serialize_field("quantity", q)?;
+        }
+        st.serialize_field("category", &self.category())?;
+        st.end()
+    }
+}
+
+impl Adjustment {
+    /// An adjustment without a quantity.
+    pub fn new(group: GroupCode, reason: Carc, amount: Decimal) -> Self {
+        Adjustment {
+            group,
+            reason,
+            amount,
+            quantity: None,
+        }
+    }
+
+    /// The reason code's denial category.
+    pub fn category(&self) -> DenialCategory {
+        self.reason.denial_category()
+    }
+
+    /// Whether this adjustment is the patient's to pay (group PR).
+    pub fn is_patient_responsibility(&self) -> bool {
+        self.group == GroupCode::Pr
+    }
+
+    /// Whether this adjustment is a denial: not patient responsibility, and a reason whose
+    /// category is a denial (not contractual).
+    pub fn is_denial(&self) -> bool {
+        !self.is_patient_responsibility() && self.category().is_denial()
+    }
+
+    /// How the adjustment moves a claim's balances, per the ledger's policy (see
+    /// [`Ledger`](crate::Ledger)).
+    pub fn balance_effect(&self) -> BalanceEffect {
+        if self.is_patient_responsibility() {
+            BalanceEffect::ToPatient
+        } else if self.category().is_denial() {
+            BalanceEffect::StaysOpen
+        } else {
+            BalanceEffect::WrittenDown
+        }
+    }
+
+    /// The same adjustment with amount and quantity negated, as in a reversal.
+    pub fn negated(&self) -> Self {
+        Adjustment {
+            amount: -self.amount,
+            quantity: self.quantity.map(|q| -q),
+            ..*self
+        }
+    }
+}
+
+/// How an adjudication adjustment moves a claim's insurance and patient balances.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum BalanceEffect {
+    /// Patient responsibility: moves from the insurance balance to the patient balance.
+    ToPatient,
+    /// A contractual reduction: the insurance balance goes down and nobody owes it.
+    WrittenDown,
+    /// A denial (or a coordination-of-benefits adjustment): the amount stays in the insurance
+    /// balance until it is appealed, rebilled, adjusted or written off.
+    StaysOpen,
+}
+
+code_enum! {
+    /// How the payer paid (BPR04).
+    PaymentMethod, "a payment method code (ACH, BOP, CHK, FWT, NON)" {
+        /// Automated clearing house (EFT).
+        Ach = "ACH",
+        /// Financial institution option.
+        FinancialInstitutionOption = "BOP",
+        /// Paper check.
+        Check = "CHK",
+        /// Federal Reserve wire transfer.
+        Wire = "FWT",
+        /// No payment (a zero-pay remittance or one offset entirely by adjustments).
+        NonPayment = "NON",
+    }
+}
+
+code_enum! {
+    /// Claim status in a remittance (CLP02).
+    ClaimStatusCode, "a claim status code" {
+        /// Processed as primary.
+        ProcessedPrimary = "1",
+        /// Processed as secondary.
+        ProcessedSecondary = "2",
+        /// Processed as tertiary.
+        ProcessedTertiary = "3",
+        /// Denied.
+        Denied = "4",
+        /// Processed as primary, forwarded to additional payer(s).
+        PrimaryForwarded = "19",
+        /// Processed as secondary, forwarded to additional payer(s).
+        SecondaryForwarded = "20",
+        /// Processed as tertiary, forwarded to additional payer(s).
+        TertiaryForwarded = "21",
+        /// Reversal of previous payment.
+        Reversal = "22",
+        /// Not our claim, forwarded to additional payer(s).
+        NotOurClaimForwarded = "23",
+        /// Predetermination pricing only, no payment.
+        Predetermination = "25",
+    }
+}
+
+impl ClaimStatusCode {
+    /// Whether the claim was forwarded to another payer (crossover).
+    pub fn forwarded(self) -> bool {
+        matches!(
+            self,
+            ClaimStatusCode::PrimaryForwarded
+                | ClaimStatusCode::SecondaryForwarded
+                | ClaimStatusCode::TertiaryForwarded
+                | ClaimStatusCode::NotOurClaimForwarded
+        )
+    }
+}
+
+/// The payee on a remittance (loop 1000B).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Payee {
+    /// Payee name (an organisation or provider, not PHI).
+    pub name: String,
+    /// Payee NPI.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub npi: Option<medbill_codes::Npi>,
+    /// Payee tax ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tin: Option<String>,
+}
+
+/// The payment a remittance describes (BPR and TRN).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Payment {
+    /// How it was paid.
+    pub method: PaymentMethod,
+    /// Total actual provider payment amount (BPR02).
+    pub amount: Decimal,
+    /// Payment effective date (BPR16).
+    pub date: NaiveDate,
+    /// Check or EFT trace number (TRN02), which reassociates the remittance with the money.
+    pub trace_number: String,
+}
+
+/// A provider-level adjustment (PLB): money taken back or added outside any claim, such as
+/// an overpayment recovery (`WO`), interest (`L6`) or a forwarding balance (`FB`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProviderAdjustment {
+    /// The adjustment reason code (PLB03-1), such as `"WO"`.
+    pub reason: String,
+    /// The reference identifier (PLB03-2), often the claim the recovery is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// The amount; positive reduces the payment, negative increases it.
+    pub amount: Decimal,
+    /// The fiscal period date (PLB02).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fiscal_period: Option<NaiveDate>,
+}
+
+/// The payment of one service line (loop 2110).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinePayment {
+    /// The procedure as adjudicated (SVC01).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub procedure: Option<ProcedureCode>,
+    /// Modifiers as adjudicated.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modifiers: Vec<Modifier>,
+    /// The procedure as billed (SVC06), when the payer changed it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billed_procedure: Option<ProcedureCode>,
+    /// Modifiers as billed, when the payer changed them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub billed_modifiers: Vec<Modifier>,
+    /// Revenue code for institutional lines.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revenue_code: Option<String>,
+    /// Line charge (SVC02).
+    pub charge: Decimal,
+    /// Line paid (SVC03).
+    pub paid: Decimal,
+    /// Units paid (SVC05).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub units: Option<Decimal>,
+    /// Units billed (SVC07), when different.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billed_units: Option<Decimal>,
+    /// Service date or start of the range (DTM*472 / 150).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_date: Option<NaiveDate>,
+    /// End of the service range (DTM*151).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_end: Option<NaiveDate>,
+    /// Line control number the provider sent (REF*6R).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line_control_number: Option<String>,
+    /// Allowed amount (AMT*B6), when reported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed: Option<Decimal>,
+    /// Line adjustments.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub adjustments: Vec<Adjustment>,
+    /// Remark codes (LQ*HE).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub remarks: Vec<Rarc>,
+    /// Segments the model does not cover.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra: Vec<RawSegment>,
+}
+
+impl LinePayment {
+    /// A line payment with the procedure, charge and paid amount; everything else empty.
+    pub fn new(procedure: ProcedureCode, charge: Decimal, paid: Decimal) -> Self {
+        LinePayment {
+            procedure: Some(procedure),
+            modifiers: Vec::new(),
+            billed_procedure: None,
+            billed_modifiers: Vec::new(),
+            revenue_code: None,
+            charge,
+            paid,
+            units: None,
+            billed_units: None,
+            service_date: None,
+            service_end: None,
+            line_control_number: None,
+            allowed: None,
+            adjustments: Vec::new(),
+            remarks: Vec::new(),
+            extra: Vec::new(),
+        }
+    }
+
+    /// The procedure the provider billed: [`billed_procedure`](Self::billed_procedure) when the
+    /// payer changed it, otherwise [`procedure`](Self::procedure).
+    pub fn procedure_as_billed(&self) -> Option<ProcedureCode> {
+        self.billed_procedure.or(self.procedure)
+    }
+
+    /// The sum of the line's adjustments.
+    pub fn adjustment_total(&self) -> Decimal {
+        self.adjustments.iter().map(|a| a.amount).sum()
+    }
+}
+
+/// The payment of one claim (loop 2100).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimPayment {
+    /// The patient control number the provider sent (CLP01).
+    pub patient_control_number: String,
+    /// Claim status (CLP02).
+    pub status: ClaimStatusCode,
+    /// Total claim charge (CLP03).
+    pub charge: Decimal,
+    /// Claim payment amount (CLP04).
+    pub paid: Decimal,
+    /// Patient responsibility amount (CLP05).
+    #[serde(default)]
+    pub patient_responsibility: Decimal,
+    /// Claim filing indicator (CLP06).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filing_indicator: Option<ClaimFilingIndicator>,
+    /// Payer claim control number (CLP07), the payer's ICN/DCN.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payer_claim_control_number: Option<String>,
+    /// Facility type code (CLP08) for institutional claims.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub facility_code: Option<String>,
+    /// Claim frequency code (CLP09).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frequency: Option<String>,
+    /// Patient name (NM1*QC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patient_name: Option<Phi<PersonName>>,
+    /// Patient member ID (NM1*QC NM109).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member_id: Option<Phi<String>>,
+    /// Claim received date (DTM*050).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received_date: Option<NaiveDate>,
+    /// Claim statement period start (DTM*232).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_start: Option<NaiveDate>,
+    /// Claim statement period end (DTM*233).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_end: Option<NaiveDate>,
+    /// Claim-level adjustments.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub adjustments: Vec<Adjustment>,
+    /// Claim-level remark codes (MOA / MIA).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub remarks: Vec<Rarc>,
+    /// Line payments.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lines: Vec<LinePayment>,
+    /// Segments the model does not cover.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra: Vec<RawSegment>,
+}
+
+impl ClaimPayment {
+    /// A claim payment with the identifying and money fields; everything else empty.
+    pub fn new(
+        patient_control_number: impl Into<String>,
+        status: ClaimStatusCode,
+        charge: Decimal,
+        paid: Decimal,
+    ) -> Self {
+        ClaimPayment {
+            patient_control_number: patient_control_number.into(),
+            status,
+            charge,
+            paid,
+            patient_responsibility: Decimal::ZERO,
+            filing_indicator: None,
+            payer_claim_control_number: None,
+            facility_code: None,
+            frequency: None,
+            patient_name: None,
+            member_id: None,
+            received_date: None,
+            service_start: None,
+            service_end: None,
+            adjustments: Vec::new(),
+            remarks: Vec::new(),
+            lines: Vec::new(),
+            extra: Vec::new(),
+        }
+    }
+
+    /// Claim-level and line-level adjustments together.
+    pub fn all_adjustments(&self) -> impl Iterator<Item = &Adjustment> {
+        self.adjustments
+            .iter()
+            .chain(self.lines.iter().flat_map(|l| l.adjustments.iter()))
+    }
+
+    /// The sum of patient responsibility (PR) adjustments at claim and line level.
+    pub fn patient_responsibility_from_adjustments(&self) -> Decimal {
+        self.all_adjustments()
+            .filter(|a| a.is_patient_responsibility())
+            .map(|a| a.amount)
+            .sum()
+    }
+
+    /// Whether this is a reversal of an earlier payment (status 22).
+    pub fn is_reversal(&self) -> bool {
+        self.status == ClaimStatusCode::Reversal
+    }
+
+    /// The whole claim payment with every amount negated and status 22, as a payer sends
+    /// to take back an earlier payment.
+    pub fn reversal(&self) -> ClaimPayment {
+        let mut r = self.clone();
+        r.status = ClaimStatusCode::Reversal;
+        r.charge = -r.charge;
+        r.paid = -r.paid;
+        r.patient_responsibility = -r.patient_responsibility;
+        r.adjustments = r.adjustments.iter().map(Adjustment::negated).collect();
+        for l in &mut r.lines {
+            l.charge = -l.charge;
+            l.paid = -l.paid;
+            l.units = l.units.map(|u| -u);
+            l.allowed = l.allowed.map(|a| -a);
+            l.adjustments = l.adjustments.iter().map(Adjustment::negated).collect();
+        }
+        r
+    }
+}
+
+/// A remittance advice (the 835 shape): one payment from a payer to a payee, explained claim
+/// by claim.
+///
+/// ```
+/// use medbill_claim::{ClaimPayment, ClaimStatusCode, Payee, Payment, PaymentMethod, Remittance};
+/// use medbill_claim::{Adjustment, Payer};
+/// use medbill_codes::GroupCode;
+/// use rust_decimal::Decimal;
+/// let d = |s: &str| s.parse::<Decimal>().unwrap();
+/// let mut claim = ClaimPayment::new("PCN1", ClaimStatusCode::ProcessedPrimary, d("100"), d("70"));
+/// claim.adjustments.push(Adjustment::new(GroupCode::Co, "45".parse()?, d("20")));
+/// claim.adjustments.push(Adjustment::new(GroupCode::Pr, "2".parse()?, d("10")));
+/// claim.patient_responsibility = d("10");
+/// let remit = Remittance {
+///     payer: Payer::new("87726", "EXAMPLE HEALTH"),
+///     payee: Payee { name: "EXAMPLE CLINIC".into(), npi: None, tin: None },
+///     payment: Payment {
+///         method: PaymentMethod::Ach,
+///         amount: d("70"),
+///         date: "2026-03-02".parse().unwrap(),
+///         trace_number: "EFT0001".into(),
+///     },
+///     claims: vec![claim],
+///     provider_adjustments: vec![],
+///     extra: vec![],
+/// };
+/// assert!(remit.balance().is_balanced());
+/// # Ok::<(), medbill_codes::CodeError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Remittance {
+    /// The payer (loop 1000A).
+    pub payer: crate::party::Payer,
+    /// The payee (loop 1000B).
+    pub payee: Payee,
+    /// The payment.
+    pub payment: Payment,
+    /// Claim payments.
+    #[serde(default)]
+    pub claims: Vec<ClaimPayment>,
+    /// Provider-level adjustments.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub provider_adjustments: Vec<ProviderAdjustment>,
+    /// Segments the model does not cover.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra: Vec<RawSegment>,
+}
+
+impl Remittance {
+    /// Checks every balancing rule and reports each one that fails. Never panics.
+    ///
+    /// The rules:
+    /// - each line: charge - line adjustments = paid;
+    /// - each claim: charge - claim adjustments - line adjustments = paid (only when lines
+    ///   exist or claim adjustments exist; a claim with neither must have charge = paid);
+    /// - each claim: patient responsibility = the sum of its PR adjustments;
+    /// - the payment: amount = sum of claim paid - sum of provider-level adjustments.
+    pub fn balance(&self) -> BalanceReport {
+        let mut imbalances = Vec::new();
+        for (ci, claim) in self.claims.iter().enumerate() {
+            let mut line_adj = Decimal::ZERO;
+            for (li, line) in claim.lines.iter().enumerate() {
+                let adj = line.adjustment_total();
+                line_adj += adj;
+                push_if(
+                    &mut imbalances,
+                    BalanceRule::Line,
+                    Some(ci),
+                    Some(li),
+                    line.charge - adj,
+                    line.paid,
+                );
+            }
+            let claim_adj: Decimal = claim.adjustments.iter().map(|a| a.amount).sum();
+            push_if(
+                &mut imbalances,
+                BalanceRule::Claim,
+                Some(ci),
+                None,
+                claim.charge - claim_adj - line_adj,
+                claim.paid,
+            );
+            push_if(
+                &mut imbalances,
+                BalanceRule::PatientResponsibility,
+                Some(ci),
+                None,
+                claim.patient_responsibility_from_adjustments(),
+                claim.patient_responsibility,
+            );
+        }
+        let paid: Decimal = self.claims.iter().map(|c| c.paid).sum();
+        let plb: Decimal = self.provider_adjustments.iter().map(|p| p.amount).sum();
+        push_if(
+            &mut imbalances,
+            BalanceRule::Payment,
+            None,
+            None,
+            paid - plb,
+            self.payment.amount,
+        );
+        BalanceReport { imbalances }
+    }
+
+    /// The sum of provider-level adjustments.
+    pub fn provider_adjustment_total(&self) -> Decimal {
+        self.provider_adjustments.iter().map(|p| p.amount).sum()
+    }
+}
+
+fn push_if(
+    out: &mut Vec<Imbalance>,
+    rule: BalanceRule,
+    claim: Option<usize>,
+    line: Option<usize>,
+    expected: Decimal,
+    found: Decimal,
+) {
+    if expected != found {
+        out.push(Imbalance {
+            rule,
+            claim,
+            line,
+            expected,
+            found,
+            difference: found - expected,
+        });
+    }
+}
+
+/// Which balancing rule an [`Imbalance`] broke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum BalanceRule {
+    /// Line charge - line adjustments = line paid.
+    Line,
+    /// Claim charge - claim and line adjustments = claim paid.
+    Claim,
+    /// Claim patient responsibility = sum of PR adjustments.
+    PatientResponsibility,
+    /// Payment amount = sum of claim paid - provider-level adjustments.
+    Payment,
+}
+
+/// One failed balancing rule, with where and by how much.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Imbalance {
+    /// The rule.
+    pub rule: BalanceRule,
+    /// Index of the claim payment in [`Remittance::claims`], for claim and line rules.
+    pub claim: Option<usize>,
+    /// Index of the line in [`ClaimPayment::lines`], for the line rule.
+    pub line: Option<usize>,
+    /// The value the rule computes from the other amounts.
+    pub expected: Decimal,
+    /// The value the remittance reports.
+    pub found: Decimal,
+    /// `found - expected`.
+    pub difference: Decimal,
+}
+
+/// The result of [`Remittance::balance`]: every broken rule, or none.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BalanceReport {
+    /// The broken rules, in remittance order (lines before their claim, the payment last).
+    pub imbalances: Vec<Imbalance>,
+}
+
+impl BalanceReport {
+    /// Whether every rule holds.
+    pub fn is_balanced(&self) -> bool {
+        self.imbalances.is_empty()
+    }
+}

@@ -93,6 +93,19 @@ impl Icd10CmCode {
         })
     }
 
+    /// Builds a code from a record of the embedded table (ASCII letters and digits, 3 to 7).
+    pub(crate) fn from_table(bytes: [u8; 7], len: usize) -> Self {
+        Icd10CmCode {
+            bytes,
+            len: len as u8,
+        }
+    }
+
+    /// The undotted bytes, NUL-padded to 7: the embedded table's key.
+    pub(crate) fn key_bytes(&self) -> [u8; 7] {
+        self.bytes
+    }
+
     /// The code without its dot, e.g. `"E119"`.
     pub fn undotted(&self) -> &str {
         // Only ASCII letters and digits are ever stored.

@@ -5,7 +5,7 @@
 //!
 //! | type | system |
 //! |---|---|
-//! | [`Icd10CmCode`] | ICD-10-CM diagnoses |
+//! | [`Icd10CmCode`], [`Icd10Cm`] | ICD-10-CM diagnoses, valid by date of service ([`icd10cm`]) |
 //! | [`Icd10PcsCode`] | ICD-10-PCS inpatient procedures |
 //! | [`CptCode`] | CPT (format and category only; descriptors are AMA-licensed and not shipped) |
 //! | [`HcpcsCode`] | HCPCS Level II |
@@ -32,7 +32,7 @@ mod carc_table;
 mod cpt;
 mod error;
 mod hcpcs;
-mod icd10cm;
+pub mod icd10cm;
 mod icd10pcs;
 mod modifier;
 mod npi;
@@ -43,8 +43,11 @@ mod text;
 pub use adjustment::{Carc, DenialCategory, GroupCode, Rarc};
 pub use cpt::{CptCategory, CptCode};
 pub use error::{CodeError, CodeSystem};
-pub use hcpcs::HcpcsCode;
-pub use icd10cm::Icd10CmCode;
+pub use hcpcs::{
+    HcpcsAction, HcpcsCode, HcpcsCoverage, HcpcsDates, HcpcsInvalid, HcpcsModifierRecord,
+    HcpcsRecord, HcpcsTable,
+};
+pub use icd10cm::{Icd10Cm, Icd10CmCode};
 pub use icd10pcs::{Icd10PcsCode, PcsCheck, PcsEdition, PcsEntry, PcsInvalid};
 pub use modifier::Modifier;
 pub use npi::Npi;

@@ -1,10 +1,20 @@
-//! HCPCS Level II codes.
+//! HCPCS Level II codes, and the loader of the CMS alpha-numeric HCPCS file.
+//!
+//! No current HCPCS release can be obtained here, so this crate ships the loader, not the data:
+//! [`HcpcsTable`] reads the file a user downloads from CMS and answers validity by date of service.
 
 use std::fmt;
 use std::str::FromStr;
 
 use crate::error::{CodeError, CodeSystem};
 use crate::text::{fill, serde_as_text, trimmed};
+
+mod file;
+
+pub use file::{
+    HcpcsAction, HcpcsCoverage, HcpcsDates, HcpcsInvalid, HcpcsModifierRecord, HcpcsRecord,
+    HcpcsTable,
+};
 
 /// The first letters HCPCS Level II uses. `D` codes are CDT dental codes (ADA), not covered here.
 const SECTIONS: &[u8] = b"ABCEGHJKLMPQRSTUV";

@@ -14,12 +14,12 @@ use crate::error::CodeError;
 /// use medbill_codes::icd10cm::{Icd10Cm, Invalid};
 ///
 /// let cm = Icd10Cm::embedded();
-/// let dos = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+/// let dos = NaiveDate::from_ymd_opt(2025, 3, 2).unwrap(); // FY2025
 ///
 /// let v = cm.check("e119", dos);
 /// assert!(v.is_valid());
 /// assert_eq!(v.code().unwrap().to_string(), "E11.9");
-/// assert_eq!(v.release().unwrap().id(), "FY2026");
+/// assert_eq!(v.release().unwrap().id(), "FY2025");
 ///
 /// // A header is in the code set but not billable; the reason names its children.
 /// let v = cm.check("E11", dos);

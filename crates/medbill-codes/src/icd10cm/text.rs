@@ -247,7 +247,7 @@ impl Icd10Cm {
             defs.peek()?;
             defs.find_map(|(_, def)| {
                 let (c, meaning) = def.split_once('=')?;
-                (c.chars().next() == Some(seventh)).then_some(meaning)
+                (c.len() == 1 && c.starts_with(seventh)).then_some(meaning)
             })
         })
     }

@@ -61,7 +61,7 @@ fn messy(canonical: &str, mask: u64, pad: usize) -> String {
         })
         .collect();
     let ws = [" ", "\t", "  "][pad % 3];
-    if pad % 2 == 0 {
+    if pad.is_multiple_of(2) {
         body
     } else {
         format!("{ws}{body}{ws}")

@@ -41,7 +41,7 @@ mod procedure;
 mod text;
 
 pub use adjustment::{Carc, DenialCategory, GroupCode, Rarc};
-pub use cpt::{CptCategory, CptCode};
+pub use cpt::{CptCategory, CptCode, CptDescriptors};
 pub use error::{CodeError, CodeSystem};
 pub use hcpcs::{
     HcpcsAction, HcpcsCode, HcpcsCoverage, HcpcsDates, HcpcsInvalid, HcpcsModifierRecord,

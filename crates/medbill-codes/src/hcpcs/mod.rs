@@ -11,6 +11,7 @@ use crate::text::{fill, serde_as_text, trimmed};
 
 mod file;
 
+pub(crate) use file::decode_line;
 pub use file::{
     HcpcsAction, HcpcsCoverage, HcpcsDates, HcpcsInvalid, HcpcsModifierRecord, HcpcsRecord,
     HcpcsTable,

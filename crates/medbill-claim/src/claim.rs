@@ -1,6 +1,19 @@
 //! Professional (837P / CMS-1500) and institutional (837I / UB-04) claims and their builder.
 
+use chrono::NaiveDate;
+use medbill_codes::{Icd10CmCode, Icd10PcsCode, Modifier, PlaceOfService, ProcedureCode};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
 use crate::code_enum::code_enum;
+use crate::error::ClaimError;
+use crate::ledger::{EventKind, LedgerEvent};
+use crate::party::{
+    BillingProvider, ClaimFilingIndicator, OtherPayer, Patient, PayTo, Payer, PayerSequence,
+    Provider, Relationship, ServiceFacility, Sex, Subscriber,
+};
+use crate::raw::RawSegment;
+use crate::remit::Adjustment;
 
 code_enum! {
     /// Claim frequency code (CLM05-3; the third digit of an institutional type of bill).
@@ -29,5 +42,1456 @@ impl FrequencyCode {
     /// so must carry the original payer claim number.
     pub fn refers_to_prior_claim(self) -> bool {
         matches!(self, FrequencyCode::Replacement | FrequencyCode::Void)
+    }
+}
+
+code_enum! {
+    /// The unit a professional line's quantity is counted in (SV103).
+    UnitBasis, "a unit basis code (UN or MJ)" {
+        /// Units.
+        Units = "UN",
+        /// Minutes (anaesthesia).
+        Minutes = "MJ",
+    }
+}
+
+code_enum! {
+    /// The unit an institutional line's quantity is counted in (SV204).
+    InstitutionalUnitBasis, "a unit basis code (UN or DA)" {
+        /// Units.
+        Units = "UN",
+        /// Days.
+        Days = "DA",
+    }
+}
+
+code_enum! {
+    /// The unit a drug quantity is counted in (CTP05-1).
+    DrugUnit, "a drug unit code (F2, GR, ME, ML, UN)" {
+        /// International unit.
+        InternationalUnit = "F2",
+        /// Gram.
+        Gram = "GR",
+        /// Milligram.
+        Milligram = "ME",
+        /// Millilitre.
+        Milliliter = "ML",
+        /// Unit.
+        Unit = "UN",
+    }
+}
+
+code_enum! {
+    /// Present-on-admission indicator for an institutional diagnosis.
+    PoaIndicator, "a present-on-admission indicator (Y, N, U, W, 1)" {
+        /// Present at the time of inpatient admission.
+        Yes = "Y",
+        /// Not present at the time of inpatient admission.
+        No = "N",
+        /// Documentation insufficient to determine.
+        Unknown = "U",
+        /// Clinically undetermined.
+        ClinicallyUndetermined = "W",
+        /// Exempt from POA reporting.
+        Exempt = "1",
+    }
+}
+
+code_enum! {
+    /// Why a claim relates to an accident or employment (CLM11).
+    RelatedCause, "a related-causes code (AA, EM, OA)" {
+        /// Auto accident.
+        AutoAccident = "AA",
+        /// Employment.
+        Employment = "EM",
+        /// Other accident.
+        OtherAccident = "OA",
+    }
+}
+
+/// Accident or employment information on the claim header (CLM11 and DTP*439).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Accident {
+    /// One to three related causes.
+    pub causes: Vec<RelatedCause>,
+    /// State of an auto accident (CLM11-4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// Accident date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<NaiveDate>,
+}
+
+/// A drug administered on a line (LIN / CTP): national drug code, quantity and unit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Drug {
+    /// The 11-digit NDC in 5-4-2 form without hyphens.
+    pub ndc: String,
+    /// Quantity administered.
+    pub quantity: Decimal,
+    /// Unit of the quantity.
+    pub unit: DrugUnit,
+}
+
+/// What another payer did with a line, for a secondary or tertiary claim (loop 2430).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineAdjudication {
+    /// The other payer's id.
+    pub payer_id: String,
+    /// Amount that payer paid on the line.
+    pub paid: Decimal,
+    /// Procedure as that payer adjudicated it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub procedure: Option<ProcedureCode>,
+    /// Modifiers as adjudicated.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modifiers: Vec<Modifier>,
+    /// Units paid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub units: Option<Decimal>,
+    /// That payer's line adjustments.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub adjustments: Vec<Adjustment>,
+    /// Adjudication or payment date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<NaiveDate>,
+}
+
+/// A professional service line (loop 2400, SV1).
+///
+/// Build with [`ProfessionalLine::new`] and the chained setters; the claim builder checks it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ProfessionalLine {
+    /// CPT or HCPCS procedure.
+    pub procedure: ProcedureCode,
+    /// Up to four modifiers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modifiers: Vec<Modifier>,
+    /// Line charge.
+    pub charge: Decimal,
+    /// Quantity.
+    pub units: Decimal,
+    /// What the quantity counts.
+    #[serde(default = "default_unit_basis")]
+    pub unit_basis: UnitBasis,
+    /// Place of service when different from the claim's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place_of_service: Option<PlaceOfService>,
+    /// Date of service, or the first date of a range.
+    pub service_date: NaiveDate,
+    /// Last date of a range.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_end: Option<NaiveDate>,
+    /// One to four 1-based pointers into the claim's diagnoses, most important first.
+    pub diagnosis_pointers: Vec<u8>,
+    /// Rendering provider when different from the claim's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rendering_provider: Option<Provider>,
+    /// The provider's line item control number (REF*6R), echoed in remittances.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line_control_number: Option<String>,
+    /// Drug administered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drug: Option<Drug>,
+    /// What earlier payers did with the line.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_payer_adjudications: Vec<LineAdjudication>,
+    /// Segments the model does not cover.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra: Vec<RawSegment>,
+}
+
+fn default_unit_basis() -> UnitBasis {
+    UnitBasis::Units
+}
+
+fn default_institutional_unit_basis() -> InstitutionalUnitBasis {
+    InstitutionalUnitBasis::Units
+}
+
+impl ProfessionalLine {
+    /// A line with its procedure, charge, units (in [`UnitBasis::Units`]) and date of service,
+    /// pointing at the first diagnosis.
+    pub fn new(
+        procedure: ProcedureCode,
+        charge: Decimal,
+        units: Decimal,
+        service_date: NaiveDate,
+    ) -> Self {
+        ProfessionalLine {
+            procedure,
+            modifiers: Vec::new(),
+            charge,
+            units,
+            unit_basis: UnitBasis::Units,
+            place_of_service: None,
+            service_date,
+            service_end: None,
+            diagnosis_pointers: vec![1],
+            rendering_provider: None,
+            line_control_number: None,
+            drug: None,
+            other_payer_adjudications: Vec::new(),
+            extra: Vec::new(),
+        }
+    }
+
+    /// Sets the modifiers (the claim builder refuses more than four).
+    pub fn modifiers(mut self, modifiers: impl IntoIterator<Item = Modifier>) -> Self {
+        self.modifiers = modifiers.into_iter().collect();
+        self
+    }
+
+    /// Sets the diagnosis pointers (1-based; the claim builder checks them).
+    pub fn pointers(mut self, pointers: impl IntoIterator<Item = u8>) -> Self {
+        self.diagnosis_pointers = pointers.into_iter().collect();
+        self
+    }
+
+    /// Sets the unit basis.
+    pub fn unit_basis(mut self, basis: UnitBasis) -> Self {
+        self.unit_basis = basis;
+        self
+    }
+
+    /// Sets a place of service for this line only.
+    pub fn place_of_service(mut self, pos: PlaceOfService) -> Self {
+        self.place_of_service = Some(pos);
+        self
+    }
+
+    /// Makes the date of service a range ending on `end`.
+    pub fn through(mut self, end: NaiveDate) -> Self {
+        self.service_end = Some(end);
+        self
+    }
+
+    /// Sets a rendering provider for this line only.
+    pub fn rendering_provider(mut self, provider: Provider) -> Self {
+        self.rendering_provider = Some(provider);
+        self
+    }
+
+    /// Sets the line item control number.
+    pub fn control_number(mut self, number: impl Into<String>) -> Self {
+        self.line_control_number = Some(number.into());
+        self
+    }
+
+    /// Sets the drug.
+    pub fn drug(mut self, drug: Drug) -> Self {
+        self.drug = Some(drug);
+        self
+    }
+}
+
+/// A diagnosis on an institutional claim, with its present-on-admission indicator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Diagnosis {
+    /// The ICD-10-CM code.
+    pub code: Icd10CmCode,
+    /// Present on admission (inpatient claims).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub poa: Option<PoaIndicator>,
+}
+
+impl Diagnosis {
+    /// A diagnosis with a POA indicator.
+    pub fn new(code: Icd10CmCode, poa: Option<PoaIndicator>) -> Self {
+        Diagnosis { code, poa }
+    }
+}
+
+/// An ICD-10-PCS procedure with its date (institutional, HI*BBR / BBQ).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct PcsProcedure {
+    /// The code.
+    pub code: Icd10PcsCode,
+    /// The date performed.
+    pub date: NaiveDate,
+}
+
+/// An occurrence code with its date (HI*BH).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Occurrence {
+    /// The two-character occurrence code.
+    pub code: String,
+    /// Its date.
+    pub date: NaiveDate,
+}
+
+/// An occurrence span code with its dates (HI*BI).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct OccurrenceSpan {
+    /// The two-character occurrence span code.
+    pub code: String,
+    /// First date.
+    pub from: NaiveDate,
+    /// Last date (inclusive, as on the UB-04).
+    pub to: NaiveDate,
+}
+
+/// A value code with its amount (HI*BE).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ValueCode {
+    /// The two-character value code.
+    pub code: String,
+    /// Its amount.
+    pub amount: Decimal,
+}
+
+/// Admission data (DTP*435, CL1).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Admission {
+    /// Admission date.
+    pub date: NaiveDate,
+    /// Admission hour (0 to 23).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hour: Option<u8>,
+    /// Admission type code (CL101), such as `"1"` emergency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub type_code: Option<String>,
+    /// Point of origin (admission source) code (CL102).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_code: Option<String>,
+}
+
+/// Discharge data (DTP*096, CL103).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Discharge {
+    /// Discharge hour (0 to 23).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hour: Option<u8>,
+    /// Patient discharge status code (CL103), such as `"01"` home.
+    pub status_code: String,
+}
+
+/// An institutional service line (loop 2400, SV2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct InstitutionalLine {
+    /// Four-digit revenue code, such as `"0450"`.
+    pub revenue_code: String,
+    /// HCPCS or CPT code, when the revenue code needs one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub procedure: Option<ProcedureCode>,
+    /// Up to four modifiers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modifiers: Vec<Modifier>,
+    /// Line charge.
+    pub charge: Decimal,
+    /// Quantity.
+    pub units: Decimal,
+    /// What the quantity counts.
+    #[serde(default = "default_institutional_unit_basis")]
+    pub unit_basis: InstitutionalUnitBasis,
+    /// Non-covered charge (SV207).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub non_covered_charge: Option<Decimal>,
+    /// Date of service (required for outpatient lines).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_date: Option<NaiveDate>,
+    /// The provider's line item control number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line_control_number: Option<String>,
+    /// Drug administered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drug: Option<Drug>,
+    /// What earlier payers did with the line.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_payer_adjudications: Vec<LineAdjudication>,
+    /// Segments the model does not cover.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra: Vec<RawSegment>,
+}
+
+impl InstitutionalLine {
+    /// A line with revenue code, charge and units.
+    pub fn new(revenue_code: impl Into<String>, charge: Decimal, units: Decimal) -> Self {
+        InstitutionalLine {
+            revenue_code: revenue_code.into(),
+            procedure: None,
+            modifiers: Vec::new(),
+            charge,
+            units,
+            unit_basis: InstitutionalUnitBasis::Units,
+            non_covered_charge: None,
+            service_date: None,
+            line_control_number: None,
+            drug: None,
+            other_payer_adjudications: Vec::new(),
+            extra: Vec::new(),
+        }
+    }
+
+    /// Sets the HCPCS/CPT code and its modifiers.
+    pub fn procedure(
+        mut self,
+        procedure: ProcedureCode,
+        modifiers: impl IntoIterator<Item = Modifier>,
+    ) -> Self {
+        self.procedure = Some(procedure);
+        self.modifiers = modifiers.into_iter().collect();
+        self
+    }
+
+    /// Sets the date of service.
+    pub fn service_date(mut self, date: NaiveDate) -> Self {
+        self.service_date = Some(date);
+        self
+    }
+
+    /// Sets the unit basis.
+    pub fn unit_basis(mut self, basis: InstitutionalUnitBasis) -> Self {
+        self.unit_basis = basis;
+        self
+    }
+
+    /// Sets the line item control number.
+    pub fn control_number(mut self, number: impl Into<String>) -> Self {
+        self.line_control_number = Some(number.into());
+        self
+    }
+}
+
+/// What only a professional claim has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ProfessionalDetail {
+    /// Place of service for the claim (CLM05-1); lines may override.
+    pub place_of_service: PlaceOfService,
+    /// One to twelve diagnoses; the first is the principal.
+    pub diagnoses: Vec<Icd10CmCode>,
+    /// Service lines.
+    pub lines: Vec<ProfessionalLine>,
+}
+
+/// What only an institutional claim has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct InstitutionalDetail {
+    /// The first two digits of the type of bill (CLM05-1: facility type and bill
+    /// classification, such as `"13"` hospital outpatient); the third is the claim's
+    /// [`FrequencyCode`].
+    pub type_of_bill: String,
+    /// Statement period start.
+    pub statement_from: NaiveDate,
+    /// Statement period end (inclusive).
+    pub statement_to: NaiveDate,
+    /// Admission, for inpatient claims.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admission: Option<Admission>,
+    /// Discharge status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discharge: Option<Discharge>,
+    /// Attending provider.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attending_provider: Option<Provider>,
+    /// Operating physician.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operating_provider: Option<Provider>,
+    /// Principal diagnosis.
+    pub principal_diagnosis: Diagnosis,
+    /// Admitting diagnosis.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admitting_diagnosis: Option<Icd10CmCode>,
+    /// Patient's reasons for visit (up to three, outpatient).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reason_for_visit: Vec<Icd10CmCode>,
+    /// Other diagnoses (up to 24).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_diagnoses: Vec<Diagnosis>,
+    /// External cause of injury codes (up to 12).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub external_causes: Vec<Diagnosis>,
+    /// Principal ICD-10-PCS procedure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub principal_procedure: Option<PcsProcedure>,
+    /// Other ICD-10-PCS procedures (up to 24).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_procedures: Vec<PcsProcedure>,
+    /// Occurrence codes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub occurrences: Vec<Occurrence>,
+    /// Occurrence span codes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub occurrence_spans: Vec<OccurrenceSpan>,
+    /// Value codes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub value_codes: Vec<ValueCode>,
+    /// Diagnosis related group, when the provider assigns one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drg: Option<String>,
+    /// Service lines.
+    pub lines: Vec<InstitutionalLine>,
+}
+
+/// The form-specific part of a claim.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "form", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ClaimDetail {
+    /// 837P / CMS-1500.
+    Professional(ProfessionalDetail),
+    /// 837I / UB-04 (boxed: it is much larger than the professional part).
+    Institutional(Box<InstitutionalDetail>),
+}
+
+/// A professional or institutional claim.
+///
+/// Build one with [`Claim::professional`] or [`Claim::institutional`]; the builder refuses a
+/// claim that cannot exist (a diagnosis pointer to nothing, five modifiers, a negative
+/// charge) and says which field and why. What a payer may reject but that can exist (an
+/// unlisted code, an age/sex conflict, a missing referral) is the scrubber's job.
+/// Deserialising checks the same rules.
+///
+/// Fields are public for reading and for corrections; [`Claim::validate`] re-checks a
+/// claim after changing it.
+///
+/// ```
+/// use medbill_claim::{BillingProvider, Claim, ClaimFilingIndicator, Payer, PersonName,
+///     ProfessionalLine, Provider, Subscriber, Address, Phi};
+/// use rust_decimal::Decimal;
+/// let day = "2026-03-02".parse().unwrap();
+/// let billing = BillingProvider {
+///     provider: Provider::organization("EXAMPLE CLINIC", "1234567893".parse()?),
+///     tin: Phi::new("123456789".into()),
+///     tin_is_ssn: false,
+///     address: Address::default(),
+/// };
+/// let claim = Claim::professional("PCN1")
+///     .billing_provider(billing)
+///     .subscriber(Subscriber::new("W123456789", PersonName::new("DOE", "JANE")))
+///     .payer(Payer::new("87726", "EXAMPLE HEALTH"), ClaimFilingIndicator::Commercial)
+///     .place_of_service("11".parse()?)
+///     .diagnosis("E11.9".parse()?)
+///     .line(ProfessionalLine::new("99213".parse()?, Decimal::new(12500, 2), Decimal::ONE, day))
+///     .build()
+///     .unwrap();
+/// assert_eq!(claim.total_charge, Decimal::new(12500, 2));
+/// // Five modifiers cannot go on a line.
+/// let m = "59".parse()?;
+/// let err = Claim::professional("PCN2")
+///     .billing_provider(claim.billing_provider.clone())
+///     .subscriber(claim.subscriber.clone())
+///     .payer(claim.payer.clone(), claim.filing_indicator)
+///     .place_of_service("11".parse()?)
+///     .diagnosis("E11.9".parse()?)
+///     .line(ProfessionalLine::new("99213".parse()?, Decimal::ONE, Decimal::ONE, day)
+///         .modifiers([m, m, m, m, m]))
+///     .build()
+///     .unwrap_err();
+/// assert_eq!(err.to_string(), "lines[0].modifiers has 5 entries; at most 4 are allowed");
+/// # Ok::<(), medbill_codes::CodeError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
+#[non_exhaustive]
+pub struct Claim {
+    /// Patient control number (CLM01): the provider's claim id, echoed by payers.
+    pub patient_control_number: String,
+    /// Billing provider.
+    pub billing_provider: BillingProvider,
+    /// Pay-to address, when different.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pay_to: Option<PayTo>,
+    /// Rendering provider for the claim (professional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rendering_provider: Option<Provider>,
+    /// Referring provider.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referring_provider: Option<Provider>,
+    /// Service facility, when not the billing address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_facility: Option<ServiceFacility>,
+    /// The subscriber of the coverage billed.
+    pub subscriber: Subscriber,
+    /// The patient, when not the subscriber.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patient: Option<Patient>,
+    /// The payer billed.
+    pub payer: Payer,
+    /// The kind of plan.
+    pub filing_indicator: ClaimFilingIndicator,
+    /// This payer's place in the coordination-of-benefits order.
+    pub sequence: PayerSequence,
+    /// The other payers, with what they paid when this is not the primary claim.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_payers: Vec<OtherPayer>,
+    /// Total charge (CLM02); the sum of the line charges unless set otherwise.
+    pub total_charge: Decimal,
+    /// Original, replacement, void, or an institutional interim code.
+    pub frequency: FrequencyCode,
+    /// The payer's claim number of the claim replaced or voided (REF*F8).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original_payer_claim_number: Option<String>,
+    /// Prior authorization number (REF*G1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prior_authorization: Option<String>,
+    /// Referral number (REF*9F).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referral_number: Option<String>,
+    /// Accident or employment relation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accident: Option<Accident>,
+    /// Condition codes (HI*BG).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub condition_codes: Vec<String>,
+    /// Provider accepts assignment (CLM07 = A).
+    #[serde(default = "yes")]
+    pub accepts_assignment: bool,
+    /// Patient assigned benefits to the provider (CLM08 = Y).
+    #[serde(default = "yes")]
+    pub benefits_assigned: bool,
+    /// Release of information code (CLM09), `"Y"` or `"I"`.
+    #[serde(default = "release_default")]
+    pub release_of_information: String,
+    /// The form-specific part.
+    pub detail: ClaimDetail,
+    /// Segments the model does not cover.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra: Vec<RawSegment>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn release_default() -> String {
+    "Y".to_string()
+}
+
+impl Serialize for Claim {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        Claim::serialize(self, s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Claim {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let claim = Claim::deserialize(d)?;
+        claim.validate().map_err(serde::de::Error::custom)?;
+        Ok(claim)
+    }
+}
+
+/// The most service lines an 837P claim may carry.
+pub const MAX_PROFESSIONAL_LINES: usize = 50;
+/// The most service lines an 837I claim may carry.
+pub const MAX_INSTITUTIONAL_LINES: usize = 999;
+/// The most diagnoses a professional claim may carry.
+pub const MAX_PROFESSIONAL_DIAGNOSES: usize = 12;
+/// The most modifiers a line may carry.
+pub const MAX_MODIFIERS: usize = 4;
+/// The most diagnosis pointers a professional line may carry.
+pub const MAX_POINTERS: usize = 4;
+
+impl Claim {
+    /// Starts a professional claim.
+    pub fn professional(patient_control_number: impl Into<String>) -> ClaimBuilder {
+        ClaimBuilder::new(patient_control_number.into(), Form::Professional)
+    }
+
+    /// Starts an institutional claim with its type of bill (first two digits) and statement
+    /// period.
+    pub fn institutional(
+        patient_control_number: impl Into<String>,
+        type_of_bill: impl Into<String>,
+        statement_from: NaiveDate,
+        statement_to: NaiveDate,
+    ) -> ClaimBuilder {
+        ClaimBuilder::new(
+            patient_control_number.into(),
+            Form::Institutional {
+                type_of_bill: type_of_bill.into(),
+                statement_from,
+                statement_to,
+            },
+        )
+    }
+
+    /// The professional part, if this is a professional claim.
+    pub fn professional_detail(&self) -> Option<&ProfessionalDetail> {
+        match &self.detail {
+            ClaimDetail::Professional(p) => Some(p),
+            ClaimDetail::Institutional(_) => None,
+        }
+    }
+
+    /// The institutional part, if this is an institutional claim.
+    pub fn institutional_detail(&self) -> Option<&InstitutionalDetail> {
+        match &self.detail {
+            ClaimDetail::Institutional(i) => Some(i),
+            ClaimDetail::Professional(_) => None,
+        }
+    }
+
+    /// Every diagnosis code on the claim, principal first (for institutional claims:
+    /// principal, admitting, reasons for visit, other diagnoses, external causes).
+    pub fn diagnosis_codes(&self) -> Vec<Icd10CmCode> {
+        match &self.detail {
+            ClaimDetail::Professional(p) => p.diagnoses.clone(),
+            ClaimDetail::Institutional(i) => std::iter::once(i.principal_diagnosis.code)
+                .chain(i.admitting_diagnosis)
+                .chain(i.reason_for_visit.iter().copied())
+                .chain(i.other_diagnoses.iter().map(|d| d.code))
+                .chain(i.external_causes.iter().map(|d| d.code))
+                .collect(),
+        }
+    }
+
+    /// The number of service lines.
+    pub fn line_count(&self) -> usize {
+        match &self.detail {
+            ClaimDetail::Professional(p) => p.lines.len(),
+            ClaimDetail::Institutional(i) => i.lines.len(),
+        }
+    }
+
+    /// The sum of the line charges.
+    pub fn line_charge_total(&self) -> Decimal {
+        match &self.detail {
+            ClaimDetail::Professional(p) => p.lines.iter().map(|l| l.charge).sum(),
+            ClaimDetail::Institutional(i) => i.lines.iter().map(|l| l.charge).sum(),
+        }
+    }
+
+    /// First and last dates of service (inclusive): from the lines of a professional claim,
+    /// the statement period of an institutional one.
+    pub fn service_dates(&self) -> Option<(NaiveDate, NaiveDate)> {
+        match &self.detail {
+            ClaimDetail::Professional(p) => {
+                let first = p.lines.iter().map(|l| l.service_date).min()?;
+                let last = p
+                    .lines
+                    .iter()
+                    .map(|l| l.service_end.unwrap_or(l.service_date))
+                    .max()?;
+                Some((first, last))
+            }
+            ClaimDetail::Institutional(i) => Some((i.statement_from, i.statement_to)),
+        }
+    }
+
+    /// The patient's birth date, for age edits. **Reveals PHI**: the patient's when a
+    /// separate patient is given, the subscriber's otherwise.
+    pub fn patient_birth_date(&self) -> Option<NaiveDate> {
+        match &self.patient {
+            Some(p) => p.birth_date.map(|d| *d.reveal()),
+            None => self.subscriber.birth_date.map(|d| *d.reveal()),
+        }
+    }
+
+    /// The patient's sex, for sex edits.
+    pub fn patient_sex(&self) -> Option<Sex> {
+        match &self.patient {
+            Some(p) => p.sex,
+            None => self.subscriber.sex,
+        }
+    }
+
+    /// The patient's age in whole years on a date, for age edits (computed from the revealed
+    /// birth date; the birth date itself is not returned). `None` without a birth date or
+    /// when the date is before birth.
+    pub fn patient_age_on(&self, date: NaiveDate) -> Option<u32> {
+        let birth = self.patient_birth_date()?;
+        date.years_since(birth)
+    }
+
+    /// The `created` ledger event for this claim, dated `entered` (the charge entry date).
+    pub fn created_event(&self, entered: NaiveDate) -> LedgerEvent {
+        let (from, to) = self.service_dates().unwrap_or((entered, entered));
+        LedgerEvent::new(
+            self.patient_control_number.as_str(),
+            entered,
+            EventKind::Created {
+                charge: self.total_charge,
+                service_date: from,
+                service_end: (to != from).then_some(to),
+                self_pay: false,
+            },
+        )
+        .with_payer(self.payer.id.clone())
+    }
+
+    /// The `submitted` (frequency 1, first time) or `resubmitted` ledger event for sending
+    /// this claim on `date`.
+    pub fn submission_event(&self, date: NaiveDate, first_time: bool) -> LedgerEvent {
+        let kind = if first_time && self.frequency == FrequencyCode::Original {
+            EventKind::Submitted {
+                charge: self.total_charge,
+                sequence: self.sequence,
+                batch_control_number: None,
+            }
+        } else {
+            EventKind::Resubmitted {
+                charge: self.total_charge,
+                frequency: self.frequency,
+                sequence: self.sequence,
+                batch_control_number: None,
+            }
+        };
+        LedgerEvent::new(self.patient_control_number.as_str(), date, kind)
+            .with_payer(self.payer.id.clone())
+    }
+
+    /// Checks the rules the builder enforces; the first failure is returned.
+    pub fn validate(&self) -> Result<(), ClaimError> {
+        if self.patient_control_number.trim().is_empty() {
+            return Err(ClaimError::Empty {
+                field: "patient_control_number".into(),
+            });
+        }
+        if self.patient_control_number.len() > 38 {
+            return Err(ClaimError::invalid(
+                "patient_control_number",
+                "longer than 38 characters, the most X12 CLM01 holds",
+            ));
+        }
+        // Lines first: a negative line charge is the cause of a negative total.
+        match &self.detail {
+            ClaimDetail::Professional(p) => validate_professional(p)?,
+            ClaimDetail::Institutional(i) => validate_institutional(i)?,
+        }
+        non_negative("total_charge", self.total_charge)?;
+        if self.frequency.refers_to_prior_claim()
+            && self
+                .original_payer_claim_number
+                .as_deref()
+                .is_none_or(|s| s.trim().is_empty())
+        {
+            return Err(ClaimError::Missing {
+                field: "original_payer_claim_number".into(),
+            });
+        }
+        if let Some(p) = &self.patient
+            && p.relationship == Relationship::SelfPerson
+        {
+            return Err(ClaimError::invalid(
+                "patient.relationship",
+                "a patient who is the subscriber goes in subscriber, with no separate patient",
+            ));
+        }
+        if let Some(a) = &self.accident {
+            if a.causes.is_empty() {
+                return Err(ClaimError::Empty {
+                    field: "accident.causes".into(),
+                });
+            }
+            max_len("accident.causes", a.causes.len(), 3)?;
+        }
+        for (i, op) in self.other_payers.iter().enumerate() {
+            if op.sequence == self.sequence {
+                return Err(ClaimError::invalid(
+                    format!("other_payers[{i}].sequence"),
+                    "the same responsibility sequence as the payer billed",
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn non_negative(field: &str, amount: Decimal) -> Result<(), ClaimError> {
+    if amount.is_sign_negative() && !amount.is_zero() {
+        Err(ClaimError::Negative {
+            field: field.into(),
+            amount,
+        })
+    } else {
+        Ok(())
+    }
+}
+
+fn positive(field: &str, amount: Decimal) -> Result<(), ClaimError> {
+    if amount > Decimal::ZERO {
+        Ok(())
+    } else {
+        Err(ClaimError::NotPositive {
+            field: field.into(),
+            amount,
+        })
+    }
+}
+
+fn max_len(field: &str, found: usize, max: usize) -> Result<(), ClaimError> {
+    if found > max {
+        Err(ClaimError::TooMany {
+            field: field.into(),
+            max,
+            found,
+        })
+    } else {
+        Ok(())
+    }
+}
+
+fn not_empty(field: &str, len: usize) -> Result<(), ClaimError> {
+    if len == 0 {
+        Err(ClaimError::Empty {
+            field: field.into(),
+        })
+    } else {
+        Ok(())
+    }
+}
+
+fn validate_drug(field: &str, drug: &Option<Drug>) -> Result<(), ClaimError> {
+    if let Some(d) = drug {
+        if d.ndc.len() != 11 || !d.ndc.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(ClaimError::invalid(
+                format!("{field}.ndc"),
+                "an NDC on a claim is 11 digits (5-4-2) without hyphens",
+            ));
+        }
+        positive(&format!("{field}.quantity"), d.quantity)?;
+    }
+    Ok(())
+}
+
+fn validate_professional(p: &ProfessionalDetail) -> Result<(), ClaimError> {
+    not_empty("diagnoses", p.diagnoses.len())?;
+    max_len("diagnoses", p.diagnoses.len(), MAX_PROFESSIONAL_DIAGNOSES)?;
+    not_empty("lines", p.lines.len())?;
+    max_len("lines", p.lines.len(), MAX_PROFESSIONAL_LINES)?;
+    for (i, line) in p.lines.iter().enumerate() {
+        let f = |name: &str| format!("lines[{i}].{name}");
+        non_negative(&f("charge"), line.charge)?;
+        positive(&f("units"), line.units)?;
+        max_len(&f("modifiers"), line.modifiers.len(), MAX_MODIFIERS)?;
+        if let Some(end) = line.service_end
+            && end < line.service_date
+        {
+            return Err(ClaimError::DateOrder {
+                field: f("service_end"),
+                reason: "the range ends before it starts",
+            });
+        }
+        not_empty(&f("diagnosis_pointers"), line.diagnosis_pointers.len())?;
+        max_len(
+            &f("diagnosis_pointers"),
+            line.diagnosis_pointers.len(),
+            MAX_POINTERS,
+        )?;
+        for (j, &ptr) in line.diagnosis_pointers.iter().enumerate() {
+            if ptr == 0 || usize::from(ptr) > p.diagnoses.len() {
+                return Err(ClaimError::PointerOutOfRange {
+                    field: format!("lines[{i}].diagnosis_pointers[{j}]"),
+                    pointer: ptr,
+                    diagnoses: p.diagnoses.len(),
+                });
+            }
+            if line.diagnosis_pointers[..j].contains(&ptr) {
+                return Err(ClaimError::invalid(
+                    format!("lines[{i}].diagnosis_pointers[{j}]"),
+                    format!("pointer {ptr} is repeated"),
+                ));
+            }
+        }
+        validate_drug(&f("drug"), &line.drug)?;
+    }
+    Ok(())
+}
+
+fn validate_institutional(d: &InstitutionalDetail) -> Result<(), ClaimError> {
+    if d.type_of_bill.len() != 2 || !d.type_of_bill.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ClaimError::invalid(
+            "type_of_bill",
+            "the facility type and bill classification: two digits such as \"13\"",
+        ));
+    }
+    if d.statement_to < d.statement_from {
+        return Err(ClaimError::DateOrder {
+            field: "statement_to".into(),
+            reason: "the statement period ends before it starts",
+        });
+    }
+    if let Some(a) = &d.admission
+        && a.hour.is_some_and(|h| h > 23)
+    {
+        return Err(ClaimError::invalid("admission.hour", "hours are 0 to 23"));
+    }
+    if let Some(x) = &d.discharge
+        && x.hour.is_some_and(|h| h > 23)
+    {
+        return Err(ClaimError::invalid("discharge.hour", "hours are 0 to 23"));
+    }
+    max_len("reason_for_visit", d.reason_for_visit.len(), 3)?;
+    max_len("other_diagnoses", d.other_diagnoses.len(), 24)?;
+    max_len("external_causes", d.external_causes.len(), 12)?;
+    max_len("other_procedures", d.other_procedures.len(), 24)?;
+    if d.principal_procedure.is_none() && !d.other_procedures.is_empty() {
+        return Err(ClaimError::Missing {
+            field: "principal_procedure".into(),
+        });
+    }
+    for (i, s) in d.occurrence_spans.iter().enumerate() {
+        if s.to < s.from {
+            return Err(ClaimError::DateOrder {
+                field: format!("occurrence_spans[{i}].to"),
+                reason: "the span ends before it starts",
+            });
+        }
+    }
+    not_empty("lines", d.lines.len())?;
+    max_len("lines", d.lines.len(), MAX_INSTITUTIONAL_LINES)?;
+    for (i, line) in d.lines.iter().enumerate() {
+        let f = |name: &str| format!("lines[{i}].{name}");
+        if line.revenue_code.len() != 4 || !line.revenue_code.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(ClaimError::invalid(
+                f("revenue_code"),
+                "a revenue code is four digits such as \"0450\"",
+            ));
+        }
+        non_negative(&f("charge"), line.charge)?;
+        if let Some(n) = line.non_covered_charge {
+            non_negative(&f("non_covered_charge"), n)?;
+        }
+        positive(&f("units"), line.units)?;
+        max_len(&f("modifiers"), line.modifiers.len(), MAX_MODIFIERS)?;
+        if line.procedure.is_none() && !line.modifiers.is_empty() {
+            return Err(ClaimError::invalid(
+                f("modifiers"),
+                "modifiers need a procedure code to modify",
+            ));
+        }
+        validate_drug(&f("drug"), &line.drug)?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone)]
+enum Form {
+    Professional,
+    Institutional {
+        type_of_bill: String,
+        statement_from: NaiveDate,
+        statement_to: NaiveDate,
+    },
+}
+
+/// Builds a [`Claim`], refusing impossible ones. Start with [`Claim::professional`] or
+/// [`Claim::institutional`].
+///
+/// Setters that do not apply to the form being built (a place of service on an institutional
+/// claim, a revenue-code line on a professional one) make [`build`](Self::build) fail with
+/// [`ClaimError::Invalid`] naming the field.
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct ClaimBuilder {
+    form: Form,
+    patient_control_number: String,
+    billing_provider: Option<BillingProvider>,
+    pay_to: Option<PayTo>,
+    rendering_provider: Option<Provider>,
+    referring_provider: Option<Provider>,
+    service_facility: Option<ServiceFacility>,
+    subscriber: Option<Subscriber>,
+    patient: Option<Patient>,
+    payer: Option<(Payer, ClaimFilingIndicator)>,
+    sequence: PayerSequence,
+    other_payers: Vec<OtherPayer>,
+    total_charge: Option<Decimal>,
+    frequency: FrequencyCode,
+    original_payer_claim_number: Option<String>,
+    prior_authorization: Option<String>,
+    referral_number: Option<String>,
+    accident: Option<Accident>,
+    condition_codes: Vec<String>,
+    accepts_assignment: bool,
+    benefits_assigned: bool,
+    release_of_information: String,
+    place_of_service: Option<PlaceOfService>,
+    diagnoses: Vec<Icd10CmCode>,
+    professional_lines: Vec<ProfessionalLine>,
+    institutional: InstitutionalParts,
+    extra: Vec<RawSegment>,
+    misuse: Option<ClaimError>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct InstitutionalParts {
+    admission: Option<Admission>,
+    discharge: Option<Discharge>,
+    attending_provider: Option<Provider>,
+    operating_provider: Option<Provider>,
+    principal_diagnosis: Option<Diagnosis>,
+    admitting_diagnosis: Option<Icd10CmCode>,
+    reason_for_visit: Vec<Icd10CmCode>,
+    other_diagnoses: Vec<Diagnosis>,
+    external_causes: Vec<Diagnosis>,
+    principal_procedure: Option<PcsProcedure>,
+    other_procedures: Vec<PcsProcedure>,
+    occurrences: Vec<Occurrence>,
+    occurrence_spans: Vec<OccurrenceSpan>,
+    value_codes: Vec<ValueCode>,
+    drg: Option<String>,
+    lines: Vec<InstitutionalLine>,
+}
+
+impl ClaimBuilder {
+    fn new(patient_control_number: String, form: Form) -> Self {
+        ClaimBuilder {
+            form,
+            patient_control_number,
+            billing_provider: None,
+            pay_to: None,
+            rendering_provider: None,
+            referring_provider: None,
+            service_facility: None,
+            subscriber: None,
+            patient: None,
+            payer: None,
+            sequence: PayerSequence::Primary,
+            other_payers: Vec::new(),
+            total_charge: None,
+            frequency: FrequencyCode::Original,
+            original_payer_claim_number: None,
+            prior_authorization: None,
+            referral_number: None,
+            accident: None,
+            condition_codes: Vec::new(),
+            accepts_assignment: true,
+            benefits_assigned: true,
+            release_of_information: "Y".into(),
+            place_of_service: None,
+            diagnoses: Vec::new(),
+            professional_lines: Vec::new(),
+            institutional: InstitutionalParts::default(),
+            extra: Vec::new(),
+            misuse: None,
+        }
+    }
+
+    fn is_professional(&self) -> bool {
+        matches!(self.form, Form::Professional)
+    }
+
+    fn only(mut self, professional: bool, field: &str) -> Self {
+        if self.is_professional() != professional && self.misuse.is_none() {
+            let form = if professional {
+                "professional"
+            } else {
+                "institutional"
+            };
+            self.misuse = Some(ClaimError::invalid(
+                field,
+                format!("applies to {form} claims only"),
+            ));
+        }
+        self
+    }
+
+    /// Sets the billing provider (required).
+    pub fn billing_provider(mut self, provider: BillingProvider) -> Self {
+        self.billing_provider = Some(provider);
+        self
+    }
+
+    /// Sets the pay-to address.
+    pub fn pay_to(mut self, pay_to: PayTo) -> Self {
+        self.pay_to = Some(pay_to);
+        self
+    }
+
+    /// Sets the claim's rendering provider.
+    pub fn rendering_provider(mut self, provider: Provider) -> Self {
+        self.rendering_provider = Some(provider);
+        self
+    }
+
+    /// Sets the referring provider.
+    pub fn referring_provider(mut self, provider: Provider) -> Self {
+        self.referring_provider = Some(provider);
+        self
+    }
+
+    /// Sets the service facility.
+    pub fn service_facility(mut self, facility: ServiceFacility) -> Self {
+        self.service_facility = Some(facility);
+        self
+    }
+
+    /// Sets the subscriber (required).
+    pub fn subscriber(mut self, subscriber: Subscriber) -> Self {
+        self.subscriber = Some(subscriber);
+        self
+    }
+
+    /// Sets a patient who is not the subscriber.
+    pub fn patient(mut self, patient: Patient) -> Self {
+        self.patient = Some(patient);
+        self
+    }
+
+    /// Sets the payer billed and the kind of plan (required).
+    pub fn payer(mut self, payer: Payer, filing_indicator: ClaimFilingIndicator) -> Self {
+        self.payer = Some((payer, filing_indicator));
+        self
+    }
+
+    /// Sets the payer's place in the responsibility order (default primary).
+    pub fn sequence(mut self, sequence: PayerSequence) -> Self {
+        self.sequence = sequence;
+        self
+    }
+
+    /// Adds another payer for coordination of benefits.
+    pub fn other_payer(mut self, other: OtherPayer) -> Self {
+        self.other_payers.push(other);
+        self
+    }
+
+    /// Sets the total charge explicitly (default: the sum of the line charges). A total that
+    /// differs from the lines is allowed here and reported by the scrubber.
+    pub fn total_charge(mut self, total: Decimal) -> Self {
+        self.total_charge = Some(total);
+        self
+    }
+
+    /// Makes this a replacement or void of the claim the payer numbered
+    /// `original_payer_claim_number` (or sets another frequency; original needs no number).
+    pub fn frequency(
+        mut self,
+        frequency: FrequencyCode,
+        original_payer_claim_number: Option<String>,
+    ) -> Self {
+        self.frequency = frequency;
+        self.original_payer_claim_number = original_payer_claim_number;
+        self
+    }
+
+    /// Sets the prior authorization number.
+    pub fn prior_authorization(mut self, number: impl Into<String>) -> Self {
+        self.prior_authorization = Some(number.into());
+        self
+    }
+
+    /// Sets the referral number.
+    pub fn referral_number(mut self, number: impl Into<String>) -> Self {
+        self.referral_number = Some(number.into());
+        self
+    }
+
+    /// Sets accident or employment information.
+    pub fn accident(mut self, accident: Accident) -> Self {
+        self.accident = Some(accident);
+        self
+    }
+
+    /// Adds a condition code.
+    pub fn condition_code(mut self, code: impl Into<String>) -> Self {
+        self.condition_codes.push(code.into());
+        self
+    }
+
+    /// Sets assignment: whether the provider accepts it and the patient assigned benefits.
+    pub fn assignment(mut self, accepts_assignment: bool, benefits_assigned: bool) -> Self {
+        self.accepts_assignment = accepts_assignment;
+        self.benefits_assigned = benefits_assigned;
+        self
+    }
+
+    /// Adds a segment the model does not cover.
+    pub fn extra(mut self, segment: RawSegment) -> Self {
+        self.extra.push(segment);
+        self
+    }
+
+    /// Sets the claim's place of service (professional; required).
+    pub fn place_of_service(mut self, pos: PlaceOfService) -> Self {
+        self.place_of_service = Some(pos);
+        self.only(true, "place_of_service")
+    }
+
+    /// Adds a diagnosis (professional; the first added is the principal).
+    pub fn diagnosis(mut self, code: Icd10CmCode) -> Self {
+        self.diagnoses.push(code);
+        self.only(true, "diagnoses")
+    }
+
+    /// Adds a professional service line.
+    pub fn line(mut self, line: ProfessionalLine) -> Self {
+        self.professional_lines.push(line);
+        self.only(true, "lines")
+    }
+
+    /// Sets the principal diagnosis (institutional; required).
+    pub fn principal_diagnosis(mut self, diagnosis: Diagnosis) -> Self {
+        self.institutional.principal_diagnosis = Some(diagnosis);
+        self.only(false, "principal_diagnosis")
+    }
+
+    /// Sets the admitting diagnosis (institutional).
+    pub fn admitting_diagnosis(mut self, code: Icd10CmCode) -> Self {
+        self.institutional.admitting_diagnosis = Some(code);
+        self.only(false, "admitting_diagnosis")
+    }
+
+    /// Adds a reason for visit (institutional outpatient, up to three).
+    pub fn reason_for_visit(mut self, code: Icd10CmCode) -> Self {
+        self.institutional.reason_for_visit.push(code);
+        self.only(false, "reason_for_visit")
+    }
+
+    /// Adds an other diagnosis (institutional, up to 24).
+    pub fn other_diagnosis(mut self, diagnosis: Diagnosis) -> Self {
+        self.institutional.other_diagnoses.push(diagnosis);
+        self.only(false, "other_diagnoses")
+    }
+
+    /// Adds an external cause of injury (institutional, up to 12).
+    pub fn external_cause(mut self, diagnosis: Diagnosis) -> Self {
+        self.institutional.external_causes.push(diagnosis);
+        self.only(false, "external_causes")
+    }
+
+    /// Adds an ICD-10-PCS procedure: the first added is the principal (institutional).
+    pub fn procedure(mut self, procedure: PcsProcedure) -> Self {
+        if self.institutional.principal_procedure.is_none() {
+            self.institutional.principal_procedure = Some(procedure);
+        } else {
+            self.institutional.other_procedures.push(procedure);
+        }
+        self.only(false, "procedures")
+    }
+
+    /// Sets admission data (institutional).
+    pub fn admission(mut self, admission: Admission) -> Self {
+        self.institutional.admission = Some(admission);
+        self.only(false, "admission")
+    }
+
+    /// Sets discharge data (institutional).
+    pub fn discharge(mut self, discharge: Discharge) -> Self {
+        self.institutional.discharge = Some(discharge);
+        self.only(false, "discharge")
+    }
+
+    /// Sets the attending provider (institutional).
+    pub fn attending_provider(mut self, provider: Provider) -> Self {
+        self.institutional.attending_provider = Some(provider);
+        self.only(false, "attending_provider")
+    }
+
+    /// Sets the operating physician (institutional).
+    pub fn operating_provider(mut self, provider: Provider) -> Self {
+        self.institutional.operating_provider = Some(provider);
+        self.only(false, "operating_provider")
+    }
+
+    /// Adds an occurrence code (institutional).
+    pub fn occurrence(mut self, occurrence: Occurrence) -> Self {
+        self.institutional.occurrences.push(occurrence);
+        self.only(false, "occurrences")
+    }
+
+    /// Adds an occurrence span (institutional).
+    pub fn occurrence_span(mut self, span: OccurrenceSpan) -> Self {
+        self.institutional.occurrence_spans.push(span);
+        self.only(false, "occurrence_spans")
+    }
+
+    /// Adds a value code (institutional).
+    pub fn value_code(mut self, value: ValueCode) -> Self {
+        self.institutional.value_codes.push(value);
+        self.only(false, "value_codes")
+    }
+
+    /// Sets the DRG (institutional).
+    pub fn drg(mut self, drg: impl Into<String>) -> Self {
+        self.institutional.drg = Some(drg.into());
+        self.only(false, "drg")
+    }
+
+    /// Adds an institutional service line.
+    pub fn institutional_line(mut self, line: InstitutionalLine) -> Self {
+        self.institutional.lines.push(line);
+        self.only(false, "lines")
+    }
+
+    /// Builds the claim, or says which field makes it impossible and why.
+    pub fn build(self) -> Result<Claim, ClaimError> {
+        if let Some(e) = self.misuse {
+            return Err(e);
+        }
+        let billing_provider = self
+            .billing_provider
+            .ok_or_else(|| ClaimError::missing("billing_provider"))?;
+        let subscriber = self
+            .subscriber
+            .ok_or_else(|| ClaimError::missing("subscriber"))?;
+        let (payer, filing_indicator) = self.payer.ok_or_else(|| ClaimError::missing("payer"))?;
+        let detail = match self.form {
+            Form::Professional => ClaimDetail::Professional(ProfessionalDetail {
+                place_of_service: self
+                    .place_of_service
+                    .ok_or_else(|| ClaimError::missing("place_of_service"))?,
+                diagnoses: self.diagnoses,
+                lines: self.professional_lines,
+            }),
+            Form::Institutional {
+                type_of_bill,
+                statement_from,
+                statement_to,
+            } => {
+                let parts = self.institutional;
+                ClaimDetail::Institutional(Box::new(InstitutionalDetail {
+                    type_of_bill,
+                    statement_from,
+                    statement_to,
+                    admission: parts.admission,
+                    discharge: parts.discharge,
+                    attending_provider: parts.attending_provider,
+                    operating_provider: parts.operating_provider,
+                    principal_diagnosis: parts
+                        .principal_diagnosis
+                        .ok_or_else(|| ClaimError::missing("principal_diagnosis"))?,
+                    admitting_diagnosis: parts.admitting_diagnosis,
+                    reason_for_visit: parts.reason_for_visit,
+                    other_diagnoses: parts.other_diagnoses,
+                    external_causes: parts.external_causes,
+                    principal_procedure: parts.principal_procedure,
+                    other_procedures: parts.other_procedures,
+                    occurrences: parts.occurrences,
+                    occurrence_spans: parts.occurrence_spans,
+                    value_codes: parts.value_codes,
+                    drg: parts.drg,
+                    lines: parts.lines,
+                }))
+            }
+        };
+        let mut claim = Claim {
+            patient_control_number: self.patient_control_number,
+            billing_provider,
+            pay_to: self.pay_to,
+            rendering_provider: self.rendering_provider,
+            referring_provider: self.referring_provider,
+            service_facility: self.service_facility,
+            subscriber,
+            patient: self.patient,
+            payer,
+            filing_indicator,
+            sequence: self.sequence,
+            other_payers: self.other_payers,
+            total_charge: Decimal::ZERO,
+            frequency: self.frequency,
+            original_payer_claim_number: self.original_payer_claim_number,
+            prior_authorization: self.prior_authorization,
+            referral_number: self.referral_number,
+            accident: self.accident,
+            condition_codes: self.condition_codes,
+            accepts_assignment: self.accepts_assignment,
+            benefits_assigned: self.benefits_assigned,
+            release_of_information: self.release_of_information,
+            detail,
+            extra: self.extra,
+        };
+        claim.total_charge = self
+            .total_charge
+            .unwrap_or_else(|| claim.line_charge_total());
+        claim.validate()?;
+        Ok(claim)
     }
 }

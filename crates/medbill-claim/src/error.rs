@@ -94,6 +94,12 @@ pub enum ClaimError {
 }
 
 impl ClaimError {
+    pub(crate) fn missing(field: impl Into<String>) -> Self {
+        ClaimError::Missing {
+            field: field.into(),
+        }
+    }
+
     pub(crate) fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
         ClaimError::Invalid {
             field: field.into(),

@@ -4,6 +4,7 @@
 //!
 //! | area | types |
 //! |---|---|
+//! | claims (837P, 837I) | [`Claim`], [`ClaimBuilder`], [`ProfessionalLine`], [`InstitutionalLine`], [`ClaimDetail`] |
 //! | parties | [`Provider`], [`BillingProvider`], [`Subscriber`], [`Patient`], [`Payer`], [`OtherPayer`] |
 //! | remittances (835) | [`Remittance`], [`ClaimPayment`], [`LinePayment`], [`Adjustment`], [`BalanceReport`] |
 //! | acknowledgments (999, 277CA) | [`Acknowledgment`], [`AckOutcome`], [`AckReason`] |
@@ -24,7 +25,13 @@ mod raw;
 mod remit;
 
 pub use ack::{AckOutcome, AckReason, AckSource, Acknowledgment};
-pub use claim::FrequencyCode;
+pub use claim::{
+    Accident, Admission, Claim, ClaimBuilder, ClaimDetail, Diagnosis, Discharge, Drug, DrugUnit,
+    FrequencyCode, InstitutionalDetail, InstitutionalLine, InstitutionalUnitBasis,
+    LineAdjudication, MAX_INSTITUTIONAL_LINES, MAX_MODIFIERS, MAX_POINTERS,
+    MAX_PROFESSIONAL_DIAGNOSES, MAX_PROFESSIONAL_LINES, Occurrence, OccurrenceSpan, PcsProcedure,
+    PoaIndicator, ProfessionalDetail, ProfessionalLine, RelatedCause, UnitBasis, ValueCode,
+};
 pub use error::ClaimError;
 pub use ledger::{
     AdjudicatedLine, AdjudicationOutcome, ClaimId, ClaimState, ClaimStatus, EventKind, Ledger,

@@ -1,0 +1,95 @@
+//! Fixtures shared by the integration tests. Names, IDs and dates are invented.
+
+#![allow(dead_code, unreachable_pub)]
+
+use chrono::NaiveDate;
+use medbill_claim::{
+    Address, BillingProvider, Claim, ClaimBuilder, ClaimFilingIndicator, Patient, Payer,
+    PersonName, Phi, ProfessionalLine, Provider, Relationship, Sex, Subscriber,
+};
+use rust_decimal::Decimal;
+
+pub fn d(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+pub fn day(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+pub fn billing() -> BillingProvider {
+    BillingProvider {
+        provider: Provider::organization(
+            "NORTHWIND FAMILY MEDICINE",
+            "1234567893".parse().unwrap(),
+        )
+        .with_taxonomy("207Q00000X"),
+        tin: Phi::new("987654321".into()),
+        tin_is_ssn: false,
+        address: Address {
+            lines: vec!["100 MAIN ST".into()],
+            city: "SPRINGFIELD".into(),
+            state: "IL".into(),
+            postal_code: "627011234".into(),
+            country: None,
+        },
+    }
+}
+
+pub fn subscriber() -> Subscriber {
+    let mut s = Subscriber::new("XQZ900112233", PersonName::new("QUILLFEATHER", "MARISOL"))
+        .with_demographics(day("1961-07-14"), Sex::Female);
+    s.address = Some(Phi::new(Address {
+        lines: vec!["77 ELMWOOD LANE".into()],
+        city: "SPRINGFIELD".into(),
+        state: "IL".into(),
+        postal_code: "62704".into(),
+        country: None,
+    }));
+    s.ssn = Some(Phi::new("078051120".into()));
+    s
+}
+
+pub fn child_patient() -> Patient {
+    Patient {
+        relationship: Relationship::Child,
+        name: Phi::new(PersonName::new("QUILLFEATHER", "TOBIAS")),
+        birth_date: Some(Phi::new(day("2015-02-03"))),
+        sex: Some(Sex::Male),
+        address: None,
+    }
+}
+
+pub fn payer() -> Payer {
+    Payer::new("87726", "EXAMPLE HEALTH PLAN")
+}
+
+/// A professional claim builder with everything but lines and diagnoses.
+pub fn professional(pcn: &str) -> ClaimBuilder {
+    Claim::professional(pcn)
+        .billing_provider(billing())
+        .subscriber(subscriber())
+        .payer(payer(), ClaimFilingIndicator::Commercial)
+        .place_of_service("11".parse().unwrap())
+}
+
+/// A two-line office visit claim: 99214-25 and 93000.
+pub fn office_visit(pcn: &str) -> Claim {
+    let dos = day("2026-02-27");
+    professional(pcn)
+        .diagnosis("E11.9".parse().unwrap())
+        .diagnosis("I10".parse().unwrap())
+        .line(
+            ProfessionalLine::new("99214".parse().unwrap(), d("200.00"), d("1"), dos)
+                .modifiers(["25".parse().unwrap()])
+                .pointers([1, 2])
+                .control_number("L1"),
+        )
+        .line(
+            ProfessionalLine::new("93000".parse().unwrap(), d("100.00"), d("1"), dos)
+                .pointers([2])
+                .control_number("L2"),
+        )
+        .build()
+        .unwrap()
+}

@@ -49,7 +49,7 @@ pub use hcpcs::{
 };
 pub use icd10cm::{Icd10Cm, Icd10CmCode};
 pub use icd10pcs::{Icd10PcsCode, PcsCheck, PcsEdition, PcsEntry, PcsInvalid};
-pub use modifier::Modifier;
+pub use modifier::{Modifier, ModifierCategory, ModifierInfo};
 pub use npi::Npi;
 pub use pos::PlaceOfService;
 pub use procedure::ProcedureCode;

@@ -1,4 +1,4 @@
-//! CMS place of service codes.
+//! CMS place of service codes, with the names of the codes CMS assigns.
 
 use std::fmt;
 use std::str::FromStr;
@@ -7,13 +7,16 @@ use crate::error::{CodeError, CodeSystem};
 use crate::text::{fill, serde_as_text, trimmed};
 
 /// A well-formed place of service code: two digits, `01` to `99` (`11` office, `21` inpatient
-/// hospital, ...). Whether CMS assigns the code is a look-up in the place of service table.
+/// hospital, ...). Whether CMS assigns the code is a look-up in the built-in table
+/// ([`PlaceOfService::name`]); codes CMS leaves unassigned parse but have no name.
 ///
 /// ```
 /// use medbill_codes::PlaceOfService;
 /// let pos: PlaceOfService = "11".parse().unwrap();
 /// assert_eq!(pos.value(), 11);
 /// assert_eq!(pos.to_string(), "11");
+/// assert_eq!(pos.name(), Some("Office"));
+/// assert!(!"28".parse::<PlaceOfService>().unwrap().is_assigned());
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct PlaceOfService(u8);
@@ -49,7 +52,100 @@ impl PlaceOfService {
     pub fn value(&self) -> u8 {
         self.0
     }
+
+    /// The CMS name of the code, if CMS assigns it.
+    pub fn name(&self) -> Option<&'static str> {
+        NAMES
+            .iter()
+            .find(|(v, _)| *v == self.0)
+            .map(|(_, name)| *name)
+    }
+
+    /// Whether CMS assigns the code (it has a name).
+    pub fn is_assigned(&self) -> bool {
+        self.name().is_some()
+    }
+
+    /// Whether the Medicare physician fee schedule pays its facility rate for professional
+    /// services in this setting (hospitals, skilled nursing and hospice, ambulances, inpatient
+    /// psychiatric and rehabilitation facilities, ...). Ambulatory surgical centers (`24`) are
+    /// included: the rule's exceptions are per procedure and outside this table.
+    pub fn is_facility(&self) -> bool {
+        matches!(
+            self.0,
+            19 | 21 | 22 | 23 | 24 | 26 | 31 | 34 | 41 | 42 | 51 | 52 | 53 | 56 | 61
+        )
+    }
+
+    /// Every code CMS assigns, in order, with its name.
+    pub fn assigned() -> impl Iterator<Item = (PlaceOfService, &'static str)> {
+        NAMES.iter().map(|&(v, name)| (PlaceOfService(v), name))
+    }
 }
+
+/// The CMS place of service code set: the codes assigned as of its 2024 revision, with their
+/// names (CMS publishes the set, in the public domain, on its "Place of Service Code Set" page).
+/// Every other value from 01 to 99 is unassigned.
+static NAMES: &[(u8, &str)] = &[
+    (1, "Pharmacy"),
+    (2, "Telehealth Provided Other than in Patient's Home"),
+    (3, "School"),
+    (4, "Homeless Shelter"),
+    (5, "Indian Health Service Free-standing Facility"),
+    (6, "Indian Health Service Provider-based Facility"),
+    (7, "Tribal 638 Free-standing Facility"),
+    (8, "Tribal 638 Provider-based Facility"),
+    (9, "Prison/Correctional Facility"),
+    (10, "Telehealth Provided in Patient's Home"),
+    (11, "Office"),
+    (12, "Home"),
+    (13, "Assisted Living Facility"),
+    (14, "Group Home"),
+    (15, "Mobile Unit"),
+    (16, "Temporary Lodging"),
+    (17, "Walk-in Retail Health Clinic"),
+    (18, "Place of Employment-Worksite"),
+    (19, "Off Campus-Outpatient Hospital"),
+    (20, "Urgent Care Facility"),
+    (21, "Inpatient Hospital"),
+    (22, "On Campus-Outpatient Hospital"),
+    (23, "Emergency Room - Hospital"),
+    (24, "Ambulatory Surgical Center"),
+    (25, "Birthing Center"),
+    (26, "Military Treatment Facility"),
+    (27, "Outreach Site/Street"),
+    (31, "Skilled Nursing Facility"),
+    (32, "Nursing Facility"),
+    (33, "Custodial Care Facility"),
+    (34, "Hospice"),
+    (41, "Ambulance - Land"),
+    (42, "Ambulance - Air or Water"),
+    (49, "Independent Clinic"),
+    (50, "Federally Qualified Health Center"),
+    (51, "Inpatient Psychiatric Facility"),
+    (52, "Psychiatric Facility-Partial Hospitalization"),
+    (53, "Community Mental Health Center"),
+    (
+        54,
+        "Intermediate Care Facility/Individuals with Intellectual Disabilities",
+    ),
+    (55, "Residential Substance Abuse Treatment Facility"),
+    (56, "Psychiatric Residential Treatment Center"),
+    (57, "Non-residential Substance Abuse Treatment Facility"),
+    (58, "Non-residential Opioid Treatment Facility"),
+    (60, "Mass Immunization Center"),
+    (61, "Comprehensive Inpatient Rehabilitation Facility"),
+    (62, "Comprehensive Outpatient Rehabilitation Facility"),
+    (65, "End-Stage Renal Disease Treatment Facility"),
+    (
+        66,
+        "Programs of All-Inclusive Care for the Elderly (PACE) Center",
+    ),
+    (71, "Public Health Clinic"),
+    (72, "Rural Health Clinic"),
+    (81, "Independent Laboratory"),
+    (99, "Other Place of Service"),
+];
 
 impl FromStr for PlaceOfService {
     type Err = CodeError;

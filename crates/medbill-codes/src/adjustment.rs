@@ -41,6 +41,26 @@ impl GroupCode {
         !matches!(self, GroupCode::Cr)
     }
 
+    /// Every group code, `CR` (004010 only) last.
+    pub const ALL: [GroupCode; 5] = [
+        GroupCode::Co,
+        GroupCode::Oa,
+        GroupCode::Pi,
+        GroupCode::Pr,
+        GroupCode::Cr,
+    ];
+
+    /// Who bears the adjustment, in a few words.
+    pub const fn meaning(self) -> &'static str {
+        match self {
+            GroupCode::Co => "Contractual obligation (provider write-off)",
+            GroupCode::Cr => "Correction or reversal (004010 only)",
+            GroupCode::Oa => "Other adjustment",
+            GroupCode::Pi => "Payer-initiated reduction",
+            GroupCode::Pr => "Patient responsibility",
+        }
+    }
+
     /// Parses the two-letter code, in any case.
     pub fn parse(s: &str) -> Result<Self, CodeError> {
         let t = trimmed(s, CodeSystem::GroupCode)?;
@@ -190,9 +210,35 @@ impl Carc {
         std::str::from_utf8(&self.bytes[..self.len as usize]).unwrap_or("")
     }
 
-    /// The denial category analytics file this reason under.
+    /// The denial category analytics file this reason under ([`DenialCategory::Other`] for a
+    /// code the built-in list does not have).
     pub fn denial_category(&self) -> DenialCategory {
         crate::carc_table::category(self.as_str())
+    }
+
+    /// A few words of this crate's own about the code, if the built-in list has it. This is not
+    /// X12's description (which is X12's copyrighted text and not shipped), only enough to
+    /// recognise the code.
+    ///
+    /// ```
+    /// use medbill_codes::Carc;
+    /// let carc: Carc = "197".parse().unwrap();
+    /// assert_eq!(carc.summary(), Some("Authorization or precertification absent"));
+    /// ```
+    pub fn summary(&self) -> Option<&'static str> {
+        crate::carc_table::entry(self.as_str()).map(|(_, text)| text)
+    }
+
+    /// Whether the built-in list has the code.
+    pub fn is_listed(&self) -> bool {
+        crate::carc_table::entry(self.as_str()).is_some()
+    }
+
+    /// Every code of the built-in list, numbers first, then codes with letters.
+    pub fn listed() -> impl Iterator<Item = Carc> {
+        crate::carc_table::CARCS
+            .iter()
+            .filter_map(|(code, _, _)| Carc::parse(code).ok())
     }
 }
 

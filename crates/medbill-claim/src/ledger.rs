@@ -571,7 +571,9 @@ impl ClaimState {
         !matches!(self.status, ClaimStatus::Closed | ClaimStatus::Voided)
     }
 
-    fn new(claim_id: ClaimId) -> Self {
+    /// The state of a claim with no events yet (status created, balances zero). Fold events
+    /// into it with [`apply`](Self::apply) to follow a claim without a [`Ledger`].
+    pub fn new(claim_id: ClaimId) -> Self {
         ClaimState {
             claim_id,
             status: ClaimStatus::Created,
@@ -601,8 +603,9 @@ impl ClaimState {
         }
     }
 
-    /// Applies one event (events must come in date order).
-    fn apply(&mut self, event: &LedgerEvent) {
+    /// Applies one of this claim's events. Apply them in date order; the event's claim id is
+    /// not checked.
+    pub fn apply(&mut self, event: &LedgerEvent) {
         if event.payer_id.is_some() {
             self.payer_id.clone_from(&event.payer_id);
         }

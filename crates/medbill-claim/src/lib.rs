@@ -9,6 +9,7 @@
 //! | remittances (835) | [`Remittance`], [`ClaimPayment`], [`LinePayment`], [`Adjustment`], [`BalanceReport`] |
 //! | acknowledgments (999, 277CA) | [`Acknowledgment`], [`AckOutcome`], [`AckReason`] |
 //! | ledger | [`LedgerEvent`], [`EventKind`], [`Ledger`], [`ClaimState`] and the [`ledger`] format |
+//! | posting | [`post_remittance`], [`Ledger::post`], [`FeeSchedule`], [`PostingReport`] |
 //! | PHI | [`Phi`]: redacted in `Debug` and `Display`, revealed only by an explicit call |
 //!
 //! Money is [`rust_decimal::Decimal`] and serialises as a string (`"125.00"`); dates are
@@ -21,6 +22,7 @@ mod error;
 pub mod ledger;
 mod party;
 mod phi;
+mod posting;
 mod raw;
 mod remit;
 
@@ -42,6 +44,10 @@ pub use party::{
     PayerSequence, PersonName, Provider, Relationship, ServiceFacility, Sex, Subscriber,
 };
 pub use phi::Phi;
+pub use posting::{
+    CreditBalance, Denial, FeeSchedule, FeeScheduleEntry, PostedClaim, PostingReport, Reversal,
+    Underpayment, UnmatchedPayment, UnmatchedReason, post_remittance,
+};
 pub use raw::RawSegment;
 pub use remit::{
     Adjustment, BalanceEffect, BalanceReport, BalanceRule, ClaimPayment, ClaimStatusCode,

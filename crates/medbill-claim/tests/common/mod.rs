@@ -93,3 +93,63 @@ pub fn office_visit(pcn: &str) -> Claim {
         .build()
         .unwrap()
 }
+
+use medbill_claim::{
+    Adjustment, ClaimPayment, ClaimStatusCode, Ledger, LinePayment, Payee, Payment, PaymentMethod,
+    Remittance,
+};
+use medbill_codes::GroupCode;
+
+pub fn adj(group: GroupCode, carc: &str, amount: &str) -> Adjustment {
+    Adjustment::new(group, carc.parse().unwrap(), d(amount))
+}
+
+pub fn line(code: &str, charge: &str, paid: &str, adjustments: Vec<Adjustment>) -> LinePayment {
+    let mut l = LinePayment::new(code.parse().unwrap(), d(charge), d(paid));
+    l.units = Some(d("1"));
+    l.adjustments = adjustments;
+    l
+}
+
+/// A claim payment whose patient responsibility is the sum of its PR adjustments.
+pub fn claim_payment(pcn: &str, icn: &str, lines: Vec<LinePayment>) -> ClaimPayment {
+    let charge = lines.iter().map(|l| l.charge).sum();
+    let paid = lines.iter().map(|l| l.paid).sum();
+    let mut c = ClaimPayment::new(pcn, ClaimStatusCode::ProcessedPrimary, charge, paid);
+    c.payer_claim_control_number = Some(icn.into());
+    c.lines = lines;
+    c.patient_responsibility = c.patient_responsibility_from_adjustments();
+    c
+}
+
+/// A remittance whose payment amount is the sum of its claims' payments.
+pub fn remittance(claims: Vec<ClaimPayment>) -> Remittance {
+    let amount = claims.iter().map(|c| c.paid).sum();
+    Remittance {
+        payer: payer(),
+        payee: Payee {
+            name: "NORTHWIND FAMILY MEDICINE".into(),
+            npi: Some("1234567893".parse().unwrap()),
+            tin: None,
+        },
+        payment: Payment {
+            method: PaymentMethod::Ach,
+            amount,
+            date: day("2026-03-30"),
+            trace_number: "EFT20260330".into(),
+        },
+        claims,
+        provider_adjustments: vec![],
+        extra: vec![],
+    }
+}
+
+/// A ledger with claims created on 2026-03-01 and submitted on 2026-03-02.
+pub fn ledger_with(claims: &[Claim]) -> Ledger {
+    let mut ledger = Ledger::new();
+    for c in claims {
+        ledger.push(c.created_event(day("2026-03-01")));
+        ledger.push(c.submission_event(day("2026-03-02"), true));
+    }
+    ledger
+}

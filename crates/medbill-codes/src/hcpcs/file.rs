@@ -1,31 +1,7 @@
 //! The CMS alpha-numeric HCPCS file: fixed-width records of 320 characters, one code per record
 //! with continuation lines for long descriptions.
 //!
-//! The layout read here (1-based character positions, inclusive), as found in the CMS files
-//! (`HCPC<year>_CONTR_ANWEB.txt`, or `..._w_disclaimer.txt` with a preamble):
-//!
-//! | positions | field |
-//! |---|---|
-//! | 1-5 | procedure code; for a modifier record, the modifier in 4-5 |
-//! | 6-10 | sequence number (`00100`, `00200`, ... for continuation lines) |
-//! | 11 | record identification: `3` procedure, `4` procedure continuation, `7` modifier, `8` modifier continuation |
-//! | 12-91 | long description (continued on `4`/`8` lines) |
-//! | 92-119 | short description |
-//! | 120-127 | pricing indicator, up to four 2-character codes |
-//! | 128 | multiple pricing indicator |
-//! | 230 | coverage code |
-//! | 257-259 | BETOS code |
-//! | 261-265 | type of service, up to five 1-character codes |
-//! | 269-276 | code added date, `YYYYMMDD` |
-//! | 277-284 | action effective date, `YYYYMMDD` |
-//! | 285-292 | termination date, `YYYYMMDD`: the last day the code may be reported |
-//! | 293 | action code |
-//!
-//! Continuation lines carry only positions 1-91. Lines may end in CR LF or LF, and may be
-//! shorter than 320 characters (trailing blanks trimmed); missing positions read as blank. Text
-//! is UTF-8 or, failing that, Windows-1252 (what CMS ships). Lines before the first record (the
-//! disclaimer of the `_w_disclaimer` variant) are skipped; blank lines are ignored. Records for
-//! CDT dental `D` codes, which HCPCS here does not include, are ignored and counted.
+//! See [`HcpcsTable`] for the layout read.
 
 use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;
@@ -249,7 +225,37 @@ impl HcpcsModifierRecord {
 }
 
 /// The procedure and modifier records of a CMS alpha-numeric HCPCS file, looked up by code and
-/// date of service. See the [module docs](self) for the layout read.
+/// date of service.
+///
+/// # Layout
+///
+/// The layout read (1-based character positions, inclusive), as found in the CMS files
+/// (`HCPC<year>_CONTR_ANWEB.txt`, or `..._w_disclaimer.txt` with a preamble):
+///
+/// | positions | field |
+/// |---|---|
+/// | 1-5 | procedure code; for a modifier record, the modifier in 4-5 |
+/// | 6-10 | sequence number (`00100`, `00200`, ... for continuation lines) |
+/// | 11 | record identification: `3` procedure, `4` procedure continuation, `7` modifier, `8` modifier continuation |
+/// | 12-91 | long description (continued on `4`/`8` lines) |
+/// | 92-119 | short description |
+/// | 120-127 | pricing indicator, up to four 2-character codes |
+/// | 128 | multiple pricing indicator |
+/// | 230 | coverage code |
+/// | 257-259 | BETOS code |
+/// | 261-265 | type of service, up to five 1-character codes |
+/// | 269-276 | code added date, `YYYYMMDD` |
+/// | 277-284 | action effective date, `YYYYMMDD` |
+/// | 285-292 | termination date, `YYYYMMDD`: the last day the code may be reported |
+/// | 293 | action code |
+///
+/// Continuation lines carry only positions 1-91. Lines may end in CR LF or LF, and may be
+/// shorter than 320 characters (trailing blanks trimmed); missing positions read as blank. Text
+/// is UTF-8 or, failing that, Windows-1252 (what CMS ships). Lines before the first record (the
+/// disclaimer of the `_w_disclaimer` variant) are skipped; blank lines are ignored. Records for
+/// CDT dental `D` codes, which HCPCS here does not include, are ignored and counted.
+///
+/// # Example
 ///
 /// ```
 /// use chrono::NaiveDate;

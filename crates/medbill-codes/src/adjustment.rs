@@ -359,7 +359,7 @@ static RARCS: &[(&str, &str)] = &[
     ("N30", "Patient ineligible for this service"),
     ("N54", "Claim inconsistent with the authorized services"),
     ("N56", "Procedure code not valid for the services or date billed"),
-    ("N65", "Procedure rate or count not on file for the date or provider"),
+    ("N65", "Procedure rate or count not on file"),
     ("N95", "This provider type or specialty may not bill this service"),
     ("N115", "Decision based on a Local Coverage Determination"),
     ("N130", "See the plan's benefit documents for restrictions"),

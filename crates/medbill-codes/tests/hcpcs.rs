@@ -328,3 +328,36 @@ fn cms_2020_file() {
         Err(HcpcsInvalid::NotInFile)
     );
 }
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn mutated_fixture(edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..20),
+                           cut in any::<usize>()) {
+            let mut bytes = fixture();
+            for (at, b) in edits {
+                let i = at % bytes.len();
+                bytes[i] = b;
+            }
+            bytes.truncate(cut % (bytes.len() + 1));
+            let strict = HcpcsTable::from_reader(bytes.as_slice());
+            let (table, problems) = HcpcsTable::from_reader_lenient(bytes.as_slice()).unwrap();
+            // Lenient loading keeps whatever strict loading would, and reports what it drops.
+            if let Ok(strict) = strict {
+                prop_assert!(problems.is_empty());
+                prop_assert_eq!(strict.procedure_count(), table.procedure_count());
+            }
+        }
+
+        #[test]
+        fn arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+            let _ = HcpcsTable::from_reader(bytes.as_slice());
+            let _ = HcpcsTable::from_reader_lenient(bytes.as_slice());
+        }
+    }
+}

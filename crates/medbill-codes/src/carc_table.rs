@@ -8,6 +8,10 @@
 //! a code missing from it still parses as a [`Carc`](crate::Carc) and falls in
 //! [`DenialCategory::Other`].
 
+use std::collections::HashMap;
+
+use once_cell::sync::Lazy;
+
 use crate::adjustment::DenialCategory;
 use DenialCategory::{
     AuthorizationReferral as Auth, CodingBundling as Code, Contractual as Contract,
@@ -266,12 +270,17 @@ pub(crate) static CARCS: &[(&str, DenialCategory, &str)] = &[
     ("W1", Contract, "Workers' compensation fee schedule adjustment"),
 ];
 
-/// The entry of a code, if listed.
-pub(crate) fn entry(code: &str) -> Option<(DenialCategory, &'static str)> {
+/// The list keyed by code, built on first use.
+static BY_CODE: Lazy<HashMap<&'static str, (DenialCategory, &'static str)>> = Lazy::new(|| {
     CARCS
         .iter()
-        .find(|(c, _, _)| *c == code)
-        .map(|&(_, category, text)| (category, text))
+        .map(|&(code, category, text)| (code, (category, text)))
+        .collect()
+});
+
+/// The entry of a code, if listed.
+pub(crate) fn entry(code: &str) -> Option<(DenialCategory, &'static str)> {
+    BY_CODE.get(code).copied()
 }
 
 /// The denial category of a code; [`DenialCategory::Other`] when the code is not listed.

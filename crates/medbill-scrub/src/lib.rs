@@ -1,1 +1,8 @@
-//! medbill-scrub: see the workspace README for the crate map. This crate is under construction.
+//! # medbill-scrub
+//!
+//! A claim scrubber (under construction).
+
+mod error;
+pub mod ncci;
+
+pub use error::ScrubError;

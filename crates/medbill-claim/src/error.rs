@@ -50,7 +50,7 @@ pub enum ClaimError {
         field: String,
     },
     /// A diagnosis pointer names a diagnosis the claim does not have.
-    #[error("{field} is {pointer}, but the claim has {diagnoses} diagnoses (pointers are 1-based)")]
+    #[error("{field} is {pointer}, but the claim's diagnoses are numbered 1 to {diagnoses}")]
     PointerOutOfRange {
         /// The field path.
         field: String,

@@ -67,7 +67,7 @@ fn refuses_a_pointer_to_a_missing_diagnosis() {
     ));
     assert_eq!(
         err.to_string(),
-        "lines[0].diagnosis_pointers[1] is 3, but the claim has 2 diagnoses (pointers are 1-based)"
+        "lines[0].diagnosis_pointers[1] is 3, but the claim's diagnoses are numbered 1 to 2"
     );
     assert!(one_line(visit().pointers([0])).is_err());
     assert!(one_line(visit().pointers([])).is_err());

@@ -284,7 +284,7 @@ fn malformed_input_names_the_character() {
     let cm = Icd10Cm::embedded();
     let cases = [
         ("1E11", 1, '1'),
-        ("EE11", 2, 'E'),
+        ("E.11", 2, '.'),
         ("E1.1", 3, '.'),
         ("E11.9!", 6, '!'),
         ("E11..9", 5, '.'),
@@ -546,4 +546,30 @@ fn same_inflated(a: &std::path::Path, b: &std::path::Path) -> bool {
         .arg(b)
         .status()
         .is_ok_and(|s| s.success())
+}
+
+#[test]
+fn qa0_has_a_letter_in_second_place() {
+    // FY2026 added category QA0 (genetic disorders), the first whose second character is a
+    // letter.
+    let cm = Icd10Cm::embedded();
+    assert!(matches!(
+        cm.check("qa0", fy26()).reason(),
+        Some(Invalid::Header { .. })
+    ));
+    let r26 = cm.release("FY2026").unwrap();
+    let qa: Vec<_> = cm
+        .entries(r26)
+        .filter(|e| e.is_billable() && e.code().undotted().starts_with("QA"))
+        .map(|e| e.code())
+        .collect();
+    assert!(!qa.is_empty());
+    for c in qa {
+        assert!(cm.check(&c.to_string(), fy26()).is_valid(), "{c}");
+        assert!(matches!(
+            cm.check(&c.to_string(), fy25()).reason(),
+            Some(Invalid::NotYetAdded { .. })
+        ));
+    }
+    assert_eq!(cm.chapter(&code("QA0.0")).unwrap().number(), "17");
 }

@@ -6,8 +6,9 @@ use std::str::FromStr;
 use crate::error::{CodeError, CodeSystem};
 use crate::text::{serde_as_text, trimmed};
 
-/// A well-formed ICD-10-CM code: 3 to 7 characters, a letter, a digit, a letter or digit, then up
-/// to four letters or digits (`X` is the placeholder).
+/// A well-formed ICD-10-CM code: 3 to 7 characters, a letter and then letters or digits (`X` is
+/// the placeholder). The second character is a digit in every category but `QA0`, added in
+/// FY2026, so a letter is accepted there too.
 ///
 /// Well-formed is not valid: whether the code exists and is billable on a date of service is a
 /// look-up against the embedded code set. The code is stored undotted and upper-case; it displays
@@ -58,13 +59,11 @@ impl Icd10CmCode {
             let u = c.to_ascii_uppercase();
             let ok = match len {
                 0 => u.is_ascii_uppercase(),
-                1 => u.is_ascii_digit(),
                 _ => u.is_ascii_uppercase() || u.is_ascii_digit(),
             };
             if !ok {
                 let expected = match len {
                     0 => "a letter",
-                    1 => "a digit",
                     _ => "a letter or digit",
                 };
                 return Err(CodeError::character(SYS, pos, c, expected));

@@ -183,9 +183,11 @@ impl CodeRange {
 
     /// Whether `code` is in the range.
     pub fn contains(&self, code: &Icd10CmCode) -> bool {
-        let text = code.undotted().as_bytes();
-        let last = self.last.undotted().as_bytes();
-        if self.first.undotted().as_bytes() > text || &text[..text.len().min(last.len())] > last {
+        let (text, text_len) = (code.key_bytes(), code.len());
+        let text = &text[..text_len];
+        let (first, last) = (self.first.key_bytes(), self.last.key_bytes());
+        let (first, last) = (&first[..self.first.len()], &last[..self.last.len()]);
+        if first > text || &text[..text_len.min(last.len())] > last {
             return false;
         }
         if self.position == 0 {
@@ -382,11 +384,11 @@ impl Icd10Cm {
             .filter(|e| e.owner_range.contains(code))
             .copied()
             .collect();
-        let text = code.undotted();
-        for n in 3..=text.len() {
-            let Some(prefix) = parse_code(&text[..n]) else {
-                continue;
-            };
+        let bytes = code.key_bytes();
+        for n in 3..=code.len() {
+            let mut prefix = [0u8; 7];
+            prefix[..n].copy_from_slice(&bytes[..n]);
+            let prefix = Icd10CmCode::from_table(prefix, n);
             let start = index
                 .on_codes
                 .partition_point(|e| e.owner_range.first < prefix);

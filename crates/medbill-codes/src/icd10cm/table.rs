@@ -61,23 +61,58 @@ fn record(i: usize) -> &'static [u8] {
 
 /// The sort key of 7 NUL-padded code bytes: big-endian, so integer order is text order.
 #[inline]
-fn key_of(bytes: &[u8]) -> u64 {
-    let mut k = 0u64;
-    for &b in &bytes[..7] {
-        k = (k << 8) | u64::from(b);
-    }
-    k
+fn key_of(bytes: &[u8; 7]) -> u64 {
+    let mut k = [0u8; 8];
+    k[1..].copy_from_slice(bytes);
+    u64::from_be_bytes(k)
 }
 
 #[inline]
 fn key_at(i: usize) -> u64 {
-    key_of(record(i))
+    // One 8-byte load: the 7 code bytes and the flag byte, which the shift drops.
+    let at = RECORDS_AT + i * RECORD_LEN;
+    match DATA.get(at..at + 8) {
+        Some(b) => u64::from_be_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]) >> 8,
+        None => u64::MAX,
+    }
 }
 
-/// Index of the first record whose key is not less than `key`.
+/// Buckets by the first two characters (a letter, then a digit or, in `QA0`, a letter):
+/// `BUCKETS[b]..BUCKETS[b + 1]` holds the records of bucket `b`, so a search covers a few
+/// hundred records, not all. Digits sort before letters, in the bucket numbers as in the text.
+const BUCKET_COUNT: usize = 26 * 36;
+
+const fn bucket_of(first: u8, second: u8) -> usize {
+    let second = if second.is_ascii_digit() {
+        (second - b'0') as usize
+    } else {
+        10 + (second.wrapping_sub(b'A') as usize % 26)
+    };
+    (first.wrapping_sub(b'A') as usize % 26) * 36 + second
+}
+
+static BUCKETS: [u32; BUCKET_COUNT + 1] = {
+    let mut starts = [0u32; BUCKET_COUNT + 1];
+    // starts[b] = number of records in buckets before b; records are sorted, so they are
+    // grouped by bucket in increasing order.
+    let mut counts = [0u32; BUCKET_COUNT];
+    let mut i = 0;
+    while i < COUNT {
+        let at = RECORDS_AT + i * RECORD_LEN;
+        counts[bucket_of(DATA[at], DATA[at + 1])] += 1;
+        i += 1;
+    }
+    let mut b = 0;
+    while b < BUCKET_COUNT {
+        starts[b + 1] = starts[b] + counts[b];
+        b += 1;
+    }
+    starts
+};
+
+/// Index of the first record in `lo..hi` whose key is not less than `key`.
 #[inline]
-fn lower_bound(key: u64) -> usize {
-    let (mut lo, mut hi) = (0, COUNT);
+fn lower_bound_in(key: u64, mut lo: usize, mut hi: usize) -> usize {
     while lo < hi {
         let mid = lo + (hi - lo) / 2;
         if key_at(mid) < key {
@@ -89,12 +124,21 @@ fn lower_bound(key: u64) -> usize {
     lo
 }
 
+/// Index of the first record whose key is not less than `key`.
+#[inline]
+fn lower_bound(key: u64) -> usize {
+    lower_bound_in(key, 0, COUNT)
+}
+
 /// The record index of `code`, if any release has it.
 #[inline]
 pub(crate) fn find(code: &Icd10CmCode) -> Option<usize> {
-    let key = key_of(&code.key_bytes());
-    let i = lower_bound(key);
-    (i < COUNT && key_at(i) == key).then_some(i)
+    let bytes = code.key_bytes();
+    let key = key_of(&bytes);
+    let b = bucket_of(bytes[0], bytes[1]);
+    let (lo, hi) = (BUCKETS[b] as usize, BUCKETS[b + 1] as usize);
+    let i = lower_bound_in(key, lo, hi);
+    (i < hi && key_at(i) == key).then_some(i)
 }
 
 /// The code of record `i`.
@@ -162,4 +206,30 @@ pub(crate) fn child_range(parent: usize, release: usize) -> Option<(usize, usize
         }
     }
     Some((first?, last?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_record_is_found() {
+        let mut missing = Vec::new();
+        for i in 0..COUNT {
+            if find(&code_at(i)) != Some(i) {
+                missing.push(i);
+            }
+        }
+        if let Some(&i) = missing.first() {
+            let c = code_at(i);
+            let k = c.key_bytes();
+            let b = bucket_of(k[0], k[1]);
+            panic!(
+                "{} records not found, first {c} at {i}, bucket {b}: {}..{}",
+                missing.len(),
+                BUCKETS[b],
+                BUCKETS[b + 1]
+            );
+        }
+    }
 }

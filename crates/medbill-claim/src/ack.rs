@@ -3,6 +3,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::ledger::{EventKind, LedgerEvent};
+
 /// Which acknowledgment transaction reported the outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -111,6 +113,8 @@ impl AckReason {
 ///     reasons: vec![AckReason { category: Some("A7".into()), ..AckReason::new("562") }],
 /// };
 /// assert!(!ack.outcome.is_accepted());
+/// let event = ack.event(Some("87726")).unwrap();
+/// assert_eq!(event.kind.name(), "acknowledged");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Acknowledgment {
@@ -133,4 +137,31 @@ pub struct Acknowledgment {
     /// Why, for rejections and errors.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reasons: Vec<AckReason>,
+}
+
+impl Acknowledgment {
+    /// The `acknowledged` ledger event for this acknowledgment, for the claim it names
+    /// (its [`patient_control_number`](Self::patient_control_number)); `None` for a
+    /// batch-level acknowledgment, which the caller fans out to the batch's claims with
+    /// [`event_for`](Self::event_for).
+    pub fn event(&self, payer_id: Option<&str>) -> Option<LedgerEvent> {
+        let pcn = self.patient_control_number.as_deref()?;
+        Some(self.event_for(pcn, payer_id))
+    }
+
+    /// The `acknowledged` ledger event for this acknowledgment applied to a given claim.
+    pub fn event_for(&self, claim_id: &str, payer_id: Option<&str>) -> LedgerEvent {
+        LedgerEvent {
+            claim_id: claim_id.into(),
+            date: self.date,
+            time: None,
+            payer_id: payer_id.map(str::to_string),
+            kind: EventKind::Acknowledged {
+                source: self.source,
+                outcome: self.outcome,
+                reasons: self.reasons.clone(),
+                payer_claim_control_number: self.payer_claim_control_number.clone(),
+            },
+        }
+    }
 }

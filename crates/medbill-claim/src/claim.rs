@@ -1293,6 +1293,12 @@ impl ClaimBuilder {
         self
     }
 
+    /// Sets the release-of-information code (CLM09; default `"Y"`).
+    pub fn release_of_information(mut self, code: impl Into<String>) -> Self {
+        self.release_of_information = code.into();
+        self
+    }
+
     /// Adds a segment the model does not cover.
     pub fn extra(mut self, segment: RawSegment) -> Self {
         self.extra.push(segment);

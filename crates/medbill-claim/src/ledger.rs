@@ -565,8 +565,7 @@ impl ClaimState {
         self.insurance_balance + self.patient_balance
     }
 
-    /// Whether the claim has been adjudicated at least once and not voided: something a
-    /// remittance can be posted against or is still open.
+    /// Whether the claim is still being worked: neither closed nor voided.
     pub fn is_open(&self) -> bool {
         !matches!(self.status, ClaimStatus::Closed | ClaimStatus::Voided)
     }

@@ -52,15 +52,17 @@ impl Delimiters {
     /// or a space, and only the segment terminator may be a line break.
     pub fn is_valid(&self) -> bool {
         let usable = |b: u8| !b.is_ascii_alphanumeric() && b != b' ' && b != b'\r' && b != b'\n';
-        let mut all = vec![self.element, self.component, self.segment];
-        all.extend(self.repetition);
-        let distinct = (0..all.len()).all(|i| all[i + 1..].iter().all(|&b| b != all[i]));
+        let (e, c, s) = (self.element, self.component, self.segment);
+        let distinct = e != c
+            && e != s
+            && c != s
+            && self.repetition.is_none_or(|r| r != e && r != c && r != s);
         distinct
-            && usable(self.element)
-            && usable(self.component)
+            && usable(e)
+            && usable(c)
             && self.repetition.is_none_or(usable)
-            && !self.segment.is_ascii_alphanumeric()
-            && self.segment != b' '
+            && !s.is_ascii_alphanumeric()
+            && s != b' '
     }
 
     /// Whether `b` is one of the four delimiters.

@@ -41,6 +41,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+#![forbid(unsafe_code)]
+
 mod delimiters;
 mod envelope;
 mod error;
@@ -48,7 +50,6 @@ mod position;
 mod reader;
 mod tokenizer;
 mod writer;
-
 
 pub use delimiters::Delimiters;
 pub use envelope::{EnvelopeChecker, SegmentContext, Summary};

@@ -87,19 +87,15 @@ impl Utf16Decoder {
             }
             self.out.clear();
             self.out_pos = 0;
-            let old = self.raw.len();
-            self.raw.resize(old + CHUNK, 0);
+            let mut chunk = [0u8; 8192];
             let n = loop {
-                match inner.read(&mut self.raw[old..]) {
+                match inner.read(&mut chunk) {
                     Ok(n) => break n,
                     Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                    Err(e) => {
-                        self.raw.truncate(old);
-                        return Err(e);
-                    }
+                    Err(e) => return Err(e),
                 }
             };
-            self.raw.truncate(old + n);
+            self.raw.extend_from_slice(&chunk[..n]);
             self.eof = n == 0;
             // Decode whole code units; keep a trailing high surrogate for the next read.
             let unit = |p: &[u8], be: bool| {
@@ -427,6 +423,7 @@ pub struct Reader<R> {
     source: R,
     utf16: Option<Utf16Decoder>,
     buf: Vec<u8>,
+    end: usize,
     pos: usize,
     base: u64,
     eof: bool,
@@ -458,6 +455,7 @@ impl<R: Read> Reader<R> {
             source,
             utf16: None,
             buf: Vec::new(),
+            end: 0,
             pos: 0,
             base: 0,
             eof: false,
@@ -520,7 +518,7 @@ impl<R: Read> Reader<R> {
             }
             let pos = self.pos;
             let before = self.mode;
-            match step(&self.buf, pos, self.eof, &mut self.mode) {
+            match step(&self.buf[..self.end], pos, self.eof, &mut self.mode) {
                 Step::NeedMore if !self.eof => self.fill()?,
                 Step::NeedMore | Step::End => self.end()?,
                 Step::Text { end } => {
@@ -546,6 +544,16 @@ impl<R: Read> Reader<R> {
                         (None, Mode::Outside { .. }) => Delimiters::default(),
                     };
                     self.on_segment(pos, start, content_end, next, delimiters);
+                    if let Some(set) = &self.set
+                        && self.pos - set.start > self.limit
+                    {
+                        self.done = true;
+                        let byte = self.base + set.start as u64;
+                        return Err(X12Error::TooLarge {
+                            limit: self.limit,
+                            byte,
+                        });
+                    }
                 }
             }
         }
@@ -570,6 +578,7 @@ impl<R: Read> Reader<R> {
         self.encoding = detect_encoding(&head[..len]);
         if self.encoding == Encoding::Bytes {
             self.buf.extend_from_slice(&head[..len]);
+            self.end = len;
             // A whole chunk before the first scan, so a byte order mark is seen whole.
             return self.fill();
         }
@@ -595,7 +604,7 @@ impl<R: Read> Reader<R> {
 
     fn end(&mut self) -> Result<(), X12Error> {
         self.flush_set();
-        let len = self.base + self.buf.len() as u64;
+        let len = self.base + self.end as u64;
         self.checker.finish(len);
         self.done = true;
         if self.checker.summary().interchanges == 0 {
@@ -608,23 +617,27 @@ impl<R: Read> Reader<R> {
     fn fill(&mut self) -> Result<(), X12Error> {
         let keep = self.set.as_ref().map_or(self.pos, |s| s.start);
         if keep > 0 {
-            self.buf.drain(..keep);
+            self.buf.copy_within(keep..self.end, 0);
+            self.end -= keep;
             self.pos -= keep;
             self.base += keep as u64;
             if let Some(set) = &mut self.set {
                 set.start -= keep;
             }
         }
-        if self.buf.len() > self.limit {
+        if self.end > self.limit {
             return Err(X12Error::TooLarge {
                 limit: self.limit,
                 byte: self.base,
             });
         }
-        let old = self.buf.len();
-        // Grow geometrically so a large set costs O(n) copying, not O(n^2).
-        let want = CHUNK.max(old / 2);
-        self.buf.resize(old + want, 0);
+        // Room for a chunk; grow geometrically so a large set costs O(n) copying, not O(n^2).
+        // The buffer stays initialised past `end`, so small reads do not re-zero it.
+        let want = CHUNK.max(self.end / 2);
+        if self.buf.len() - self.end < want / 2 {
+            self.buf.resize(self.end + want, 0);
+        }
+        let old = self.end;
         let result = loop {
             let r = match &mut self.utf16 {
                 Some(decoder) => decoder.read(&mut self.source, &mut self.buf[old..]),
@@ -635,14 +648,8 @@ impl<R: Read> Reader<R> {
                 other => break other,
             }
         };
-        let n = match result {
-            Ok(n) => n,
-            Err(e) => {
-                self.buf.truncate(old);
-                return Err(e.into());
-            }
-        };
-        self.buf.truncate(old + n);
+        let n = result?;
+        self.end = old + n;
         if n == 0 {
             self.eof = true;
             if self.utf16.as_ref().is_some_and(|d| d.invalid) {

@@ -37,7 +37,10 @@ pub enum ScrubError {
     #[error("configuration: {0}")]
     Config(String),
     /// A configuration names an edit no registered rule has.
-    #[error("configuration names unknown edit or family {pattern:?}{}", scope_text(scope))]
+    #[error(
+        "configuration names unknown edit or family {pattern:?}{}",
+        scope_text(scope)
+    )]
     UnknownEdit {
         /// The id or pattern.
         pattern: String,

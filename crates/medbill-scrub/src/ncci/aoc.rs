@@ -11,8 +11,7 @@ use medbill_codes::ProcedureCode;
 use super::PairHasher;
 use super::ptp::clip;
 use super::text::{
-    Fields, day_number, for_each_line, from_day_number, is_no_date, looks_like_code, pack,
-    parse_date, unpack,
+    Fields, day_number, for_each_line, is_no_date, looks_like_code, pack, parse_date, unpack,
 };
 use crate::error::ScrubError;
 
@@ -297,17 +296,9 @@ impl AddOnTable {
         if !a.primaries.iter().any(|p| live(&p)) {
             return None;
         }
-        let found = present.into_iter().any(|c| a.primaries.iter().filter(live).any(|p| p.code == c));
+        let found = present
+            .into_iter()
+            .any(|c| a.primaries.iter().filter(live).any(|p| p.code == c));
         Some((a.kind, found))
-    }
-
-    pub(crate) fn effective_range(&self, addon: u32) -> Option<(NaiveDate, Option<NaiveDate>)> {
-        let a = self.codes.get(&addon)?;
-        let first = a.primaries.iter().map(|p| p.effective).min()?;
-        let last = a.primaries.iter().map(|p| p.deletion).max()?;
-        Some((
-            from_day_number(first)?,
-            (last != i32::MAX).then(|| from_day_number(last)).flatten(),
-        ))
     }
 }

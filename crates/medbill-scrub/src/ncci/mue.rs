@@ -153,9 +153,8 @@ impl MueTable {
             in_data = true;
             let bad = |what: String| ScrubError::row(name, n, what);
             let code = pack(f(0)).ok_or_else(|| bad("not a code".into()))?;
-            let value = parse_units(f(1)).ok_or_else(|| {
-                bad(format!("MUE value {:?} is not a whole number", clip(f(1))))
-            })?;
+            let value = parse_units(f(1))
+                .ok_or_else(|| bad(format!("MUE value {:?} is not a whole number", clip(f(1)))))?;
             let adjudication = MueAdjudication::from_field(f(2)).ok_or_else(|| {
                 bad(format!(
                     "adjudication indicator {:?} does not start with 1, 2 or 3",

@@ -177,7 +177,10 @@ impl PtpTable {
         let (Some(a), Some(b)) = (pack(first.as_str()), pack(second.as_str())) else {
             return Vec::new();
         };
-        self.run(pair_key(a, b)).iter().map(|r| self.edit(r)).collect()
+        self.run(pair_key(a, b))
+            .iter()
+            .map(|r| self.edit(r))
+            .collect()
     }
 
     fn run(&self, key: u64) -> &[Record] {
@@ -302,16 +305,18 @@ impl PtpTableBuilder {
             let bad = |what: &str| ScrubError::row(name, n, what.to_string());
             let first = pack(f(0)).ok_or_else(|| bad("column 1 is not a code"))?;
             let second = pack(f(1)).ok_or_else(|| {
-                bad(&format!("column 2 {:?} is not a five-character code", clip(f(1))))
+                bad(&format!(
+                    "column 2 {:?} is not a five-character code",
+                    clip(f(1))
+                ))
             })?;
             // Older layouts lack the "in existence prior to 1996" column: the field after
             // column 2 is then already the effective date.
             let has_prior = fields.len() >= 6 && parse_date(f(2)).is_none();
             let base = if has_prior { 3 } else { 2 };
             let prior_to_1996 = has_prior && f(2).trim() == "*";
-            let effective = parse_date(f(base)).ok_or_else(|| {
-                bad(&format!("effective date {:?} is not a date", clip(f(base))))
-            })?;
+            let effective = parse_date(f(base))
+                .ok_or_else(|| bad(&format!("effective date {:?} is not a date", clip(f(base)))))?;
             let deletion = if is_no_date(f(base + 1)) {
                 i32::MAX
             } else {

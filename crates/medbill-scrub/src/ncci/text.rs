@@ -231,7 +231,9 @@ mod tests {
 
     #[test]
     fn pack_round_trips_and_orders_pairs() {
-        for code in ["99213", "G0439", "0591T", "3008F", "A0001", "ZZZZZ", "00000"] {
+        for code in [
+            "99213", "G0439", "0591T", "3008F", "A0001", "ZZZZZ", "00000",
+        ] {
             let p = pack(code).unwrap();
             assert!(p < (1 << 30));
             assert_eq!(unpack(p), code);

@@ -1,0 +1,217 @@
+//! ICD-10-CM edits: validity on the date of service, billability, 7th characters, Excludes1
+//! and sequencing.
+
+use medbill_codes::Icd10CmCode;
+use medbill_codes::icd10cm::{Icd10Cm, Invalid, Release, Validity};
+
+use crate::context::ClaimContext;
+use crate::finding::Hit;
+use crate::rule::Sink;
+
+/// What is wrong with a 7th character, if that is the problem: (message, fix).
+fn seventh_character_problem(
+    cm: &Icd10Cm,
+    code: Icd10CmCode,
+    v: &Validity,
+) -> Option<(String, String)> {
+    let release = v.release()?;
+    match v.reason()? {
+        Invalid::Header {
+            first_child,
+            last_child,
+            ..
+        } if needs_seventh(cm, *first_child, release) => Some((
+            format!(
+                "{code} needs a 7th character (and X placeholders where the code is shorter than 6 characters)"
+            ),
+            format!(
+                "report one of {first_child}-{last_child} with the 7th character the encounter documents (A initial, D subsequent, S sequela, ...)"
+            ),
+        )),
+        Invalid::NotInCodeSet {
+            suggestion: Some(s),
+            ..
+        } => Some((
+            format!("{code} is missing its X placeholder before the 7th character"),
+            format!("report {s}"),
+        )),
+        Invalid::NotInCodeSet {
+            nearest: Some(n), ..
+        } if code.len() == 7
+            && cm
+                .child_range(*n, release)
+                .is_some_and(|(first, _)| needs_seventh(cm, first, release)) =>
+        {
+            let (first, last) = cm.child_range(*n, release)?;
+            let c = code.char_at(6).unwrap_or('?');
+            Some((
+                format!("{c} is not a valid 7th character for {n}"),
+                format!("report one of {first}-{last}, the 7th characters defined for {n}"),
+            ))
+        }
+        _ => None,
+    }
+}
+
+fn needs_seventh(cm: &Icd10Cm, child: Icd10CmCode, release: &Release) -> bool {
+    child.len() == 7
+        && cm
+            .entry(child, release)
+            .is_some_and(|e| e.seventh_character().is_some())
+}
+
+/// `ICD10.INVALID`: not a code on the date of service (deleted, not yet added, never one).
+pub(crate) fn invalid(ctx: &ClaimContext<'_>, sink: &mut Sink<'_>) {
+    let cm = ctx.data().icd10cm();
+    let date = ctx.diagnosis_date();
+    for (&code, v) in ctx.diagnoses().iter().zip(ctx.diagnosis_validity()) {
+        let Some(reason) = v.reason() else { continue };
+        let fix = match reason {
+            Invalid::Header { .. } | Invalid::DateOutOfRange { .. } => continue,
+            _ if seventh_character_problem(cm, code, v).is_some() => continue,
+            Invalid::Deleted { release, .. } => format!(
+                "use the code that replaced {code} in ICD-10-CM {}",
+                release.id()
+            ),
+            Invalid::NotYetAdded { added_in, .. } => format!(
+                "{code} is valid only from {}; report the code in effect on the date of service",
+                added_in.effective_from()
+            ),
+            Invalid::NotInCodeSet {
+                nearest: Some(n), ..
+            } => format!("check the documentation; the closest code in the set is {n}"),
+            _ => "check the code against the documentation".to_string(),
+        };
+        let on = date.map(|d| format!(" on {d}")).unwrap_or_default();
+        sink.report(
+            Hit::new(format!("diagnosis {code} is not valid{on}: {reason}"))
+                .codes([code])
+                .fix(fix),
+        );
+    }
+}
+
+/// `ICD10.NOT_BILLABLE`: a header code reported.
+pub(crate) fn not_billable(ctx: &ClaimContext<'_>, sink: &mut Sink<'_>) {
+    let cm = ctx.data().icd10cm();
+    for (&code, v) in ctx.diagnoses().iter().zip(ctx.diagnosis_validity()) {
+        let Some(Invalid::Header {
+            release_id,
+            first_child,
+            last_child,
+            ..
+        }) = v.reason()
+        else {
+            continue;
+        };
+        if seventh_character_problem(cm, code, v).is_some() {
+            continue;
+        }
+        sink.report(
+            Hit::new(format!(
+                "diagnosis {code} is a header code in ICD-10-CM {release_id}, not billable"
+            ))
+            .codes([code])
+            .fix(format!(
+                "remove the header code and use one of {first_child}-{last_child}"
+            )),
+        );
+    }
+}
+
+/// `ICD10.SEVENTH_CHARACTER`: a missing or wrong 7th character, or a missing placeholder.
+pub(crate) fn seventh_character(ctx: &ClaimContext<'_>, sink: &mut Sink<'_>) {
+    let cm = ctx.data().icd10cm();
+    for (&code, v) in ctx.diagnoses().iter().zip(ctx.diagnosis_validity()) {
+        if let Some((message, fix)) = seventh_character_problem(cm, code, v) {
+            sink.report(Hit::new(message).codes([code]).fix(fix));
+        }
+    }
+}
+
+/// `ICD10.EXCLUDES1`: two diagnoses an Excludes1 note forbids together.
+pub(crate) fn excludes1(ctx: &ClaimContext<'_>, sink: &mut Sink<'_>) {
+    let dx = ctx.diagnoses();
+    if dx.len() < 2 {
+        return;
+    }
+    let cm = ctx.data().icd10cm();
+    let notes: Vec<_> = dx.iter().map(|c| cm.excludes1(c)).collect();
+    for i in 0..dx.len() {
+        for j in i + 1..dx.len() {
+            if dx[i] == dx[j] {
+                continue;
+            }
+            let hit = notes[i]
+                .iter()
+                .find(|n| n.excluded().contains(&dx[j]))
+                .map(|n| (dx[i], dx[j], n))
+                .or_else(|| {
+                    notes[j]
+                        .iter()
+                        .find(|n| n.excluded().contains(&dx[i]))
+                        .map(|n| (dx[j], dx[i], n))
+                });
+            if let Some((under, excluded, note)) = hit {
+                sink.report(
+                    Hit::new(format!(
+                        "{excluded} and {under} are reported together, but an Excludes1 note at {} excludes {} from {under}",
+                        note.owner(),
+                        note.excluded()
+                    ))
+                    .codes([dx[i], dx[j]])
+                    .fix(format!(
+                        "keep the diagnosis the record supports and remove the other ({under} or {excluded}); \
+                         if the conditions are unrelated, document that and expect to appeal"
+                    )),
+                );
+            }
+        }
+    }
+}
+
+/// `ICD10.MANIFESTATION_FIRST`: a manifestation code listed first.
+pub(crate) fn manifestation_first(ctx: &ClaimContext<'_>, sink: &mut Sink<'_>) {
+    let (Some(&first), Some(v)) = (ctx.diagnoses().first(), ctx.diagnosis_validity().first())
+    else {
+        return;
+    };
+    if v.entry().is_some_and(|e| e.is_manifestation()) {
+        sink.report(
+            Hit::new(format!(
+                "{first} is a manifestation code (\"in diseases classified elsewhere\") and cannot be the first-listed diagnosis"
+            ))
+            .codes([first])
+            .fix(format!(
+                "list the underlying condition first (the code-first note of {first}), then {first}"
+            )),
+        );
+    }
+}
+
+/// `ICD10.EXTERNAL_CAUSE_FIRST`: an external cause code (V00-Y99) listed first.
+pub(crate) fn external_cause_first(ctx: &ClaimContext<'_>, sink: &mut Sink<'_>) {
+    let Some(&first) = ctx.diagnoses().first() else {
+        return;
+    };
+    if matches!(
+        first.category().as_bytes().first(),
+        Some(b'V' | b'W' | b'X' | b'Y')
+    ) {
+        let fix = match ctx.diagnoses().get(1) {
+            Some(second) => format!(
+                "list the injury or condition (such as {second}) first and {first} after it"
+            ),
+            None => format!(
+                "add the injury or condition code first; {first} is reported only as a secondary code"
+            ),
+        };
+        sink.report(
+            Hit::new(format!(
+                "{first} is an external cause code (V00-Y99), which is never the first-listed diagnosis"
+            ))
+            .codes([first])
+            .fix(fix),
+        );
+    }
+}

@@ -1,0 +1,99 @@
+//! The built-in edits.
+//!
+//! Each edit is a plain function registered as an [`FnRule`]: the same API a vendor uses for
+//! its own rules.
+
+mod agesex;
+mod claim;
+mod icd10;
+mod ncci;
+mod procmod;
+
+use std::sync::Arc;
+
+use crate::context::ClaimContext;
+use crate::finding::Severity;
+use crate::rule::{FnRule, Rule, RuleInfo, Sink};
+
+const ICD_SOURCE: &str = "ICD-10-CM FY2025-FY2026 (embedded, CDC/NCHS via CMS)";
+const MCE_SOURCE: &str = "CMS Medicare Code Editor age/sex edit definitions (medbill-scrub table)";
+const HCPCS_SOURCE: &str = "CMS HCPCS alpha-numeric file (loaded)";
+const MOD_SOURCE: &str = "CPT modifier numbers and CMS HCPCS file (loaded) modifiers";
+const MOD_RULE_SOURCE: &str = "CMS and NCCI modifier guidance (built in)";
+const PTP_SOURCE: &str = "CMS NCCI PTP edits (loaded quarterly file)";
+const MUE_SOURCE: &str = "CMS NCCI MUE tables (loaded quarterly file)";
+const AOC_SOURCE: &str = "CMS NCCI add-on code edits (loaded quarterly file)";
+const CLAIM_SOURCE: &str = "claim data";
+const PAYER_SOURCE: &str = "claim data and payer configuration";
+
+type Check = fn(&ClaimContext<'_>, &mut Sink<'_>);
+
+/// The built-in edits: (id, family, default severity, source, check).
+#[rustfmt::skip]
+const BUILTINS: &[(&str, &str, Severity, &str, Check)] = &[
+    ("ICD10.INVALID", "ICD10", Severity::Reject, ICD_SOURCE, icd10::invalid),
+    ("ICD10.NOT_BILLABLE", "ICD10", Severity::Reject, ICD_SOURCE, icd10::not_billable),
+    ("ICD10.SEVENTH_CHARACTER", "ICD10", Severity::Reject, ICD_SOURCE, icd10::seventh_character),
+    ("ICD10.EXCLUDES1", "ICD10", Severity::Deny, ICD_SOURCE, icd10::excludes1),
+    ("ICD10.MANIFESTATION_FIRST", "ICD10", Severity::Deny, ICD_SOURCE, icd10::manifestation_first),
+    ("ICD10.EXTERNAL_CAUSE_FIRST", "ICD10", Severity::Deny, ICD_SOURCE, icd10::external_cause_first),
+    ("ICD10.AGE", "ICD10", Severity::Deny, MCE_SOURCE, agesex::age),
+    ("ICD10.SEX", "ICD10", Severity::Deny, MCE_SOURCE, agesex::sex),
+    ("PROC.INVALID", "PROC", Severity::Reject, HCPCS_SOURCE, procmod::proc_invalid),
+    ("MOD.INVALID", "MOD", Severity::Reject, MOD_SOURCE, procmod::mod_invalid),
+    ("MOD.CONFLICT", "MOD", Severity::Deny, MOD_RULE_SOURCE, procmod::mod_conflict),
+    ("MOD.DUPLICATE", "MOD", Severity::Reject, MOD_RULE_SOURCE, procmod::mod_duplicate),
+    ("NCCI.PTP", "NCCI", Severity::Deny, PTP_SOURCE, ncci::ptp),
+    ("NCCI.MUE", "NCCI", Severity::Deny, MUE_SOURCE, ncci::mue),
+    ("NCCI.ADD_ON", "NCCI", Severity::Deny, AOC_SOURCE, ncci::add_on),
+    ("DX.POINTER", "DX", Severity::Reject, CLAIM_SOURCE, claim::dx_pointer),
+    ("LINE.DUPLICATE", "LINE", Severity::Deny, CLAIM_SOURCE, claim::line_duplicate),
+    ("CLAIM.TOTAL", "CLAIM", Severity::Reject, CLAIM_SOURCE, claim::claim_total),
+    ("NPI.INVALID", "NPI", Severity::Reject, CLAIM_SOURCE, claim::npi_invalid),
+    ("NPI.MISSING", "NPI", Severity::Reject, CLAIM_SOURCE, claim::npi_missing),
+    ("DATE.INVALID", "DATE", Severity::Reject, CLAIM_SOURCE, claim::date_invalid),
+    ("CLAIM.TIMELY_FILING", "CLAIM", Severity::Deny, PAYER_SOURCE, claim::timely_filing),
+];
+
+/// The ids of the built-in edits, in the order they run.
+pub fn builtin_ids() -> impl Iterator<Item = &'static str> {
+    BUILTINS.iter().map(|b| b.0)
+}
+
+/// Every built-in edit as a rule, in the order they run.
+///
+/// | id | default | what |
+/// |---|---|---|
+/// | `ICD10.INVALID` | reject | diagnosis not in ICD-10-CM on the date of service |
+/// | `ICD10.NOT_BILLABLE` | reject | a header (category or subcategory) code |
+/// | `ICD10.SEVENTH_CHARACTER` | reject | missing or wrong 7th character, missing X placeholder |
+/// | `ICD10.EXCLUDES1` | deny | two diagnoses an Excludes1 note forbids together |
+/// | `ICD10.MANIFESTATION_FIRST` | deny | a manifestation code listed first |
+/// | `ICD10.EXTERNAL_CAUSE_FIRST` | deny | an external cause code (V00-Y99) listed first |
+/// | `ICD10.AGE` | deny | diagnosis inconsistent with age on the date of service (MCE table) |
+/// | `ICD10.SEX` | deny | diagnosis inconsistent with the patient's sex (MCE table) |
+/// | `PROC.INVALID` | reject | HCPCS code not valid on the date of service (HCPCS file loaded) |
+/// | `MOD.INVALID` | reject | unknown CPT modifier; HCPCS modifier not valid (HCPCS file loaded) |
+/// | `MOD.CONFLICT` | deny | 59 with X{EPSU}, 26 with TC, 50 with LT/RT, GA with GY/GZ |
+/// | `MOD.DUPLICATE` | reject | the same modifier twice on a line |
+/// | `NCCI.PTP` | deny | column 1/column 2 pair, same date and provider, by modifier indicator |
+/// | `NCCI.MUE` | deny | units beyond the MUE, per line (indicator 1) or per date (2, 3) |
+/// | `NCCI.ADD_ON` | deny | add-on code without an eligible primary code on the date |
+/// | `DX.POINTER` | reject | no diagnosis pointer, or one past the list |
+/// | `LINE.DUPLICATE` | deny | same procedure, modifiers, date and units twice |
+/// | `CLAIM.TOTAL` | reject | claim total differs from the sum of the lines |
+/// | `NPI.INVALID` | reject | an NPI with a bad check digit |
+/// | `NPI.MISSING` | reject | billing provider without an NPI |
+/// | `DATE.INVALID` | reject | future service, range ending before it starts, service after submission |
+/// | `CLAIM.TIMELY_FILING` | deny | submitted after the payer's limit (default 365 days) |
+pub fn builtin_rules() -> Vec<Arc<dyn Rule>> {
+    BUILTINS
+        .iter()
+        .map(|&(id, family, severity, source, check)| {
+            Arc::new(FnRule::new(
+                RuleInfo::new(id, family, severity, source),
+                check,
+            )) as Arc<dyn Rule>
+        })
+        .collect()
+}

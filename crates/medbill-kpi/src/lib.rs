@@ -16,3 +16,7 @@ pub use metrics::*;
 pub use period::Period;
 pub use ratio::Ratio;
 pub use scorecard::*;
+mod html;
+mod report;
+pub use html::dashboard_html;
+pub use report::{AgingSummary, KpiReport, ReportOptions, Summary, SummaryMetrics};

@@ -254,6 +254,7 @@ impl Thresholds {
             metric,
             value: shown,
             status: self.status(metric, shown),
+            threshold: self.get(metric).copied(),
         }
     }
 }
@@ -268,6 +269,9 @@ pub struct ScoreLine {
     pub value: Option<Decimal>,
     /// Its grade.
     pub status: Status,
+    /// The threshold row it was graded against (not part of the JSON summary).
+    #[serde(skip)]
+    pub threshold: Option<Threshold>,
 }
 
 mod opt_decimal_str {

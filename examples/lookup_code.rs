@@ -1,38 +1,321 @@
-//! Look up codes: `cargo run --release --example lookup_code -- [--system SYSTEM] CODE...`
+//! Look up codes by date of service, one JSON object per code per line.
 //!
-//! Prints one JSON object per code, one per line. (Date-of-service validity arrives with the
-//! embedded code sets.)
+//! ```text
+//! cargo run --release --example lookup_code -- [--system SYSTEM] [--date YYYY-MM-DD] [--hcpcs FILE] CODE...
+//! ```
+//!
+//! `SYSTEM` is one of `icd10cm` (the default), `icd10pcs`, `hcpcs`, `cpt`, `modifier`, `pos`,
+//! `npi`, `carc`. `--date` is the date of service and defaults to today. For example
+//! `lookup_code -- e119` prints
+//!
+//! ```text
+//! {"input":"e119","system":"icd10cm","code":"E11.9","valid":true,"billable":true,"title":"Type 2 diabetes mellitus without complications","reason":null}
+//! ```
+//!
+//! `valid` says whether the code may be reported for the date of service; when it is false,
+//! `reason` says why in a sentence. `billable` is whether the code is a billable leaf in the
+//! release that answered (`null` when the code is not in it). A `note` field appears when the
+//! answer needs a caveat, e.g. a date after the newest embedded ICD-10-CM release, answered from
+//! that release. The program exits 0 whatever the codes are; 2 on a usage error.
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use medbill::codes::{CodeError, Icd10CmCode, Npi, ProcedureCode};
+use chrono::NaiveDate;
+use medbill::codes::icd10cm::{DatePolicy, Icd10Cm};
+use medbill::codes::{Carc, CptCode, HcpcsCode, Icd10PcsCode, Modifier, Npi, PlaceOfService};
+use serde::Serialize;
 
-fn main() -> ExitCode {
-    let mut args = std::env::args().skip(1);
-    let mut system = String::from("icd10cm");
-    let mut codes = Vec::new();
-    while let Some(a) = args.next() {
-        if a == "--system" {
-            system = args.next().unwrap_or_default();
-        } else {
-            codes.push(a);
+const USAGE: &str = "\
+usage: lookup_code [--system SYSTEM] [--date YYYY-MM-DD] [--hcpcs FILE] CODE...
+
+  --system SYSTEM   icd10cm (default), icd10pcs, hcpcs, cpt, modifier, pos, npi, carc
+  --date DATE       date of service, YYYY-MM-DD (default: today)
+  --hcpcs FILE      CMS HCPCS alpha-numeric file, for --system hcpcs
+  -h, --help        this message
+
+Prints one JSON object per code per line.";
+
+/// The code systems this program knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum System {
+    Icd10Cm,
+    Icd10Pcs,
+    Hcpcs,
+    Cpt,
+    Modifier,
+    Pos,
+    Npi,
+    Carc,
+}
+
+impl System {
+    fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "icd10cm" => System::Icd10Cm,
+            "icd10pcs" => System::Icd10Pcs,
+            "hcpcs" => System::Hcpcs,
+            "cpt" => System::Cpt,
+            "modifier" => System::Modifier,
+            "pos" => System::Pos,
+            "npi" => System::Npi,
+            "carc" => System::Carc,
+            _ => return None,
+        })
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            System::Icd10Cm => "icd10cm",
+            System::Icd10Pcs => "icd10pcs",
+            System::Hcpcs => "hcpcs",
+            System::Cpt => "cpt",
+            System::Modifier => "modifier",
+            System::Pos => "pos",
+            System::Npi => "npi",
+            System::Carc => "carc",
         }
     }
-    for input in codes {
-        let parsed: Result<String, CodeError> = match system.as_str() {
-            "npi" => input.parse::<Npi>().map(|c| c.to_string()),
-            "cpt" | "hcpcs" => input.parse::<ProcedureCode>().map(|c| c.to_string()),
-            _ => input.parse::<Icd10CmCode>().map(|c| c.to_string()),
-        };
-        let line = match parsed {
+}
+
+/// The command line, parsed.
+struct Args {
+    system: System,
+    date: NaiveDate,
+    hcpcs_file: Option<PathBuf>,
+    codes: Vec<String>,
+}
+
+/// What a usage error or `--help` asks `main` to do.
+enum ArgsError {
+    Help,
+    Usage(String),
+}
+
+fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, ArgsError> {
+    let mut system = System::Icd10Cm;
+    let mut date = None;
+    let mut hcpcs_file = None;
+    let mut codes = Vec::new();
+    let value = |flag: &str, v: Option<String>| {
+        v.ok_or_else(|| ArgsError::Usage(format!("{flag} needs a value")))
+    };
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "-h" | "--help" => return Err(ArgsError::Help),
+            "--system" => {
+                let name = value("--system", args.next())?;
+                system = System::from_name(&name)
+                    .ok_or_else(|| ArgsError::Usage(format!("unknown system {name:?}")))?;
+            }
+            "--date" => {
+                let text = value("--date", args.next())?;
+                date = Some(NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|_| {
+                    ArgsError::Usage(format!("--date {text:?} is not a YYYY-MM-DD date"))
+                })?);
+            }
+            "--hcpcs" => hcpcs_file = Some(PathBuf::from(value("--hcpcs", args.next())?)),
+            "--" => codes.extend(args.by_ref()),
+            flag if flag.starts_with("--") => {
+                return Err(ArgsError::Usage(format!("unknown option {flag}")));
+            }
+            _ => codes.push(arg),
+        }
+    }
+    if codes.is_empty() {
+        return Err(ArgsError::Usage("no codes given".into()));
+    }
+    Ok(Args {
+        system,
+        // Today in the local time zone: a date of service is a calendar date where care happened.
+        date: date.unwrap_or_else(|| chrono::Local::now().date_naive()),
+        hcpcs_file,
+        codes,
+    })
+}
+
+/// One output line.
+#[derive(Serialize)]
+struct Lookup {
+    input: String,
+    system: &'static str,
+    /// The code's canonical text, when it is well-formed.
+    code: Option<String>,
+    valid: bool,
+    billable: Option<bool>,
+    title: Option<String>,
+    reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
+}
+
+impl Lookup {
+    fn new(input: &str, system: System) -> Self {
+        Lookup {
+            input: input.to_string(),
+            system: system.name(),
+            code: None,
+            valid: false,
+            billable: None,
+            title: None,
+            reason: None,
+            note: None,
+        }
+    }
+
+    /// A result of a format check only: valid means well-formed.
+    fn format_only<T: std::fmt::Display, E: std::fmt::Display>(
+        input: &str,
+        system: System,
+        parsed: Result<T, E>,
+        what: &str,
+    ) -> Self {
+        let mut out = Lookup::new(input, system);
+        match parsed {
             Ok(code) => {
-                serde_json::json!({"input": input, "system": system, "code": code, "valid": true, "reason": null})
+                out.code = Some(code.to_string());
+                out.valid = true;
+                out.note = Some(format!(
+                    "format checked only: not looked up in {what} for the date"
+                ));
             }
-            Err(e) => {
-                serde_json::json!({"input": input, "system": system, "code": null, "valid": false, "reason": e.to_string()})
-            }
-        };
-        println!("{line}");
+            Err(e) => out.reason = Some(e.to_string()),
+        }
+        out
+    }
+}
+
+/// ICD-10-CM: the embedded code sets, by date of service.
+fn lookup_icd10cm(input: &str, date: NaiveDate) -> Lookup {
+    let cm = Icd10Cm::embedded();
+    let v = cm.check_with(input, date, DatePolicy::Extrapolate);
+    let mut out = Lookup::new(input, System::Icd10Cm);
+    out.code = v.code().map(|c| c.to_string());
+    out.valid = v.is_valid();
+    out.billable = v.billable();
+    // The title in the release that answered, else the newest one that has the code (a
+    // deleted code still shows what it was).
+    out.title = v
+        .entry()
+        .and_then(|e| e.title())
+        .or_else(|| v.code().and_then(|c| cm.title(&c)))
+        .map(str::to_string);
+    out.reason = v.reason().map(|r| r.to_string());
+    if v.is_extrapolated()
+        && let Some(r) = v.release()
+    {
+        out.note = Some(format!(
+            "date of service {date} is after the newest embedded ICD-10-CM release; answered \
+             from {r}"
+        ));
+    }
+    out
+}
+
+/// ICD-10-PCS. Format only for now; to be wired to the embedded PCS tables.
+fn lookup_icd10pcs(input: &str, _date: NaiveDate) -> Lookup {
+    Lookup::format_only(
+        input,
+        System::Icd10Pcs,
+        input.parse::<Icd10PcsCode>(),
+        "the ICD-10-PCS tables",
+    )
+}
+
+/// HCPCS Level II. Format only for now; to be wired to the HCPCS file given with `--hcpcs`.
+fn lookup_hcpcs(input: &str, _date: NaiveDate, _file: Option<&Path>) -> Lookup {
+    Lookup::format_only(
+        input,
+        System::Hcpcs,
+        input.parse::<HcpcsCode>(),
+        "a HCPCS file",
+    )
+}
+
+/// CPT: format and category only (descriptors are AMA-licensed and not shipped).
+fn lookup_cpt(input: &str, _date: NaiveDate) -> Lookup {
+    let parsed = input.parse::<CptCode>();
+    let category = parsed.as_ref().ok().map(|c| c.category());
+    let mut out = Lookup::format_only(input, System::Cpt, parsed, "a CPT code set");
+    if let Some(category) = category {
+        out.note = Some(format!(
+            "format checked only ({category:?}); CPT descriptors are AMA-licensed and not shipped"
+        ));
+    }
+    out
+}
+
+/// Procedure modifiers. Format only for now; to be wired to the modifier table and its names.
+fn lookup_modifier(input: &str, _date: NaiveDate) -> Lookup {
+    Lookup::format_only(
+        input,
+        System::Modifier,
+        input.parse::<Modifier>(),
+        "the modifier table",
+    )
+}
+
+/// Place of service. Format only for now; to be wired to the CMS place of service names.
+fn lookup_pos(input: &str, _date: NaiveDate) -> Lookup {
+    Lookup::format_only(
+        input,
+        System::Pos,
+        input.parse::<PlaceOfService>(),
+        "the place of service list",
+    )
+}
+
+/// NPI: the check digit is the whole check (valid means the Luhn check digit matches).
+fn lookup_npi(input: &str, _date: NaiveDate) -> Lookup {
+    let mut out = Lookup::new(input, System::Npi);
+    match input.parse::<Npi>() {
+        Ok(npi) => {
+            out.code = Some(npi.to_string());
+            out.valid = true;
+        }
+        Err(e) => out.reason = Some(e.to_string()),
+    }
+    out
+}
+
+/// Claim adjustment reason codes. Format only for now; to be wired to the CARC list and its
+/// denial categories.
+fn lookup_carc(input: &str, _date: NaiveDate) -> Lookup {
+    Lookup::format_only(input, System::Carc, input.parse::<Carc>(), "the CARC list")
+}
+
+/// Dispatches one code to its system's function.
+fn lookup(args: &Args, input: &str) -> Lookup {
+    match args.system {
+        System::Icd10Cm => lookup_icd10cm(input, args.date),
+        System::Icd10Pcs => lookup_icd10pcs(input, args.date),
+        System::Hcpcs => lookup_hcpcs(input, args.date, args.hcpcs_file.as_deref()),
+        System::Cpt => lookup_cpt(input, args.date),
+        System::Modifier => lookup_modifier(input, args.date),
+        System::Pos => lookup_pos(input, args.date),
+        System::Npi => lookup_npi(input, args.date),
+        System::Carc => lookup_carc(input, args.date),
+    }
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args(std::env::args().skip(1)) {
+        Ok(args) => args,
+        Err(ArgsError::Help) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(ArgsError::Usage(message)) => {
+            eprintln!("lookup_code: {message}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    for input in &args.codes {
+        let line = lookup(&args, input);
+        match serde_json::to_string(&line) {
+            Ok(json) => println!("{json}"),
+            Err(e) => eprintln!("lookup_code: {input}: {e}"),
+        }
     }
     ExitCode::SUCCESS
 }

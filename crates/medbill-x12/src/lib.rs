@@ -51,6 +51,10 @@ mod reader;
 mod tokenizer;
 mod writer;
 
+pub mod ack;
+pub mod schema;
+pub mod validate;
+
 pub use delimiters::Delimiters;
 pub use envelope::{EnvelopeChecker, SegmentContext, Summary};
 pub use error::{Diagnostic, Severity, X12Error, codes};

@@ -66,15 +66,42 @@ pub const DICTIONARY_TEXT: &str = include_str!("../../schemas/dictionary.x12s");
 
 /// The embedded guides' source text, by guide version.
 const GUIDE_TEXTS: &[(&str, &str)] = &[
-    ("005010X222A1", include_str!("../../schemas/837P-005010X222A1.x12s")),
-    ("005010X223A2", include_str!("../../schemas/837I-005010X223A2.x12s")),
-    ("005010X221A1", include_str!("../../schemas/835-005010X221A1.x12s")),
-    ("005010X231A1", include_str!("../../schemas/999-005010X231A1.x12s")),
-    ("005010X214", include_str!("../../schemas/277CA-005010X214.x12s")),
-    ("005010X279A1/270", include_str!("../../schemas/270-005010X279A1.x12s")),
-    ("005010X279A1/271", include_str!("../../schemas/271-005010X279A1.x12s")),
-    ("005010X212/276", include_str!("../../schemas/276-005010X212.x12s")),
-    ("005010X212/277", include_str!("../../schemas/277-005010X212.x12s")),
+    (
+        "005010X222A1",
+        include_str!("../../schemas/837P-005010X222A1.x12s"),
+    ),
+    (
+        "005010X223A2",
+        include_str!("../../schemas/837I-005010X223A2.x12s"),
+    ),
+    (
+        "005010X221A1",
+        include_str!("../../schemas/835-005010X221A1.x12s"),
+    ),
+    (
+        "005010X231A1",
+        include_str!("../../schemas/999-005010X231A1.x12s"),
+    ),
+    (
+        "005010X214",
+        include_str!("../../schemas/277CA-005010X214.x12s"),
+    ),
+    (
+        "005010X279A1/270",
+        include_str!("../../schemas/270-005010X279A1.x12s"),
+    ),
+    (
+        "005010X279A1/271",
+        include_str!("../../schemas/271-005010X279A1.x12s"),
+    ),
+    (
+        "005010X212/276",
+        include_str!("../../schemas/276-005010X212.x12s"),
+    ),
+    (
+        "005010X212/277",
+        include_str!("../../schemas/277-005010X212.x12s"),
+    ),
 ];
 
 /// Every embedded guide, parsed once on first use.
@@ -105,7 +132,9 @@ pub fn dictionary() -> &'static Dictionary {
 /// The embedded guide for a transaction set (ST01, such as `"837"`) and guide version (ST03 or
 /// GS08, such as `"005010X222A1"`), if there is one.
 pub fn guide(transaction: &str, version: &str) -> Option<&'static Guide> {
-    guides().iter().find(|g| g.transaction() == transaction && g.version() == version)
+    guides()
+        .iter()
+        .find(|g| g.transaction() == transaction && g.version() == version)
 }
 
 /// Whether a segment requirement, loop requirement or element requirement must be present.
@@ -204,7 +233,24 @@ impl SegmentId {
         }
         let mut bytes = [0u8; 3];
         bytes[..id.len()].copy_from_slice(id);
-        Some(SegmentId { bytes, len: id.len() as u8 })
+        Some(SegmentId {
+            bytes,
+            len: id.len() as u8,
+        })
+    }
+
+    /// Up to the first three bytes of any segment identifier read from input, for naming a bad
+    /// one in a finding; non-ASCII bytes become `?`.
+    pub(crate) fn lossy(id: &[u8]) -> SegmentId {
+        let mut bytes = [0u8; 3];
+        let len = id.len().min(3);
+        for (b, &x) in bytes.iter_mut().zip(id) {
+            *b = if x.is_ascii_graphic() { x } else { b'?' };
+        }
+        SegmentId {
+            bytes,
+            len: len as u8,
+        }
     }
 
     /// The identifier's text.
@@ -231,8 +277,11 @@ pub struct CodeSet(Box<[Box<str>]>);
 
 impl CodeSet {
     fn from_list(list: &str) -> CodeSet {
-        let mut codes: Vec<Box<str>> =
-            list.split(',').filter(|c| !c.is_empty()).map(Box::from).collect();
+        let mut codes: Vec<Box<str>> = list
+            .split(',')
+            .filter(|c| !c.is_empty())
+            .map(Box::from)
+            .collect();
         codes.sort();
         codes.dedup();
         CodeSet(codes.into_boxed_slice())
@@ -398,6 +447,11 @@ impl Guide {
         &self.segments[index as usize]
     }
 
+    /// Every segment slot, in guide order.
+    pub fn segment_rules(&self) -> &[SegmentRule] {
+        &self.segments
+    }
+
     /// An element rule by index.
     pub fn element_rule(&self, index: u32) -> &ElementRule {
         &self.elements[index as usize]
@@ -462,7 +516,10 @@ impl Dictionary {
     }
 
     pub(crate) fn get(&self, id: SegmentId) -> Option<&DictSegment> {
-        self.segments.binary_search_by(|(k, _)| k.cmp(&id)).ok().map(|i| &self.segments[i].1)
+        self.segments
+            .binary_search_by(|(k, _)| k.cmp(&id))
+            .ok()
+            .map(|i| &self.segments[i].1)
     }
 
     /// Whether the dictionary defines a segment.

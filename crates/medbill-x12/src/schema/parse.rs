@@ -40,7 +40,10 @@ pub enum SchemaError {
 }
 
 fn syntax(line: usize, reason: impl Into<String>) -> SchemaError {
-    SchemaError::Syntax { line, reason: reason.into() }
+    SchemaError::Syntax {
+        line,
+        reason: reason.into(),
+    }
 }
 
 /// Non-empty lines with comments removed, with 1-based line numbers.
@@ -56,11 +59,16 @@ fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
 }
 
 fn parse_number<T: std::str::FromStr>(line: usize, s: &str, what: &str) -> Result<T, SchemaError> {
-    s.parse().map_err(|_| syntax(line, format!("{what} `{s}` is not a number")))
+    s.parse()
+        .map_err(|_| syntax(line, format!("{what} `{s}` is not a number")))
 }
 
 fn parse_repeat(line: usize, s: &str) -> Result<u32, SchemaError> {
-    if s == ">1" { Ok(u32::MAX) } else { parse_number(line, s, "repeat") }
+    if s == ">1" {
+        Ok(u32::MAX)
+    } else {
+        parse_number(line, s, "repeat")
+    }
 }
 
 fn parse_usage(line: usize, s: &str) -> Result<Usage, SchemaError> {
@@ -78,7 +86,8 @@ fn parse_key(line: usize, s: &str) -> Result<(u8, u8), SchemaError> {
 /// `TYPE/min/max`.
 fn parse_type(line: usize, s: &str) -> Result<(DataType, u16, u16), SchemaError> {
     let mut parts = s.split('/');
-    let (Some(t), Some(min), Some(max), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    let (Some(t), Some(min), Some(max), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
     else {
         return Err(syntax(line, format!("`{s}` is not TYPE/min/max")));
     };
@@ -122,10 +131,20 @@ fn parse_dict_spec(line: usize, spec: &str, out: &mut Vec<DictElement>) -> Resul
         for c in split_top(inner) {
             parse_dict_spec(line, c, &mut components)?;
         }
-        DictElement { data_type: DataType::String, min: 1, max: 1, components }
+        DictElement {
+            data_type: DataType::String,
+            min: 1,
+            max: 1,
+            components,
+        }
     } else {
         let (data_type, min, max) = parse_type(line, body)?;
-        DictElement { data_type, min, max, components: Vec::new() }
+        DictElement {
+            data_type,
+            min,
+            max,
+            components: Vec::new(),
+        }
     };
     for _ in 0..times {
         out.push(element.clone());
@@ -177,7 +196,9 @@ struct ElementToken<'a> {
 }
 
 fn parse_element_token(line: usize, token: &str) -> Result<ElementToken<'_>, SchemaError> {
-    let end = token.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(token.len());
+    let end = token
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(token.len());
     let (element, component) = parse_key(line, &token[..end])?;
     if element == 0 {
         return Err(syntax(line, format!("element position 0 in `{token}`")));
@@ -206,13 +227,23 @@ fn parse_element_token(line: usize, token: &str) -> Result<ElementToken<'_>, Sch
         None if rest.is_empty() => None,
         None => return Err(syntax(line, format!("cannot read element token `{token}`"))),
     };
-    Ok(ElementToken { element, component, usage, codes, type_override, repeat })
+    Ok(ElementToken {
+        element,
+        component,
+        usage,
+        codes,
+        type_override,
+        repeat,
+    })
 }
 
 fn parse_rule(line: usize, s: &str) -> Result<SyntaxRule, SchemaError> {
     let kind = s.as_bytes().first().copied().unwrap_or(b'?');
     if !matches!(kind, b'P' | b'R' | b'E' | b'C' | b'L') || s.len() < 5 || s.len() % 2 == 0 {
-        return Err(syntax(line, format!("`{s}` is not a syntax rule like P0809")));
+        return Err(syntax(
+            line,
+            format!("`{s}` is not a syntax rule like P0809"),
+        ));
     }
     let mut elements = Vec::new();
     for pair in s.as_bytes()[1..].chunks(2) {
@@ -266,13 +297,25 @@ fn compile_segment(
             element_tokens.push(parse_element_token(line, token)?);
         }
     }
-    let default = if open { Usage::Situational } else { Usage::NotUsed };
-    let mut rules_out: Vec<ElementRule> =
-        dict.elements.iter().map(|e| rule_from_dict(e, default)).collect();
+    let default = if open {
+        Usage::Situational
+    } else {
+        Usage::NotUsed
+    };
+    let mut rules_out: Vec<ElementRule> = dict
+        .elements
+        .iter()
+        .map(|e| rule_from_dict(e, default))
+        .collect();
     let mut components: Vec<Vec<ElementRule>> = dict
         .elements
         .iter()
-        .map(|e| e.components.iter().map(|c| rule_from_dict(c, default)).collect())
+        .map(|e| {
+            e.components
+                .iter()
+                .map(|c| rule_from_dict(c, default))
+                .collect()
+        })
         .collect();
     let mut explicit = vec![false; rules_out.len()];
     // Components first, so an explicit composite token (in any order) has the last word.
@@ -280,7 +323,10 @@ fn compile_segment(
     for t in &element_tokens {
         let e = usize::from(t.element) - 1;
         if e >= rules_out.len() {
-            return Err(syntax(line, format!("{id} has no element {:02}", t.element)));
+            return Err(syntax(
+                line,
+                format!("{id} has no element {:02}", t.element),
+            ));
         }
         let target = if t.component == 0 {
             explicit[e] = true;
@@ -332,15 +378,32 @@ fn compile_segment(
             None => false,
         };
         if !ok {
-            return Err(syntax(line, format!("key {e}.{c} is not an element of {id}")));
+            return Err(syntax(
+                line,
+                format!("key {e}.{c} is not an element of {id}"),
+            ));
         }
     }
     for r in &rules {
-        if r.elements.iter().any(|&e| e == 0 || usize::from(e) > count as usize) {
-            return Err(syntax(line, format!("rule names an element {id} does not have")));
+        if r.elements
+            .iter()
+            .any(|&e| e == 0 || usize::from(e) > count as usize)
+        {
+            return Err(syntax(
+                line,
+                format!("rule names an element {id} does not have"),
+            ));
         }
     }
-    Ok(SegmentRule { id, usage, max, key, elements: start..start + count, rules, in_loop })
+    Ok(SegmentRule {
+        id,
+        usage,
+        max,
+        key,
+        elements: start..start + count,
+        rules,
+        in_loop,
+    })
 }
 
 /// Replaces each `use ID usage repeat` line with a copy of loop ID's block (defined earlier in
@@ -354,12 +417,17 @@ fn expand_uses(text: &str) -> Result<Vec<(usize, String)>, SchemaError> {
             continue;
         };
         let mut tokens = rest.split_whitespace();
-        let (Some(id), Some(usage), Some(max)) = (tokens.next(), tokens.next(), tokens.next()) else {
+        let (Some(id), Some(usage), Some(max)) = (tokens.next(), tokens.next(), tokens.next())
+        else {
             return Err(syntax(line, "expected `use LOOP usage repeat`"));
         };
         let start = source[..i]
             .iter()
-            .position(|(_, x)| x.strip_prefix("loop ").and_then(|r| r.split_whitespace().next()) == Some(id))
+            .position(|(_, x)| {
+                x.strip_prefix("loop ")
+                    .and_then(|r| r.split_whitespace().next())
+                    == Some(id)
+            })
             .ok_or_else(|| syntax(line, format!("`use {id}` before loop {id} is defined")))?;
         let mut depth = 0usize;
         for (j, &(_, x)) in source.iter().enumerate().skip(start) {
@@ -390,8 +458,14 @@ pub(super) fn parse_guide(text: &str, dictionary: &Dictionary) -> Result<Guide, 
     if tokens.next() != Some("guide") {
         return Err(syntax(line, "expected `guide VERSION TRANSACTION NAME`"));
     }
-    let version: Box<str> = tokens.next().ok_or_else(|| syntax(line, "no version"))?.into();
-    let transaction: Box<str> = tokens.next().ok_or_else(|| syntax(line, "no transaction"))?.into();
+    let version: Box<str> = tokens
+        .next()
+        .ok_or_else(|| syntax(line, "no version"))?
+        .into();
+    let transaction: Box<str> = tokens
+        .next()
+        .ok_or_else(|| syntax(line, "no transaction"))?
+        .into();
     let name: Box<str> = tokens.collect::<Vec<_>>().join(" ").into();
 
     let mut loops = vec![LoopRule {
@@ -418,11 +492,19 @@ pub(super) fn parse_guide(text: &str, dictionary: &Dictionary) -> Result<Guide, 
             stack.pop();
         } else if let Some(rest) = l.strip_prefix("loop ") {
             let mut tokens = rest.split_whitespace();
-            let id = tokens.next().ok_or_else(|| syntax(line, "loop without ID"))?;
-            if loops.iter().any(|x| &*x.id == id) && !stack.iter().any(|&s| &*loops[s as usize].id == id) {
+            let id = tokens
+                .next()
+                .ok_or_else(|| syntax(line, "loop without ID"))?;
+            if loops.iter().any(|x| &*x.id == id)
+                && !stack.iter().any(|&s| &*loops[s as usize].id == id)
+            {
                 // A repeated ID is only allowed for copies made by `use`, which keep the line
                 // number of the `use`; a literal second definition is a mistake.
-                if !text.lines().nth(line - 1).is_some_and(|t| t.trim_start().starts_with("use ")) {
+                if !text
+                    .lines()
+                    .nth(line - 1)
+                    .is_some_and(|t| t.trim_start().starts_with("use "))
+                {
                     return Err(syntax(line, format!("loop {id} defined twice")));
                 }
             }
@@ -465,7 +547,10 @@ pub(super) fn parse_guide(text: &str, dictionary: &Dictionary) -> Result<Guide, 
     }
     for (i, l) in loops.iter().enumerate().skip(1) {
         if !matches!(children[i].first(), Some(Node::Segment(_))) {
-            return Err(syntax(0, format!("loop {} does not start with a segment", l.id)));
+            return Err(syntax(
+                0,
+                format!("loop {} does not start with a segment", l.id),
+            ));
         }
     }
     let mut nodes = Vec::new();
@@ -477,7 +562,16 @@ pub(super) fn parse_guide(text: &str, dictionary: &Dictionary) -> Result<Guide, 
     let mut known: Vec<SegmentId> = segments.iter().map(|s| s.id).collect();
     known.sort();
     known.dedup();
-    Ok(Guide { version, transaction, name, loops, nodes, segments, elements, known })
+    Ok(Guide {
+        version,
+        transaction,
+        name,
+        loops,
+        nodes,
+        segments,
+        elements,
+        known,
+    })
 }
 
 /// A companion guide: changes applied on top of a base guide (see the [module docs](super)).
@@ -503,7 +597,8 @@ impl Overlay {
         let mut it = lines(text);
         let (line, header) = it.next().ok_or_else(|| syntax(1, "empty overlay"))?;
         let mut tokens = header.split_whitespace();
-        let (Some("overlay"), Some(name), Some(base)) = (tokens.next(), tokens.next(), tokens.next())
+        let (Some("overlay"), Some(name), Some(base)) =
+            (tokens.next(), tokens.next(), tokens.next())
         else {
             return Err(syntax(line, "expected `overlay NAME BASE-VERSION`"));
         };
@@ -514,7 +609,11 @@ impl Overlay {
             }
             ops.push((line, l.to_owned()));
         }
-        let overlay = Overlay { name: name.to_owned(), base: base.to_owned(), ops };
+        let overlay = Overlay {
+            name: name.to_owned(),
+            base: base.to_owned(),
+            ops,
+        };
         // Check the syntax of every operation now, against an empty guide, so a typo is reported
         // at parse time with its line.
         for (line, op) in &overlay.ops {
@@ -526,7 +625,10 @@ impl Overlay {
                 if let Some((k, v)) = t.split_once('=') {
                     check_setting(*line, k, v)?;
                 } else if t.parse::<f32>().is_err() {
-                    return Err(syntax(*line, format!("`{t}` is neither an element nor key=value")));
+                    return Err(syntax(
+                        *line,
+                        format!("`{t}` is neither an element nor key=value"),
+                    ));
                 }
             }
         }
@@ -563,7 +665,9 @@ fn check_setting(line: usize, key: &str, value: &str) -> Result<(), SchemaError>
         "max" => parse_repeat(line, value).map(drop),
         "codes" => Ok(()),
         "length" => {
-            let (a, b) = value.split_once('/').ok_or_else(|| syntax(line, "length is min/max"))?;
+            let (a, b) = value
+                .split_once('/')
+                .ok_or_else(|| syntax(line, "length is min/max"))?;
             parse_number::<u16>(line, a, "length")?;
             parse_number::<u16>(line, b, "length").map(drop)
         }
@@ -576,7 +680,11 @@ fn check_setting(line: usize, key: &str, value: &str) -> Result<(), SchemaError>
 }
 
 fn not_found(guide: &Guide, line: usize, path: &str) -> SchemaError {
-    SchemaError::NotFound { line, path: path.to_owned(), guide: guide.version.to_string() }
+    SchemaError::NotFound {
+        line,
+        path: path.to_owned(),
+        guide: guide.version.to_string(),
+    }
 }
 
 /// Finds the slots a path names: `LOOP/SEG`, `LOOP/SEG[KEY]`, `/SEG` or `SEG` (transaction
@@ -589,7 +697,11 @@ fn find_segments(guide: &Guide, line: usize, path: &str) -> Result<Vec<u32>, Sch
             found.push(s);
         }
     }
-    if found.is_empty() { Err(not_found(guide, line, path)) } else { Ok(found) }
+    if found.is_empty() {
+        Err(not_found(guide, line, path))
+    } else {
+        Ok(found)
+    }
 }
 
 fn find_segment_in(guide: &Guide, l: &LoopRule, path: &str) -> Option<u32> {
@@ -630,14 +742,17 @@ fn apply_op(guide: &mut Guide, line: usize, op: &str) -> Result<(), SchemaError>
     let settings = &tokens[1..];
     let is_loop = !path.contains('/') && path.starts_with(|c: char| c.is_ascii_digit());
     if is_loop {
-        let indexes: Vec<usize> =
-            (0..guide.loops.len()).filter(|&i| &*guide.loops[i].id == path).collect();
+        let indexes: Vec<usize> = (0..guide.loops.len())
+            .filter(|&i| &*guide.loops[i].id == path)
+            .collect();
         if indexes.is_empty() {
             return Err(not_found(guide, line, path));
         }
         for index in indexes {
             for s in settings {
-                let (k, v) = s.split_once('=').ok_or_else(|| syntax(line, "expected key=value"))?;
+                let (k, v) = s
+                    .split_once('=')
+                    .ok_or_else(|| syntax(line, "expected key=value"))?;
                 match k {
                     "usage" => guide.loops[index].usage = parse_usage(line, v)?,
                     "max" => guide.loops[index].max = parse_repeat(line, v)?,
@@ -669,16 +784,23 @@ fn apply_to_slot(
     };
     let Some((e, c)) = element else {
         for s in settings {
-            let (k, v) = s.split_once('=').ok_or_else(|| syntax(line, "expected key=value"))?;
+            let (k, v) = s
+                .split_once('=')
+                .ok_or_else(|| syntax(line, "expected key=value"))?;
             let rule = &mut guide.segments[slot];
             match k {
                 "usage" => rule.usage = parse_usage(line, v)?,
                 "max" => rule.max = parse_repeat(line, v)?,
                 "rule" => {
                     let r = parse_rule(line, v)?;
-                    if r.elements.iter().any(|&x| x == 0 || u32::from(x) > rule.elements.len() as u32)
+                    if r.elements
+                        .iter()
+                        .any(|&x| x == 0 || u32::from(x) > rule.elements.len() as u32)
                     {
-                        return Err(syntax(line, "rule names an element the segment does not have"));
+                        return Err(syntax(
+                            line,
+                            "rule names an element the segment does not have",
+                        ));
                     }
                     rule.rules.push(r);
                 }
@@ -701,12 +823,16 @@ fn apply_to_slot(
     }
     let rule = &mut guide.elements[index as usize];
     for s in settings {
-        let (k, v) = s.split_once('=').ok_or_else(|| syntax(line, "expected key=value"))?;
+        let (k, v) = s
+            .split_once('=')
+            .ok_or_else(|| syntax(line, "expected key=value"))?;
         match k {
             "usage" => rule.usage = parse_usage(line, v)?,
             "codes" => rule.codes = CodeSet::from_list(v),
             "length" => {
-                let (a, b) = v.split_once('/').ok_or_else(|| syntax(line, "length is min/max"))?;
+                let (a, b) = v
+                    .split_once('/')
+                    .ok_or_else(|| syntax(line, "length is min/max"))?;
                 rule.min = parse_number(line, a, "length")?;
                 rule.max = parse_number(line, b, "length")?;
             }

@@ -1,0 +1,811 @@
+//! Implementation-guide validation: the loop tree of each transaction set, and findings
+//! classified like the 999 reports them.
+//!
+//! [`Validator::validate`] reads a whole file with the zero-copy [`Tokenizer`](crate::Tokenizer),
+//! checks the envelopes (ISA/IEA, GS/GE, ST/SE: the findings a TA1, an AK9 and an IK5 report),
+//! picks each set's guide by ST01 and ST03 (or GS08), places every segment in the guide's loop
+//! structure, and checks every element. The result is a [`Report`]; a 999 is a rendering of it
+//! (see [`ack`](crate::ack)), not a second analysis.
+//!
+//! ```
+//! use medbill_x12::validate::{AckCode, Validator};
+//!
+//! let file = b"ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *240101*1200*^*00501*000000001*0*T*:~\
+//! GS*HC*SUBMITTER*RECEIVER*20240101*1200*1*X*005010X222A1~\
+//! ST*837*0001*005010X222A1~BHT*0019*00*0123*20240101*1200*CH~\
+//! NM1*41*2*SUBMITTER*****46*S1~PER*IC*CONTACT*TE*5555551212~NM1*40*2*RECEIVER*****46*R1~\
+//! HL*1**20*1~NM1*85*2*CLINIC*****XX*1234567893~N3*1 MAIN ST~N4*TOWN*NY*12345~REF*EI*123456789~\
+//! HL*2*1*22*0~SBR*P*18*******CI~NM1*IL*1*DOE*JOHN****MI*M1~NM1*PR*2*PAYER*****PI*P1~\
+//! CLM*C1*100***11:B:1*Y*A*Y*Y~HI*ABK:R69~LX*1~SV1*HC:99213*100*UN*1***1~DTP*472*D8*20240101~\
+//! SE*21*0001~GE*1*1~IEA*1*000000001~";
+//! let report = Validator::new().validate(file);
+//! let set = &report.interchanges[0].groups[0].transactions[0];
+//! assert_eq!(set.status(), AckCode::Accepted, "{:?}", set.findings);
+//! assert_eq!(set.loop_path(set.loops.len() - 1), "2000A > 2000B > 2300 > 2400");
+//! ```
+
+mod element;
+mod finding;
+mod matcher;
+
+pub use finding::{Finding, FindingKind};
+
+use crate::schema::{self, Guide};
+use crate::{Delimiters, Segment, Token, Tokenizer};
+
+use matcher::Matcher;
+
+/// Validates X12 files against implementation guides.
+///
+/// [`Validator::new`] knows every embedded guide; [`with_guide`](Validator::with_guide) adds or
+/// replaces one (for example a base guide with a payer's [`Overlay`](crate::schema::Overlay)
+/// applied), matched by transaction set ID and version like the embedded ones.
+#[derive(Clone, Debug)]
+pub struct Validator<'g> {
+    guides: Vec<&'g Guide>,
+}
+
+impl Default for Validator<'static> {
+    fn default() -> Self {
+        Validator::new()
+    }
+}
+
+impl Validator<'static> {
+    /// A validator with every embedded guide.
+    pub fn new() -> Validator<'static> {
+        Validator {
+            guides: schema::guides().iter().collect(),
+        }
+    }
+}
+
+impl<'g> Validator<'g> {
+    /// The same validator, using `guide` for its transaction set and version in preference to an
+    /// embedded guide.
+    pub fn with_guide<'h>(self, guide: &'h Guide) -> Validator<'h>
+    where
+        'g: 'h,
+    {
+        let mut guides: Vec<&'h Guide> = self.guides;
+        guides.insert(0, guide);
+        Validator { guides }
+    }
+
+    /// The guide used for a transaction set ID and guide version, if any.
+    pub fn guide_for(&self, transaction: &str, version: &str) -> Option<&'g Guide> {
+        self.guides
+            .iter()
+            .copied()
+            .find(|g| g.transaction() == transaction && g.version() == version)
+    }
+
+    /// Validates a whole file in memory. Never fails: what cannot be read is reported.
+    pub fn validate(&self, input: &[u8]) -> Report<'g> {
+        let mut run = Run {
+            validator: self,
+            input,
+            report: Report::default(),
+            state: State::default(),
+        };
+        for token in Tokenizer::new(input) {
+            match token {
+                Token::Text(text) => {
+                    if text.bytes().starts_with(&[0xEF, 0xBB, 0xBF]) {
+                        run.notice(text.offset(), NoticeKind::ByteOrderMark);
+                    } else if !text.is_whitespace() {
+                        run.notice(text.offset(), NoticeKind::TextOutsideInterchange);
+                    }
+                }
+                Token::Segment(segment) => run.segment(&segment),
+            }
+        }
+        run.end_of_input();
+        run.report
+    }
+}
+
+/// Something about the file that is not an error in any acknowledgment, but that some readers
+/// reject (pyx12 refuses byte order marks, for one).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum NoticeKind {
+    /// A UTF-8 byte order mark before the first interchange.
+    ByteOrderMark,
+    /// Text other than whitespace outside any interchange.
+    TextOutsideInterchange,
+    /// Line breaks or spaces between segments.
+    LineBreaksBetweenSegments,
+    /// The last segment has no terminator.
+    UnterminatedSegment,
+}
+
+/// A [`NoticeKind`] and the byte where it was first seen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Notice {
+    /// What.
+    pub kind: NoticeKind,
+    /// Byte offset in the input.
+    pub byte: u64,
+}
+
+/// The result of validating a file.
+#[derive(Clone, Debug, Default)]
+pub struct Report<'g> {
+    /// Each interchange (ISA to IEA), in file order.
+    pub interchanges: Vec<Interchange<'g>>,
+    /// Departures from the standard that no acknowledgment reports.
+    pub notices: Vec<Notice>,
+}
+
+impl<'g> Report<'g> {
+    /// Every transaction set of every group of every interchange, in file order.
+    pub fn transactions(&self) -> impl Iterator<Item = &Transaction<'g>> {
+        self.interchanges
+            .iter()
+            .flat_map(|i| i.groups.iter())
+            .flat_map(|g| g.transactions.iter())
+    }
+}
+
+/// An interchange (ISA to IEA) and what was found in its envelope.
+///
+/// The ISA fields kept here are envelope routing data, not patient data.
+#[derive(Clone, Debug, Default)]
+pub struct Interchange<'g> {
+    /// ISA05 sender ID qualifier.
+    pub sender_qualifier: String,
+    /// ISA06 sender ID, trimmed.
+    pub sender_id: String,
+    /// ISA07 receiver ID qualifier.
+    pub receiver_qualifier: String,
+    /// ISA08 receiver ID, trimmed.
+    pub receiver_id: String,
+    /// ISA09 date, `YYMMDD`.
+    pub date: String,
+    /// ISA10 time, `HHMM`.
+    pub time: String,
+    /// ISA12 version, such as `00501`.
+    pub version: String,
+    /// ISA13 control number.
+    pub control: String,
+    /// ISA15 usage indicator, `P` or `T`.
+    pub usage: String,
+    /// ISA14: whether the sender asked for a TA1.
+    pub ack_requested: bool,
+    /// The interchange's delimiters.
+    pub delimiters: Delimiters,
+    /// Envelope problems, as TA1 note codes (TA105) with the byte where each was found.
+    pub errors: Vec<EnvelopeError>,
+    /// The functional groups.
+    pub groups: Vec<Group<'g>>,
+    /// Byte offset of the ISA.
+    pub byte: u64,
+}
+
+impl Interchange<'_> {
+    /// Whether the envelope is sound (no TA1 is needed, or a TA1 would say `A`).
+    pub fn envelope_ok(&self) -> bool {
+        self.errors.is_empty()
+    }
+}
+
+/// An interchange-level problem, as the TA1 reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EnvelopeError {
+    /// TA105 interchange note code, such as `001` (control numbers do not match).
+    pub code: &'static str,
+    /// Byte offset of the segment in question.
+    pub byte: u64,
+}
+
+impl EnvelopeError {
+    /// What the TA105 code means.
+    pub fn message(&self) -> &'static str {
+        match self.code {
+            "001" => "interchange control numbers in header and trailer do not match",
+            "005" => "invalid interchange sender ID qualifier",
+            "006" => "invalid interchange sender ID",
+            "007" => "invalid interchange receiver ID qualifier",
+            "008" => "invalid interchange receiver ID",
+            "010" => "invalid authorization information qualifier",
+            "012" => "invalid security information qualifier",
+            "014" => "invalid interchange date",
+            "015" => "invalid interchange time",
+            "016" => "invalid interchange standards identifier",
+            "017" => "invalid interchange version ID",
+            "018" => "invalid interchange control number",
+            "019" => "invalid acknowledgment requested value",
+            "020" => "invalid test indicator value",
+            "021" => "invalid number of included groups",
+            "022" => "invalid control structure",
+            "023" => "improper (premature) end of file",
+            "024" => "invalid interchange content",
+            "027" => "invalid component element separator",
+            _ => "interchange error",
+        }
+    }
+}
+
+/// A functional group (GS to GE).
+#[derive(Clone, Debug, Default)]
+pub struct Group<'g> {
+    /// GS01 functional identifier code, such as `HC`.
+    pub functional_id: String,
+    /// GS02 application sender's code.
+    pub sender: String,
+    /// GS03 application receiver's code.
+    pub receiver: String,
+    /// GS06 group control number.
+    pub control: String,
+    /// GS08 version, such as `005010X222A1`.
+    pub version: String,
+    /// Group problems, as AK9 functional group syntax error codes (AK905 and on).
+    pub errors: Vec<&'static str>,
+    /// The transaction sets.
+    pub transactions: Vec<Transaction<'g>>,
+    /// Byte offset of the GS.
+    pub byte: u64,
+}
+
+impl Group<'_> {
+    /// The AK901 code: accepted, accepted with errors, partially accepted or rejected.
+    pub fn status(&self) -> AckCode {
+        let accepted = self
+            .transactions
+            .iter()
+            .filter(|t| t.status().is_accepted())
+            .count();
+        let with_errors = self
+            .transactions
+            .iter()
+            .any(|t| t.status() == AckCode::AcceptedWithErrors);
+        if !self.errors.is_empty() || (accepted == 0 && !self.transactions.is_empty()) {
+            AckCode::Rejected
+        } else if accepted < self.transactions.len() {
+            AckCode::PartiallyAccepted
+        } else if with_errors {
+            AckCode::AcceptedWithErrors
+        } else {
+            AckCode::Accepted
+        }
+    }
+}
+
+/// The 999 acknowledgment codes (IK501 for a set, AK901 for a group).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AckCode {
+    /// `A`: accepted.
+    Accepted,
+    /// `E`: accepted, but errors were noted.
+    AcceptedWithErrors,
+    /// `P`: some transaction sets of the group were rejected (AK901 only).
+    PartiallyAccepted,
+    /// `R`: rejected.
+    Rejected,
+}
+
+impl AckCode {
+    /// The code as the 999 writes it.
+    pub fn code(self) -> &'static str {
+        match self {
+            AckCode::Accepted => "A",
+            AckCode::AcceptedWithErrors => "E",
+            AckCode::PartiallyAccepted => "P",
+            AckCode::Rejected => "R",
+        }
+    }
+
+    /// Whether the set (or some of the group) goes on to processing.
+    pub fn is_accepted(self) -> bool {
+        !matches!(self, AckCode::Rejected)
+    }
+}
+
+/// One instance of a loop in a transaction set's loop tree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LoopInstance {
+    /// Index of the loop in the guide ([`Guide::loop_rule`]); 0 is the transaction level.
+    pub loop_index: u32,
+    /// The enclosing instance (index into [`Transaction::loops`]); `None` for the root.
+    pub parent: Option<u32>,
+    /// 1-based set position of the segment that opened the instance.
+    pub first_segment: u32,
+    /// 1-based set position of the instance's last segment (not counting nested loops closed
+    /// after it).
+    pub last_segment: u32,
+}
+
+/// A transaction set (ST to SE): its guide, loop tree and findings.
+#[derive(Clone, Debug, Default)]
+pub struct Transaction<'g> {
+    /// ST01 transaction set identifier, such as `837`.
+    pub id: String,
+    /// ST02 control number.
+    pub control: String,
+    /// The guide version it was checked against (ST03, else GS08), as written.
+    pub version: String,
+    /// The guide used; `None` when no guide matches (then only the envelope is checked).
+    pub guide: Option<&'g Guide>,
+    /// Set-level problems, as IK502 codes other than `5`: `1` set not supported, `2` trailer
+    /// missing, `3` control numbers differ, `4` segment count wrong, `6`/`7` bad ST01/ST02, `23`
+    /// control number not unique, `I6` guide not supported.
+    pub errors: Vec<&'static str>,
+    /// Segment and element findings, in file order.
+    pub findings: Vec<Finding>,
+    /// The loop tree: every loop instance, parents before children (index 0 is the root).
+    pub loops: Vec<LoopInstance>,
+    /// Number of segments from ST to SE inclusive, as counted.
+    pub segment_count: u32,
+    /// Byte offset of the ST.
+    pub byte: u64,
+}
+
+impl Transaction<'_> {
+    /// The IK501 code: `R` when anything was found, else `A`.
+    pub fn status(&self) -> AckCode {
+        if self.errors.is_empty() && self.findings.is_empty() {
+            AckCode::Accepted
+        } else {
+            AckCode::Rejected
+        }
+    }
+
+    /// Whether the set would be accepted.
+    pub fn accepted(&self) -> bool {
+        self.status().is_accepted()
+    }
+
+    /// The IK502.. codes for this set: `5` when there are findings, then the set-level codes.
+    pub fn ik5_codes(&self) -> Vec<&'static str> {
+        let mut codes = Vec::new();
+        if !self.findings.is_empty() {
+            codes.push("5");
+        }
+        codes.extend(self.errors.iter().copied());
+        codes.truncate(5);
+        codes
+    }
+
+    /// The guide loop ID of a loop instance, such as `2300` (empty for the root or without a
+    /// guide).
+    pub fn loop_id(&self, instance: usize) -> &str {
+        match (self.guide, self.loops.get(instance)) {
+            (Some(g), Some(l)) => &g.loop_rule(l.loop_index).id,
+            _ => "",
+        }
+    }
+
+    /// The path of loop IDs from the transaction level down to an instance, such as
+    /// `2000A > 2000B > 2300 > 2400`.
+    pub fn loop_path(&self, instance: usize) -> String {
+        let mut ids = Vec::new();
+        let mut at = Some(instance as u32);
+        while let Some(i) = at {
+            let Some(l) = self.loops.get(i as usize) else {
+                break;
+            };
+            if l.parent.is_some() {
+                ids.push(self.loop_id(i as usize));
+            }
+            at = l.parent;
+        }
+        ids.reverse();
+        ids.join(" > ")
+    }
+}
+
+#[derive(Default)]
+struct State<'g> {
+    in_interchange: bool,
+    in_group: bool,
+    set: Option<OpenSet<'g>>,
+    group_sets: u32,
+    interchange_groups: u32,
+    /// Spans of the current group's ST02 values, for uniqueness.
+    controls: Vec<(usize, usize)>,
+    saw_trivia: bool,
+}
+
+struct OpenSet<'g> {
+    transaction: Transaction<'g>,
+    matcher: Option<Matcher<'g>>,
+}
+
+struct Run<'v, 'g, 'i> {
+    validator: &'v Validator<'g>,
+    input: &'i [u8],
+    report: Report<'g>,
+    state: State<'g>,
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).trim().to_owned()
+}
+
+fn element_text(segment: &Segment<'_>, n: usize) -> String {
+    segment
+        .element(n)
+        .map_or_else(String::new, |e| text(e.bytes()))
+}
+
+impl<'g> Run<'_, 'g, '_> {
+    fn notice(&mut self, byte: u64, kind: NoticeKind) {
+        if !self.report.notices.iter().any(|n| n.kind == kind) {
+            self.report.notices.push(Notice { kind, byte });
+        }
+    }
+
+    fn envelope_error(&mut self, code: &'static str, byte: u64) {
+        if let Some(i) = self.report.interchanges.last_mut()
+            && !i.errors.iter().any(|e| e.code == code)
+        {
+            i.errors.push(EnvelopeError { code, byte });
+        }
+    }
+
+    fn group_error(&mut self, code: &'static str) {
+        if let Some(g) = self
+            .report
+            .interchanges
+            .last_mut()
+            .and_then(|i| i.groups.last_mut())
+            && !g.errors.contains(&code)
+        {
+            g.errors.push(code);
+        }
+    }
+
+    fn segment(&mut self, segment: &Segment<'_>) {
+        if !segment.trivia().is_empty() && !self.state.saw_trivia {
+            self.state.saw_trivia = true;
+            self.notice(
+                segment.trivia_offset(),
+                NoticeKind::LineBreaksBetweenSegments,
+            );
+        }
+        if !segment.is_terminated() {
+            self.notice(segment.offset(), NoticeKind::UnterminatedSegment);
+        }
+        match segment.id() {
+            b"ISA" => self.isa(segment),
+            b"IEA" => self.iea(segment),
+            b"GS" => self.gs(segment),
+            b"GE" => self.ge(segment),
+            b"ST" => self.st(segment),
+            b"SE" => self.se(segment),
+            _ => {
+                if let Some(set) = &mut self.state.set {
+                    set.transaction.segment_count += 1;
+                    let index = set.transaction.segment_count;
+                    if let Some(m) = &mut set.matcher {
+                        m.segment(segment, index, self.input, &mut set.transaction.findings);
+                    }
+                } else {
+                    // A segment between envelopes.
+                    self.envelope_error("022", segment.offset());
+                }
+            }
+        }
+    }
+
+    fn isa(&mut self, s: &Segment<'_>) {
+        if self.state.in_interchange {
+            self.close_group(s.offset());
+            self.envelope_error("023", s.offset());
+        }
+        self.state.in_interchange = true;
+        self.state.interchange_groups = 0;
+        let mut i = Interchange {
+            sender_qualifier: element_text(s, 5),
+            sender_id: element_text(s, 6),
+            receiver_qualifier: element_text(s, 7),
+            receiver_id: element_text(s, 8),
+            date: element_text(s, 9),
+            time: element_text(s, 10),
+            version: element_text(s, 12),
+            control: element_text(s, 13),
+            usage: element_text(s, 15),
+            ack_requested: element_text(s, 14) == "1",
+            delimiters: s.delimiters(),
+            byte: s.offset(),
+            ..Interchange::default()
+        };
+        let at = s.offset();
+        let raw = |n: usize| s.element(n).map_or(&b""[..], |e| e.bytes());
+        let qualifiers: &[&[u8]] = &[
+            b"01", b"14", b"20", b"27", b"28", b"29", b"30", b"33", b"ZZ",
+        ];
+        let mut errors = Vec::new();
+        if !matches!(raw(1), b"00" | b"03") {
+            errors.push("010");
+        }
+        if !matches!(raw(3), b"00" | b"01") {
+            errors.push("012");
+        }
+        if !qualifiers.contains(&raw(5)) {
+            errors.push("005");
+        }
+        if raw(6).len() != 15 {
+            errors.push("006");
+        }
+        if !qualifiers.contains(&raw(7)) {
+            errors.push("007");
+        }
+        if raw(8).len() != 15 {
+            errors.push("008");
+        }
+        if !element::is_date(raw(9)) || raw(9).len() != 6 {
+            errors.push("014");
+        }
+        if !element::is_time(raw(10)) || raw(10).len() != 4 {
+            errors.push("015");
+        }
+        if !matches!(raw(12), b"00501" | b"00401") {
+            errors.push("017");
+        }
+        if raw(13).len() != 9 || !raw(13).iter().all(u8::is_ascii_digit) {
+            errors.push("018");
+        }
+        if !matches!(raw(14), b"0" | b"1") {
+            errors.push("019");
+        }
+        if !matches!(raw(15), b"P" | b"T") {
+            errors.push("020");
+        }
+        if raw(16).len() != 1 {
+            errors.push("027");
+        }
+        i.errors = errors
+            .into_iter()
+            .map(|code| EnvelopeError { code, byte: at })
+            .collect();
+        self.report.interchanges.push(i);
+    }
+
+    fn iea(&mut self, s: &Segment<'_>) {
+        if !self.state.in_interchange {
+            // An IEA without ISA has no interchange to report on.
+            self.notice(s.offset(), NoticeKind::TextOutsideInterchange);
+            return;
+        }
+        self.close_group(s.offset());
+        let groups = self.state.interchange_groups;
+        let count = s.element(1).map(|e| e.bytes()).unwrap_or_default();
+        if std::str::from_utf8(count)
+            .ok()
+            .and_then(|c| c.parse::<u32>().ok())
+            != Some(groups)
+        {
+            self.envelope_error("021", s.offset());
+        }
+        let control = element_text(s, 2);
+        if self
+            .report
+            .interchanges
+            .last()
+            .is_some_and(|i| i.control != control)
+        {
+            self.envelope_error("001", s.offset());
+        }
+        self.state.in_interchange = false;
+    }
+
+    fn gs(&mut self, s: &Segment<'_>) {
+        if !self.state.in_interchange {
+            self.envelope_error("022", s.offset());
+            return;
+        }
+        if self.state.in_group {
+            self.close_group(s.offset());
+        }
+        self.state.in_group = true;
+        self.state.group_sets = 0;
+        self.state.interchange_groups += 1;
+        self.state.controls.clear();
+        let group = Group {
+            functional_id: element_text(s, 1),
+            sender: element_text(s, 2),
+            receiver: element_text(s, 3),
+            control: element_text(s, 6),
+            version: element_text(s, 8),
+            byte: s.offset(),
+            ..Group::default()
+        };
+        let bad_control = group.control.is_empty()
+            || group.control.len() > 9
+            || !group.control.bytes().all(|b| b.is_ascii_digit());
+        if let Some(i) = self.report.interchanges.last_mut() {
+            i.groups.push(group);
+        }
+        if bad_control {
+            self.group_error("6");
+        }
+    }
+
+    /// Closes an open group that has no GE (AK9 code 3), and any open set in it.
+    fn close_group(&mut self, byte: u64) {
+        self.close_set(byte);
+        if self.state.in_group {
+            self.group_error("3");
+            self.state.in_group = false;
+        }
+    }
+
+    fn ge(&mut self, s: &Segment<'_>) {
+        self.close_set(s.offset());
+        if !self.state.in_group {
+            self.envelope_error("022", s.offset());
+            return;
+        }
+        let count = s.element(1).map(|e| e.bytes()).unwrap_or_default();
+        if std::str::from_utf8(count)
+            .ok()
+            .and_then(|c| c.parse::<u32>().ok())
+            != Some(self.state.group_sets)
+        {
+            self.group_error("5");
+        }
+        let control = element_text(s, 2);
+        let matches = self
+            .report
+            .interchanges
+            .last()
+            .and_then(|i| i.groups.last())
+            .is_some_and(|g| g.control == control);
+        if !matches {
+            self.group_error("4");
+        }
+        self.state.in_group = false;
+    }
+
+    fn st(&mut self, s: &Segment<'_>) {
+        self.close_set(s.offset());
+        if !self.state.in_group {
+            self.envelope_error("024", s.offset());
+        }
+        self.state.group_sets += 1;
+        let group_version = self
+            .report
+            .interchanges
+            .last()
+            .and_then(|i| i.groups.last())
+            .map(|g| g.version.clone())
+            .unwrap_or_default();
+        let id = element_text(s, 1);
+        let control = element_text(s, 2);
+        let reference = element_text(s, 3);
+        let version = if reference.is_empty() {
+            group_version
+        } else {
+            reference
+        };
+        let guide = self.validator.guide_for(&id, &version);
+        let mut t = Transaction {
+            id,
+            control,
+            version,
+            guide,
+            segment_count: 1,
+            byte: s.offset(),
+            ..Transaction::default()
+        };
+        if t.id.len() != 3 || !t.id.bytes().all(|b| b.is_ascii_digit()) {
+            t.errors.push("6");
+        } else if guide.is_none() {
+            let known = self
+                .validator
+                .guides
+                .iter()
+                .any(|g| g.transaction() == t.id);
+            t.errors.push(if known { "I6" } else { "1" });
+        }
+        if !(4..=9).contains(&t.control.len()) {
+            t.errors.push("7");
+        }
+        if let Some(e) = s.element(2) {
+            let span = (e.offset() as usize, e.bytes().len());
+            let input = self.input;
+            let get = |(a, n): (usize, usize)| input.get(a..a + n).unwrap_or(&[]);
+            if self.state.controls.iter().any(|&c| get(c) == get(span)) {
+                t.errors.push("23");
+            }
+            self.state.controls.push(span);
+        }
+        let mut matcher = guide.map(Matcher::new);
+        if let Some(m) = &mut matcher {
+            m.segment(s, 1, self.input, &mut t.findings);
+        }
+        self.state.set = Some(OpenSet {
+            transaction: t,
+            matcher,
+        });
+    }
+
+    fn se(&mut self, s: &Segment<'_>) {
+        let Some(mut set) = self.state.set.take() else {
+            self.envelope_error("022", s.offset());
+            return;
+        };
+        let t = &mut set.transaction;
+        t.segment_count += 1;
+        let index = t.segment_count;
+        if let Some(m) = &mut set.matcher {
+            m.segment(s, index, self.input, &mut t.findings);
+            m.finish(index, s, &mut t.findings);
+        }
+        let count = s.element(1).map(|e| e.bytes()).unwrap_or_default();
+        if std::str::from_utf8(count)
+            .ok()
+            .and_then(|c| c.parse::<u32>().ok())
+            != Some(index)
+        {
+            t.errors.push("4");
+        }
+        if element_text(s, 2) != t.control {
+            t.errors.push("3");
+        }
+        self.push_set(set);
+    }
+
+    /// Closes a set that has no SE (IK502 code 2).
+    fn close_set(&mut self, byte: u64) {
+        let Some(mut set) = self.state.set.take() else {
+            return;
+        };
+        set.transaction.errors.push("2");
+        if let Some(m) = &mut set.matcher {
+            // Report what the set lacks against a stand-in position: the byte that ended it.
+            let stand_in = Segment::parse(b"SE", Delimiters::default());
+            let n = set.transaction.segment_count;
+            m.finish(n, &stand_in, &mut set.transaction.findings);
+            for f in set.transaction.findings.iter_mut().filter(|f| f.byte == 0) {
+                f.byte = byte;
+            }
+        }
+        self.push_set(set);
+    }
+
+    fn push_set(&mut self, mut set: OpenSet<'g>) {
+        if let Some(m) = set.matcher.take() {
+            set.transaction.loops = m.instances;
+        }
+        match self
+            .report
+            .interchanges
+            .last_mut()
+            .and_then(|i| i.groups.last_mut())
+        {
+            Some(g) => g.transactions.push(set.transaction),
+            None => {
+                // A set outside any group: keep it under a placeholder group so it is reported.
+                let group = Group {
+                    transactions: vec![set.transaction],
+                    ..Group::default()
+                };
+                match self.report.interchanges.last_mut() {
+                    Some(i) => i.groups.push(group),
+                    None => self.report.interchanges.push(Interchange {
+                        groups: vec![group],
+                        errors: vec![EnvelopeError {
+                            code: "022",
+                            byte: 0,
+                        }],
+                        ..Interchange::default()
+                    }),
+                }
+            }
+        }
+    }
+
+    fn end_of_input(&mut self) {
+        let end = self.input.len() as u64;
+        if self.state.in_interchange {
+            self.close_group(end);
+            self.envelope_error("023", end);
+        } else {
+            self.close_set(end);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+//! The embedded guides and the schema text formats.
+
+use medbill_x12::schema::{self, Dictionary, Guide, Node, Overlay, SchemaError, Usage};
+
+#[test]
+fn every_embedded_guide_parses() {
+    let guides = schema::guides();
+    assert_eq!(guides.len(), 9);
+    for (transaction, version) in [
+        ("837", "005010X222A1"),
+        ("837", "005010X223A2"),
+        ("835", "005010X221A1"),
+        ("999", "005010X231A1"),
+        ("277", "005010X214"),
+        ("270", "005010X279A1"),
+        ("271", "005010X279A1"),
+        ("276", "005010X212"),
+        ("277", "005010X212"),
+    ] {
+        let g = schema::guide(transaction, version).expect(version);
+        assert_eq!(g.transaction(), transaction);
+        // Every loop is opened by a segment, and every HL loop lists its level code.
+        for l in &g.loops()[1..] {
+            let trigger = g.trigger(l).expect("loop starts with a segment");
+            if trigger.id.as_str() == "HL" {
+                let hl03 = &g.elements_of(trigger)[2];
+                assert!(
+                    !hl03.codes.is_empty(),
+                    "{version} {} has no HL03 code",
+                    l.id
+                );
+            }
+        }
+    }
+}

@@ -132,9 +132,19 @@ pub fn dictionary() -> &'static Dictionary {
 /// The embedded guide for a transaction set (ST01, such as `"837"`) and guide version (ST03 or
 /// GS08, such as `"005010X222A1"`), if there is one.
 pub fn guide(transaction: &str, version: &str) -> Option<&'static Guide> {
+    let version = canonical_version(transaction, version);
     guides()
         .iter()
         .find(|g| g.transaction() == transaction && g.version() == version)
+}
+
+/// The guide version a version is read with: the 999 of 005010X231 differs from 005010X231A1
+/// only in code lists, so it is read with the later guide.
+pub fn canonical_version<'v>(transaction: &str, version: &'v str) -> &'v str {
+    match (transaction, version) {
+        ("999", "005010X231") => "005010X231A1",
+        _ => version,
+    }
 }
 
 /// Whether a segment requirement, loop requirement or element requirement must be present.

@@ -112,7 +112,19 @@ impl<'g> Matcher<'g> {
         let frame = &self.stack[depth];
         let l = self.guide.loop_rule(frame.loop_index);
         let children = self.guide.children(l);
-        for (i, node) in children.iter().enumerate().skip(frame.pos as usize) {
+        // Slots of one segment ID in a row share one position in the standard, so they may come
+        // in any order: start from the first of the run the current slot is in.
+        let mut begin = frame.pos as usize;
+        if let Some(Node::Segment(cur)) = children.get(begin)
+            && self.guide.segment_rule(*cur).id == id
+        {
+            while begin > 0
+                && matches!(children[begin - 1], Node::Segment(p) if self.guide.segment_rule(p).id == id)
+            {
+                begin -= 1;
+            }
+        }
+        for (i, node) in children.iter().enumerate().skip(begin) {
             let rule = match *node {
                 Node::Segment(s) => self.guide.segment_rule(s),
                 Node::Loop(x) => match self.guide.trigger(self.guide.loop_rule(x)) {
@@ -179,7 +191,7 @@ impl<'g> Matcher<'g> {
         let children = guide.children(l);
         let counts_at = frame.counts_at;
         let old = frame.pos;
-        frame.pos = entry;
+        frame.pos = entry.max(old);
         let instance = frame.instance;
         // Required entries skipped over on the way to this one.
         for i in old..entry {

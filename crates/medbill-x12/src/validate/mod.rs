@@ -74,6 +74,7 @@ impl<'g> Validator<'g> {
 
     /// The guide used for a transaction set ID and guide version, if any.
     pub fn guide_for(&self, transaction: &str, version: &str) -> Option<&'g Guide> {
+        let version = schema::canonical_version(transaction, version);
         self.guides
             .iter()
             .copied()
@@ -613,6 +614,12 @@ impl<'g> Run<'_, 'g, '_> {
             byte: s.offset(),
             ..Group::default()
         };
+        let raw = |n: usize| s.element(n).map_or(&b""[..], |e| e.bytes());
+        let bad_date = raw(4).len() != 8 || !element::is_date(raw(4));
+        if bad_date || !element::is_time(raw(5)) {
+            // GS04/GS05 have no AK9 code; the TA1 reports bad group content.
+            self.envelope_error("024", s.offset());
+        }
         let bad_control = group.control.is_empty()
             || group.control.len() > 9
             || !group.control.bytes().all(|b| b.is_ascii_digit());

@@ -236,7 +236,7 @@ static MODIFIERS: &[ModifierInfo] = &[
     m(b"CA", Pa, "Inpatient-only procedure done emergently; patient died before admission"),
     m(b"CO", Pa, "Outpatient occupational therapy furnished in part by an OT assistant"),
     m(b"CQ", Pa, "Outpatient physical therapy furnished in part by a PT assistant"),
-    m(b"CS", Pa, "Cost sharing waived"),
+    m(b"CS", Pa, "Cost sharing waived for the service"),
     m(b"CT", Pa, "CT scan on equipment not meeting the NEMA XR-29 standard"),
     m(b"FQ", Pa, "Service furnished by audio-only communication"),
     m(b"FS", Pa, "Split or shared E/M visit"),

@@ -76,6 +76,10 @@ fn fixture_loads() {
 
     let ga = table.modifier(modifier("GA")).unwrap();
     assert_eq!(
+        ga.modifier.category(),
+        Some(medbill_codes::ModifierCategory::LiabilityNotice)
+    );
+    assert_eq!(
         ga.long_description,
         "Fixture modifier: liability waiver notice given to the patient as the payer requires, \
          in an individual case"
@@ -327,6 +331,15 @@ fn cms_2020_file() {
         table.check_modifier(modifier("25"), day(2020, 1, 1)),
         Err(HcpcsInvalid::NotInFile)
     );
+
+    // The built-in modifier table and the loaded file share the `Modifier` key: every built-in
+    // Level II modifier is in the 2020 file except those CMS added after 2020.
+    let missing: Vec<&str> = medbill_codes::ModifierInfo::all()
+        .iter()
+        .filter(|m| !m.modifier.is_cpt() && table.modifier(m.modifier).is_none())
+        .map(|m| m.modifier.as_str())
+        .collect();
+    assert_eq!(missing, ["FQ", "FS", "FT", "JZ", "FR"]);
 }
 
 mod never_panics {

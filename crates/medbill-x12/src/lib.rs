@@ -53,6 +53,7 @@ mod writer;
 
 pub mod ack;
 pub mod schema;
+pub mod typed;
 pub mod validate;
 
 pub use delimiters::Delimiters;

@@ -1,0 +1,301 @@
+//! Typed transactions: 837P and 837I to and from [`Claim`]s, 835 to and from
+//! [`Remittance`]s, and 277CA and 999 into [`Acknowledgment`]s.
+//!
+//! Reading takes a [`TransactionSet`] from the [`Reader`](crate::Reader) and places each
+//! segment in the implementation guide's loop tree (see [`schema`](crate::schema)); what the
+//! models hold is mapped onto their fields, and every other segment is kept as a
+//! [`RawSegment`](medbill_claim::RawSegment) with its loop id on the claim, line or
+//! remittance it came with, so that a writer can put it back. Raw segment text is stored with
+//! canonical delimiters (`*` elements, `:` components, `^` repetitions).
+//!
+//! A value the model cannot hold (a malformed code, an amount that is not a number) does not
+//! abort the set: in [`ReadMode::Lenient`] the claim is returned without that value and the
+//! problem is reported with its [`Position`]; in [`ReadMode::Strict`] the claim is skipped and
+//! the problem reported. A claim the model refuses as a whole (no lines, a pointer to no
+//! diagnosis) is skipped with a [`TypedError::Claim`] that names it by patient control number.
+//!
+//! Writing produces a whole interchange (ISA to IEA) from the caller's [`InterchangeHeader`],
+//! with HL numbering, SE01, GE01 and IEA01 computed.
+//!
+//! ```
+//! use medbill_x12::typed::{self, InterchangeHeader, ReadMode, SubmissionHeader};
+//! use medbill_x12::Reader;
+//!
+//! let file = b"ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *240101*1200*^*00501*000000001*0*T*:~\
+//! GS*HC*SUBMITTER*RECEIVER*20240101*1200*1*X*005010X222A1~\
+//! ST*837*0001*005010X222A1~BHT*0019*00*0123*20240101*1200*CH~\
+//! NM1*41*2*SUBMITTER*****46*S1~PER*IC*CONTACT*TE*5555551212~NM1*40*2*RECEIVER*****46*R1~\
+//! HL*1**20*1~NM1*85*2*CLINIC*****XX*1234567893~N3*1 MAIN ST~N4*TOWN*NY*12345~REF*EI*123456789~\
+//! HL*2*1*22*0~SBR*P*18*******CI~NM1*IL*1*DOE*JOHN****MI*M1~NM1*PR*2*PAYER*****PI*P1~\
+//! CLM*C1*100***11:B:1*Y*A*Y*Y~HI*ABK:R69~LX*1~SV1*HC:99213:25*100*UN*1***1~DTP*472*D8*20240101~\
+//! SE*21*0001~GE*1*1~IEA*1*000000001~";
+//! let set = Reader::new(&file[..]).next_transaction()?.unwrap();
+//! let batch = typed::read_837(&set, ReadMode::Strict)?;
+//! assert_eq!(batch.claims.len(), 1);
+//! let claim = &batch.claims[0];
+//! assert_eq!(claim.patient_control_number, "C1");
+//! assert_eq!(claim.diagnosis_codes()[0].to_string(), "R69");
+//!
+//! // Write it back with our own envelope, and read it again.
+//! let header = InterchangeHeader::new("SUBMITTER", "RECEIVER", 7, "2024-01-02".parse()?);
+//! let out = typed::write_837(&batch.claims, &batch.header, &header)?;
+//! let again = Reader::new(&out[..]).next_transaction()?.unwrap();
+//! assert_eq!(typed::read_837(&again, ReadMode::Strict)?.claims, batch.claims);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod ack;
+mod out;
+mod p837;
+mod r835;
+mod w837;
+mod walk;
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use medbill_claim::{Acknowledgment, Claim, ClaimError};
+
+use crate::{Position, TransactionSet, X12Error};
+
+pub use ack::{read_277ca, read_999};
+pub use out::InterchangeHeader;
+pub use p837::{ClaimBatch, ClaimForm, SubmissionHeader, read_837};
+pub use r835::{RemittanceSet, read_835, write_835};
+pub use w837::write_837;
+
+/// What to do with a value the model cannot hold.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ReadMode {
+    /// Keep the claim (or remittance) without the value and report the problem.
+    #[default]
+    Lenient,
+    /// Skip the claim and report the problem (for a remittance: fail).
+    Strict,
+}
+
+/// Why a typed read or write could not use part of its input.
+///
+/// Messages name fields and positions, never element values (which can be patient data);
+/// codes and patient control numbers, which are not patient data, may appear.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TypedError {
+    /// A value the model cannot hold.
+    #[error("{field}: {reason} at {position}")]
+    Value {
+        /// The model field, such as `lines[0].charge` or `diagnoses`.
+        field: String,
+        /// Why.
+        reason: String,
+        /// Where.
+        position: Position,
+    },
+    /// A claim the model refuses as a whole: it was skipped.
+    #[error("claim {patient_control_number} skipped: {source} (claim at {position})")]
+    Claim {
+        /// CLM01 of the claim.
+        patient_control_number: String,
+        /// The claim's CLM segment.
+        position: Position,
+        /// What the claim model refused.
+        source: ClaimError,
+    },
+    /// A claim was skipped in strict mode because one of its values was reported.
+    #[error(
+        "claim {patient_control_number} skipped in strict mode: {problems} problem(s), the first {first}"
+    )]
+    Skipped {
+        /// CLM01 of the claim.
+        patient_control_number: String,
+        /// How many problems the claim had.
+        problems: usize,
+        /// The first problem.
+        first: Box<TypedError>,
+    },
+    /// The set is not the transaction this reader handles, or lacks what every instance has.
+    #[error("{what} at {position}")]
+    Structure {
+        /// What is missing or wrong.
+        what: String,
+        /// Where.
+        position: Position,
+    },
+    /// A value cannot be written (it contains a delimiter, or a required part is missing).
+    #[error("cannot write {field}: {reason}")]
+    Write {
+        /// The model field.
+        field: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// Everything read from one file, transaction set by transaction set.
+#[derive(Debug, Default)]
+pub struct TypedFile {
+    /// The transaction sets in file order.
+    pub transactions: Vec<TypedTransaction>,
+    /// Reader diagnostics (envelope and syntax), with positions.
+    pub diagnostics: Vec<crate::Diagnostic>,
+}
+
+/// One transaction set, typed when this module knows it.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum TypedTransaction {
+    /// An 837P or 837I.
+    Claims(ClaimBatch),
+    /// An 835.
+    Remittance(Box<RemittanceSet>),
+    /// A 277CA or 999.
+    Acknowledgments(AckSet),
+    /// A set this module does not type (such as a 270).
+    Other {
+        /// ST01.
+        id: String,
+        /// ST02.
+        control: String,
+        /// The guide version.
+        guide: String,
+    },
+    /// A set of a known kind that could not be read at all.
+    Failed {
+        /// ST01.
+        id: String,
+        /// ST02.
+        control: String,
+        /// Why.
+        error: TypedError,
+    },
+}
+
+/// Acknowledgments read from one 277CA or 999.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AckSet {
+    /// ST01: `"277"` or `"999"`.
+    pub id: String,
+    /// ST02.
+    pub control: String,
+    /// The guide version.
+    pub guide: String,
+    /// One outcome per claim (277CA) or per acknowledged transaction set (999).
+    pub acknowledgments: Vec<Acknowledgment>,
+}
+
+/// Reads every transaction set of a file into typed values. Fails only when the input is not
+/// X12 at all (or the source fails); everything else is reported in the result.
+pub fn read_all(input: &[u8], mode: ReadMode) -> Result<TypedFile, X12Error> {
+    let mut reader = crate::Reader::new(input);
+    let mut file = TypedFile::default();
+    while let Some(set) = reader.next_transaction()? {
+        file.transactions.push(read_set(&set, mode));
+    }
+    file.diagnostics = reader.take_diagnostics();
+    Ok(file)
+}
+
+/// Reads one transaction set into a typed value according to its ST01.
+pub fn read_set(set: &TransactionSet, mode: ReadMode) -> TypedTransaction {
+    let failed = |error| TypedTransaction::Failed {
+        id: set.id().to_owned(),
+        control: set.control().to_owned(),
+        error,
+    };
+    match set.id() {
+        "837" => match read_837(set, mode) {
+            Ok(b) => TypedTransaction::Claims(b),
+            Err(e) => failed(e),
+        },
+        "835" => match read_835(set, mode) {
+            Ok(r) => TypedTransaction::Remittance(Box::new(r)),
+            Err(e) => failed(e),
+        },
+        "277" | "999" => {
+            let acks = if set.id() == "277" {
+                read_277ca(set)
+            } else {
+                read_999(set)
+            };
+            match acks {
+                Ok(acknowledgments) => TypedTransaction::Acknowledgments(AckSet {
+                    id: set.id().to_owned(),
+                    control: set.control().to_owned(),
+                    guide: set.version().to_owned(),
+                    acknowledgments,
+                }),
+                Err(e) => failed(e),
+            }
+        }
+        other => TypedTransaction::Other {
+            id: other.to_owned(),
+            control: set.control().to_owned(),
+            guide: set.version().to_owned(),
+        },
+    }
+}
+
+/// The embedded guide used to walk a set, accepting later errata of the same guide (X222A2
+/// read with X222A1's loops, X223A3 with X223A2's, X221 with X221A1's).
+pub(crate) fn guide_for(id: &str, version: &str) -> Option<&'static crate::schema::Guide> {
+    let base = match id {
+        "837" if version.starts_with("005010X222") => "005010X222A1",
+        "837" if version.starts_with("005010X223") => "005010X223A2",
+        "835" => "005010X221A1",
+        "277" => "005010X214",
+        "999" => "005010X231A1",
+        _ => version,
+    };
+    crate::schema::guide(id, base)
+}
+
+/// Parses `CCYYMMDD`.
+pub(crate) fn parse_date(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    if s.len() != 8 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    NaiveDate::parse_from_str(s, "%Y%m%d").ok()
+}
+
+/// Formats `CCYYMMDD`.
+pub(crate) fn format_date(d: NaiveDate) -> impl fmt::Display {
+    d.format("%Y%m%d")
+}
+
+/// Keeps a claim's problems in lenient mode, or turns them into one skip in strict mode.
+pub(crate) fn settle(
+    mode: ReadMode,
+    claim: Result<Claim, ClaimError>,
+    pcn: &str,
+    position: &Position,
+    mut problems: Vec<TypedError>,
+    out_claims: &mut Vec<Claim>,
+    out_problems: &mut Vec<TypedError>,
+) {
+    match claim {
+        Err(source) => {
+            out_problems.append(&mut problems);
+            out_problems.push(TypedError::Claim {
+                patient_control_number: pcn.to_owned(),
+                position: position.clone(),
+                source,
+            });
+        }
+        Ok(claim) => {
+            if mode == ReadMode::Strict && !problems.is_empty() {
+                let n = problems.len();
+                let first = problems.swap_remove(0);
+                out_problems.push(TypedError::Skipped {
+                    patient_control_number: pcn.to_owned(),
+                    problems: n,
+                    first: Box::new(first),
+                });
+            } else {
+                out_problems.append(&mut problems);
+                out_claims.push(claim);
+            }
+        }
+    }
+}

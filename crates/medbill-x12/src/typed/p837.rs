@@ -1,0 +1,1813 @@
+//! Reading 837P (005010X222A1/A2) and 837I (005010X223A2/A3) into claims.
+
+use chrono::NaiveDate;
+use medbill_claim::{
+    Accident, Address, Admission, BillingProvider, Claim, ClaimBuilder, ClaimFilingIndicator,
+    Diagnosis, Discharge, Drug, DrugUnit, FrequencyCode, InstitutionalLine, InstitutionalUnitBasis,
+    LineAdjudication, Occurrence, OccurrenceSpan, OtherPayer, Patient, PayTo, Payer, PayerSequence,
+    PcsProcedure, PersonName, Phi, PoaIndicator, ProfessionalLine, Provider, RawSegment,
+    RelatedCause, Relationship, ServiceFacility, Sex, Subscriber, UnitBasis, ValueCode,
+};
+use medbill_codes::{
+    Carc, GroupCode, Icd10CmCode, Icd10PcsCode, Modifier, Npi, PlaceOfService, ProcedureCode,
+};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::walk::{Fields, LoopWalker, position};
+use super::{ReadMode, TypedError, guide_for, parse_date, settle};
+use crate::{Position, TransactionSet};
+
+/// Professional (837P) or institutional (837I).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ClaimForm {
+    /// 837P, 005010X222A1.
+    Professional,
+    /// 837I, 005010X223A2.
+    Institutional,
+}
+
+/// What an 837 says about the batch rather than any claim: the beginning of the transaction
+/// (BHT), the submitter (1000A) and receiver (1000B). A writer needs it; a reader returns it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SubmissionHeader {
+    /// Professional or institutional.
+    pub form: ClaimForm,
+    /// BHT02: `00` original, `18` reissue.
+    pub purpose: String,
+    /// BHT03: the originator's batch reference.
+    pub reference: String,
+    /// BHT04.
+    pub created: NaiveDate,
+    /// BHT05, `HHMM` or longer.
+    pub created_time: String,
+    /// BHT06: `CH` chargeable, `RP` reporting (encounters), `31` subrogation demand.
+    pub claim_type: String,
+    /// Submitter organisation name or last name (1000A NM103).
+    pub submitter_name: String,
+    /// Submitter first name, when a person (NM104).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submitter_first_name: Option<String>,
+    /// Submitter id (NM109).
+    pub submitter_id: String,
+    /// Submitter contact name (PER02).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_name: Option<String>,
+    /// Submitter contact numbers as (qualifier, number): `("TE", "5555551212")`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contact_numbers: Vec<(String, String)>,
+    /// Receiver name (1000B NM103).
+    pub receiver_name: String,
+    /// Receiver id (NM109).
+    pub receiver_id: String,
+    /// Header segments the model does not cover.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra: Vec<RawSegment>,
+}
+
+impl SubmissionHeader {
+    /// A header with the usual codes (purpose `00`, type `CH`, time `1200`) and a contact
+    /// telephone number.
+    pub fn new(
+        form: ClaimForm,
+        reference: impl Into<String>,
+        created: NaiveDate,
+        submitter: (&str, &str),
+        receiver: (&str, &str),
+        contact_phone: &str,
+    ) -> SubmissionHeader {
+        SubmissionHeader {
+            form,
+            purpose: "00".into(),
+            reference: reference.into(),
+            created,
+            created_time: "1200".into(),
+            claim_type: "CH".into(),
+            submitter_name: submitter.0.into(),
+            submitter_first_name: None,
+            submitter_id: submitter.1.into(),
+            contact_name: None,
+            contact_numbers: vec![("TE".into(), contact_phone.into())],
+            receiver_name: receiver.0.into(),
+            receiver_id: receiver.1.into(),
+            extra: Vec::new(),
+        }
+    }
+
+    /// The guide version written for this form.
+    pub fn guide(&self) -> &'static str {
+        match self.form {
+            ClaimForm::Professional => "005010X222A1",
+            ClaimForm::Institutional => "005010X223A2",
+        }
+    }
+}
+
+/// The claims of one 837 transaction set.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ClaimBatch {
+    /// ST02.
+    pub control: String,
+    /// The guide version (ST03 or GS08).
+    pub guide: String,
+    /// BHT, submitter and receiver.
+    pub header: SubmissionHeader,
+    /// The claims read, in file order.
+    pub claims: Vec<Claim>,
+    /// Values that could not be used, and claims skipped, with positions.
+    pub problems: Vec<TypedError>,
+}
+
+/// Reads an 837P or 837I transaction set into claims.
+///
+/// Fails only when the set is not an 837 or has no BHT; every other problem is in
+/// [`ClaimBatch::problems`].
+pub fn read_837(set: &TransactionSet, mode: ReadMode) -> Result<ClaimBatch, TypedError> {
+    let start = || -> Position {
+        let mut p = set.position(1);
+        p.element = None;
+        p
+    };
+    if set.id() != "837" {
+        return Err(TypedError::Structure {
+            what: format!("a {} set is not an 837", set.id()),
+            position: start(),
+        });
+    }
+    let version = set.version();
+    let form = if version.starts_with("005010X223") {
+        ClaimForm::Institutional
+    } else {
+        ClaimForm::Professional
+    };
+    let guide = guide_for("837", version).ok_or_else(|| TypedError::Structure {
+        what: "no guide for this 837".into(),
+        position: start(),
+    })?;
+    let mut r = R837 {
+        set,
+        mode,
+        form,
+        walker: LoopWalker::new(match form {
+            ClaimForm::Institutional => guide_for("837", "005010X223A2").unwrap_or(guide),
+            ClaimForm::Professional => guide,
+        }),
+        header: None,
+        header_extra: Vec::new(),
+        submitter: (String::new(), None, String::new()),
+        contact: None,
+        receiver: (String::new(), String::new()),
+        bill: Bill::default(),
+        sub: Sub::default(),
+        pat: Pat::default(),
+        claim: None,
+        claims: Vec::new(),
+        problems: Vec::new(),
+        saw_per: false,
+    };
+    let mut els = Vec::with_capacity(32);
+    for (i, seg) in set.segments().enumerate() {
+        let f = Fields::new(seg, i as u32 + 1, els);
+        let l = r.walker.step(&f);
+        r.segment(l, &f);
+        els = f.recycle();
+    }
+    r.finish_claim();
+    let Some(mut header) = r.header else {
+        return Err(TypedError::Structure {
+            what: "the 837 has no BHT".into(),
+            position: start(),
+        });
+    };
+    header.submitter_name = r.submitter.0;
+    header.submitter_first_name = r.submitter.1;
+    header.submitter_id = r.submitter.2;
+    if let Some((name, numbers)) = r.contact {
+        header.contact_name = name;
+        header.contact_numbers = numbers;
+    }
+    header.receiver_name = r.receiver.0;
+    header.receiver_id = r.receiver.1;
+    header.extra = r.header_extra;
+    Ok(ClaimBatch {
+        control: set.control().to_owned(),
+        guide: version.to_owned(),
+        header,
+        claims: r.claims,
+        problems: r.problems,
+    })
+}
+
+#[derive(Default, Clone)]
+struct Bill {
+    provider: Option<BillingProvider>,
+    pay_to: Option<PayTo>,
+    extra: Vec<RawSegment>,
+}
+
+#[derive(Default, Clone)]
+struct Sub {
+    subscriber: Option<Subscriber>,
+    sequence: Option<PayerSequence>,
+    filing: Option<ClaimFilingIndicator>,
+    payer: Option<Payer>,
+    extra: Vec<RawSegment>,
+}
+
+#[derive(Default, Clone)]
+struct Pat {
+    patient: Option<Patient>,
+    extra: Vec<RawSegment>,
+}
+
+/// A service line being read.
+#[derive(Default)]
+struct LineParts {
+    lx: Option<Position>,
+    procedure: Option<ProcedureCode>,
+    revenue_code: Option<String>,
+    modifiers: Vec<Modifier>,
+    charge: Option<Decimal>,
+    units: Option<Decimal>,
+    basis: String,
+    pos: Option<PlaceOfService>,
+    pointers: Vec<u8>,
+    non_covered: Option<Decimal>,
+    date: Option<NaiveDate>,
+    end: Option<NaiveDate>,
+    control: Option<String>,
+    ndc: Option<String>,
+    drug_qty: Option<Decimal>,
+    drug_unit: Option<DrugUnit>,
+    rendering: Option<Provider>,
+    adjudications: Vec<LineAdjudication>,
+    extra: Vec<RawSegment>,
+    /// The loop of the provider segment being read (2420x), for its PRV and REF.
+    provider_role: Option<&'static str>,
+}
+
+/// A claim being read.
+#[derive(Default)]
+struct ClaimParts {
+    pcn: String,
+    at: Position,
+    problems: Vec<TypedError>,
+    total: Option<Decimal>,
+    code1: String,
+    frequency: Option<FrequencyCode>,
+    accepts: bool,
+    benefits: bool,
+    release: String,
+    causes: Vec<RelatedCause>,
+    accident_state: Option<String>,
+    accident_date: Option<NaiveDate>,
+    statement: Option<(NaiveDate, NaiveDate)>,
+    admission_date: Option<(NaiveDate, Option<u8>)>,
+    discharge_hour: Option<u8>,
+    cl1: Option<(String, String, String, String)>,
+    original: Option<String>,
+    prior_auth: Option<String>,
+    referral: Option<String>,
+    diagnoses: Vec<Icd10CmCode>,
+    principal: Option<Diagnosis>,
+    admitting: Option<Icd10CmCode>,
+    reasons: Vec<Icd10CmCode>,
+    others: Vec<Diagnosis>,
+    external: Vec<Diagnosis>,
+    procedures: Vec<PcsProcedure>,
+    occurrences: Vec<Occurrence>,
+    spans: Vec<OccurrenceSpan>,
+    values: Vec<ValueCode>,
+    conditions: Vec<String>,
+    drg: Option<String>,
+    rendering: Option<Provider>,
+    referring: Option<Provider>,
+    attending: Option<Provider>,
+    operating: Option<Provider>,
+    facility: Option<ServiceFacility>,
+    provider_role: Option<&'static str>,
+    other_payers: Vec<OtherPayer>,
+    lines: Vec<LineParts>,
+    extra: Vec<RawSegment>,
+}
+
+struct R837<'s> {
+    set: &'s TransactionSet,
+    mode: ReadMode,
+    form: ClaimForm,
+    walker: LoopWalker,
+    header: Option<SubmissionHeader>,
+    header_extra: Vec<RawSegment>,
+    submitter: (String, Option<String>, String),
+    contact: Option<(Option<String>, Vec<(String, String)>)>,
+    receiver: (String, String),
+    bill: Bill,
+    sub: Sub,
+    pat: Pat,
+    claim: Option<ClaimParts>,
+    claims: Vec<Claim>,
+    problems: Vec<TypedError>,
+    saw_per: bool,
+}
+
+fn opt(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_owned())
+}
+
+fn person_name(f: &Fields<'_>) -> PersonName {
+    PersonName {
+        last: f.el(3).trim().to_owned(),
+        first: opt(f.el(4)),
+        middle: opt(f.el(5)),
+        suffix: opt(f.el(7)),
+    }
+}
+
+fn raw(loop_id: &str, f: &Fields<'_>) -> RawSegment {
+    RawSegment::new(loop_id, f.canonical())
+}
+
+fn other_loop(loop_id: &str, index: usize) -> String {
+    format!("{loop_id}[{}]", index + 1)
+}
+
+impl R837<'_> {
+    /// Records a value the model cannot hold, on the open claim when there is one.
+    fn bad(&mut self, f: &Fields<'_>, element: u32, field: &str, reason: impl Into<String>) {
+        let e = TypedError::Value {
+            field: field.to_owned(),
+            reason: reason.into(),
+            position: position(self.set, f, element),
+        };
+        match &mut self.claim {
+            Some(c) => c.problems.push(e),
+            None => self.problems.push(e),
+        }
+    }
+
+    fn decimal(&mut self, f: &Fields<'_>, n: usize, field: &str) -> Option<Decimal> {
+        let s = f.el(n).trim();
+        if s.is_empty() {
+            return None;
+        }
+        match s.parse::<Decimal>() {
+            Ok(d) => Some(d),
+            Err(_) => {
+                self.bad(f, n as u32, field, "not a number");
+                None
+            }
+        }
+    }
+
+    fn decimal_str(&mut self, f: &Fields<'_>, n: usize, s: &str, field: &str) -> Option<Decimal> {
+        let s = s.trim();
+        if s.is_empty() {
+            return None;
+        }
+        match s.parse::<Decimal>() {
+            Ok(d) => Some(d),
+            Err(_) => {
+                self.bad(f, n as u32, field, "not a number");
+                None
+            }
+        }
+    }
+
+    fn date(&mut self, f: &Fields<'_>, n: usize, field: &str) -> Option<NaiveDate> {
+        let s = f.el(n);
+        if s.trim().is_empty() {
+            return None;
+        }
+        let d = parse_date(s);
+        if d.is_none() {
+            self.bad(f, n as u32, field, "not a CCYYMMDD date");
+        }
+        d
+    }
+
+    fn npi(&mut self, f: &Fields<'_>, field: &str) -> Option<Npi> {
+        if f.el(8).trim() != "XX" || f.el(9).trim().is_empty() {
+            return None;
+        }
+        match Npi::parse(f.el(9)) {
+            Ok(n) => Some(n),
+            Err(e) => {
+                self.bad(f, 9, field, e.to_string());
+                None
+            }
+        }
+    }
+
+    fn provider(&mut self, f: &Fields<'_>, field: &str) -> Provider {
+        Provider {
+            npi: self.npi(f, field),
+            name: person_name(f),
+            organization: f.el(2).trim() == "2",
+            taxonomy: None,
+            secondary_ids: Vec::new(),
+        }
+    }
+
+    fn icd(&mut self, f: &Fields<'_>, n: usize, code: &str, field: &str) -> Option<Icd10CmCode> {
+        match Icd10CmCode::parse(code) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                self.bad(f, n as u32, field, e.to_string());
+                None
+            }
+        }
+    }
+
+    fn poa(&mut self, f: &Fields<'_>, n: usize, s: &str) -> Option<PoaIndicator> {
+        if s.trim().is_empty() {
+            return None;
+        }
+        match PoaIndicator::parse(s) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                self.bad(f, n as u32, "poa", e.to_string());
+                None
+            }
+        }
+    }
+
+    fn adjustments(&mut self, f: &Fields<'_>, field: &str) -> Vec<medbill_claim::Adjustment> {
+        cas(f)
+            .filter_map(|r| r.map_err(|(n, why)| self.bad(f, n, field, why)).ok())
+            .collect()
+    }
+
+    fn segment(&mut self, l: &'static str, f: &Fields<'_>) {
+        let id = f.id();
+        match l {
+            "" => match id {
+                "ST" | "SE" => {}
+                "BHT" => {
+                    let created = self.date(f, 4, "header.created");
+                    self.header = Some(SubmissionHeader {
+                        form: self.form,
+                        purpose: f.el(2).trim().to_owned(),
+                        reference: f.el(3).trim().to_owned(),
+                        created: created.unwrap_or_default(),
+                        created_time: f.el(5).trim().to_owned(),
+                        claim_type: f.el(6).trim().to_owned(),
+                        submitter_name: String::new(),
+                        submitter_first_name: None,
+                        submitter_id: String::new(),
+                        contact_name: None,
+                        contact_numbers: Vec::new(),
+                        receiver_name: String::new(),
+                        receiver_id: String::new(),
+                        extra: Vec::new(),
+                    });
+                }
+                _ => self.header_extra.push(raw(l, f)),
+            },
+            "1000A" => match id {
+                "NM1" => {
+                    self.submitter = (
+                        f.el(3).trim().to_owned(),
+                        opt(f.el(4)),
+                        f.el(9).trim().to_owned(),
+                    )
+                }
+                "PER" if !self.saw_per => {
+                    self.saw_per = true;
+                    let numbers = [(3, 4), (5, 6), (7, 8)]
+                        .iter()
+                        .filter(|(q, _)| !f.el(*q).trim().is_empty())
+                        .map(|&(q, v)| (f.el(q).trim().to_owned(), f.el(v).trim().to_owned()))
+                        .collect();
+                    self.contact = Some((opt(f.el(2)), numbers));
+                }
+                _ => self.header_extra.push(raw(l, f)),
+            },
+            "1000B" => match id {
+                "NM1" => self.receiver = (f.el(3).trim().to_owned(), f.el(9).trim().to_owned()),
+                _ => self.header_extra.push(raw(l, f)),
+            },
+            "2000A" | "2010AA" | "2010AB" => self.billing(l, f),
+            "2000B" | "2010BA" | "2010BB" => self.subscriber(l, f),
+            "2000C" | "2010CA" => self.patient(l, f),
+            _ if l.starts_with("20") => {
+                // 2010AC and any other provider-level loop.
+                if id == "HL" {
+                    self.hl(f);
+                } else {
+                    self.bill.extra.push(raw(l, f));
+                }
+            }
+            _ => self.claim_segment(l, f),
+        }
+    }
+
+    fn hl(&mut self, f: &Fields<'_>) {
+        self.finish_claim();
+        match f.el(3).trim() {
+            "20" => {
+                self.bill = Bill::default();
+                self.sub = Sub::default();
+                self.pat = Pat::default();
+            }
+            "22" => {
+                self.sub = Sub::default();
+                self.pat = Pat::default();
+            }
+            _ => self.pat = Pat::default(),
+        }
+    }
+
+    fn billing(&mut self, l: &'static str, f: &Fields<'_>) {
+        let id = f.id();
+        match (l, id) {
+            (_, "HL") => self.hl(f),
+            ("2000A", "PRV") if f.el(1).trim() == "BI" => {
+                let tax = opt(f.el(3));
+                self.bill_provider().provider.taxonomy = tax;
+            }
+            ("2010AA", "NM1") => {
+                let taxonomy = self
+                    .bill
+                    .provider
+                    .as_ref()
+                    .and_then(|b| b.provider.taxonomy.clone());
+                let mut p = self.provider(f, "billing_provider.npi");
+                p.taxonomy = taxonomy;
+                self.bill_provider().provider = p;
+            }
+            ("2010AA", "N3") => {
+                let lines = n3(f);
+                self.bill_provider().address.lines = lines;
+            }
+            ("2010AA", "N4") => n4(f, &mut self.bill_provider().address),
+            ("2010AA", "REF") if matches!(f.el(1).trim(), "EI" | "SY") => {
+                let b = self.bill_provider();
+                b.tin = Phi::new(f.el(2).trim().to_owned());
+                b.tin_is_ssn = f.el(1).trim() == "SY";
+            }
+            ("2010AA", "REF") if matches!(f.el(1).trim(), "0B" | "1G") => {
+                let pair = (f.el(1).trim().to_owned(), f.el(2).trim().to_owned());
+                self.bill_provider().provider.secondary_ids.push(pair);
+            }
+            ("2010AB", "NM1") if f.el(2).trim() == "2" && f.len() <= 2 => {
+                self.bill.pay_to = Some(PayTo {
+                    address: Address::default(),
+                    name: None,
+                });
+            }
+            ("2010AB", "N3") if self.bill.pay_to.is_some() => {
+                if let Some(p) = &mut self.bill.pay_to {
+                    p.address.lines = n3(f);
+                }
+            }
+            ("2010AB", "N4") if self.bill.pay_to.is_some() => {
+                if let Some(p) = &mut self.bill.pay_to {
+                    n4(f, &mut p.address);
+                }
+            }
+            _ => self.bill.extra.push(raw(l, f)),
+        }
+    }
+
+    fn bill_provider(&mut self) -> &mut BillingProvider {
+        self.bill.provider.get_or_insert_with(|| BillingProvider {
+            provider: Provider {
+                npi: None,
+                name: PersonName::default(),
+                organization: true,
+                taxonomy: None,
+                secondary_ids: Vec::new(),
+            },
+            tin: Phi::new(String::new()),
+            tin_is_ssn: false,
+            address: Address::default(),
+        })
+    }
+
+    fn subscriber(&mut self, l: &'static str, f: &Fields<'_>) {
+        let id = f.id();
+        match (l, id) {
+            (_, "HL") => self.hl(f),
+            ("2000B", "SBR") => {
+                self.sub.sequence = PayerSequence::parse(f.el(1)).ok();
+                if self.sub.sequence.is_none() {
+                    self.bad(f, 1, "sequence", "not a payer responsibility sequence code");
+                }
+                let filing = f.el(9).trim();
+                self.sub.filing = ClaimFilingIndicator::parse(filing).ok();
+                if self.sub.filing.is_none() {
+                    self.bad(
+                        f,
+                        9,
+                        "filing_indicator",
+                        "not a claim filing indicator code",
+                    );
+                }
+                let s = self.subscriber_mut();
+                s.group_number = opt(f.el(3));
+                s.group_name = opt(f.el(4));
+                if f.len() > 4 && !(5..9).all(|n| f.el(n).is_empty()) {
+                    self.sub
+                        .extra
+                        .push(RawSegment::new("2000B/SBR", f.canonical()));
+                }
+            }
+            ("2010BA", "NM1") => {
+                let name = person_name(f);
+                let s = self.subscriber_mut();
+                s.name = Phi::new(name);
+                s.member_id = Phi::new(f.el(9).trim().to_owned());
+            }
+            ("2010BA", "N3") => {
+                let lines = n3(f);
+                let s = self.subscriber_mut();
+                s.address
+                    .get_or_insert_with(|| Phi::new(Address::default()));
+                if let Some(a) = &mut s.address {
+                    let mut addr = a.reveal().clone();
+                    addr.lines = lines;
+                    *a = Phi::new(addr);
+                }
+            }
+            ("2010BA", "N4") => {
+                let s = self.subscriber_mut();
+                let mut addr = s.address.take().map(Phi::into_inner).unwrap_or_default();
+                n4(f, &mut addr);
+                s.address = Some(Phi::new(addr));
+            }
+            ("2010BA", "DMG") => {
+                let (birth, sex) = self.dmg(f, "subscriber");
+                let s = self.subscriber_mut();
+                s.birth_date = birth.map(Phi::new);
+                s.sex = sex;
+            }
+            ("2010BA", "REF") if f.el(1).trim() == "SY" => {
+                self.subscriber_mut().ssn = Some(Phi::new(f.el(2).trim().to_owned()));
+            }
+            ("2010BB", "NM1") => {
+                self.sub.payer = Some(Payer::new(f.el(9).trim(), f.el(3).trim()));
+            }
+            _ => self.sub.extra.push(raw(l, f)),
+        }
+    }
+
+    fn subscriber_mut(&mut self) -> &mut Subscriber {
+        self.sub
+            .subscriber
+            .get_or_insert_with(|| Subscriber::new(String::new(), PersonName::default()))
+    }
+
+    fn dmg(&mut self, f: &Fields<'_>, who: &str) -> (Option<NaiveDate>, Option<Sex>) {
+        let birth = if f.el(2).trim().is_empty() {
+            None
+        } else {
+            let d = parse_date(f.el(2));
+            if d.is_none() {
+                self.bad(f, 2, &format!("{who}.birth_date"), "not a CCYYMMDD date");
+            }
+            d
+        };
+        let sex = if f.el(3).trim().is_empty() {
+            None
+        } else {
+            let s = Sex::parse(f.el(3)).ok();
+            if s.is_none() {
+                self.bad(f, 3, &format!("{who}.sex"), "not F, M or U");
+            }
+            s
+        };
+        (birth, sex)
+    }
+
+    fn patient(&mut self, l: &'static str, f: &Fields<'_>) {
+        let id = f.id();
+        match (l, id) {
+            (_, "HL") => self.hl(f),
+            ("2000C", "PAT") => {
+                match Relationship::parse(f.el(1)) {
+                    Ok(r) => self.patient_mut().relationship = r,
+                    Err(e) => self.bad(f, 1, "patient.relationship", e.to_string()),
+                }
+                if !(2..10).all(|n| f.el(n).is_empty()) {
+                    self.pat
+                        .extra
+                        .push(RawSegment::new("2000C/PAT", f.canonical()));
+                }
+            }
+            ("2010CA", "NM1") => {
+                let name = person_name(f);
+                self.patient_mut().name = Phi::new(name);
+            }
+            ("2010CA", "N3") => {
+                let lines = n3(f);
+                let p = self.patient_mut();
+                let mut addr = p.address.take().map(Phi::into_inner).unwrap_or_default();
+                addr.lines = lines;
+                p.address = Some(Phi::new(addr));
+            }
+            ("2010CA", "N4") => {
+                let p = self.patient_mut();
+                let mut addr = p.address.take().map(Phi::into_inner).unwrap_or_default();
+                n4(f, &mut addr);
+                p.address = Some(Phi::new(addr));
+            }
+            ("2010CA", "DMG") => {
+                let (birth, sex) = self.dmg(f, "patient");
+                let p = self.patient_mut();
+                p.birth_date = birth.map(Phi::new);
+                p.sex = sex;
+            }
+            _ => self.pat.extra.push(raw(l, f)),
+        }
+    }
+
+    fn patient_mut(&mut self) -> &mut Patient {
+        self.pat.patient.get_or_insert_with(|| Patient {
+            relationship: Relationship::Unknown,
+            name: Phi::new(PersonName::default()),
+            birth_date: None,
+            sex: None,
+            address: None,
+        })
+    }
+
+    fn claim_segment(&mut self, l: &'static str, f: &Fields<'_>) {
+        let id = f.id();
+        if id == "CLM" {
+            self.finish_claim();
+            self.clm(f);
+            return;
+        }
+        if self.claim.is_none() {
+            // A claim-level segment before any CLM: keep it with the subscriber.
+            self.sub.extra.push(raw(l, f));
+            return;
+        }
+        match l {
+            "2300" => self.claim_header(f),
+            _ if l.starts_with("231") => self.claim_provider(l, f),
+            _ if l.starts_with("232") || l.starts_with("233") => self.other_payer(l, f),
+            _ if l.starts_with("24") => self.line(l, f),
+            _ => self.push_claim_extra(l, f),
+        }
+    }
+
+    fn push_claim_extra(&mut self, l: &str, f: &Fields<'_>) {
+        if let Some(c) = &mut self.claim {
+            c.extra.push(raw(l, f));
+        }
+    }
+
+    fn clm(&mut self, f: &Fields<'_>) {
+        let mut c = ClaimParts {
+            pcn: f.el(1).trim().to_owned(),
+            at: position(self.set, f, 0),
+            accepts: true,
+            benefits: true,
+            release: "Y".into(),
+            ..ClaimParts::default()
+        };
+        self.claim = Some(std::mem::take(&mut c));
+        let total = self.decimal(f, 2, "total_charge");
+        let code1 = f.comp(5, 1).trim().to_owned();
+        let freq = f.comp(5, 3);
+        let frequency = match FrequencyCode::parse(freq) {
+            Ok(fc) => Some(fc),
+            Err(e) => {
+                self.bad(f, 5, "frequency", e.to_string());
+                None
+            }
+        };
+        let accepts = !matches!(f.el(7).trim(), "B" | "C");
+        let benefits = !matches!(f.el(8).trim(), "N" | "W");
+        let release = opt(f.el(9)).unwrap_or_else(|| "Y".into());
+        let mut causes = Vec::new();
+        for (i, code) in f.comps(11).take(3).enumerate() {
+            if code.trim().is_empty() {
+                continue;
+            }
+            match RelatedCause::parse(code) {
+                Ok(r) => causes.push(r),
+                Err(e) => self.bad(f, 11, &format!("accident.causes[{i}]"), e.to_string()),
+            }
+        }
+        let state = opt(f.comp(11, 4));
+        let unmodelled = [10usize, 12, 13, 14, 15, 16, 17, 18, 19, 20]
+            .iter()
+            .any(|&n| !f.el(n).trim().is_empty())
+            || (self.form == ClaimForm::Professional && f.el(6).trim() == "N");
+        if let Some(c) = &mut self.claim {
+            c.total = total;
+            c.code1 = code1;
+            c.frequency = frequency;
+            c.accepts = accepts;
+            c.benefits = benefits;
+            c.release = release;
+            c.causes = causes;
+            c.accident_state = state;
+            if unmodelled {
+                // Elements the claim model does not hold (signature source, special program,
+                // delay reason): the whole CLM is kept so that nothing is lost.
+                c.extra.push(RawSegment::new("2300/CLM", f.canonical()));
+            }
+        }
+    }
+
+    fn claim_header(&mut self, f: &Fields<'_>) {
+        let id = f.id();
+        let q = f.el(1).trim();
+        match (id, q) {
+            ("DTP", "439") if f.el(2).trim() == "D8" => {
+                let d = self.date(f, 3, "accident.date");
+                if let Some(c) = &mut self.claim {
+                    c.accident_date = d;
+                }
+            }
+            ("DTP", "434") if f.el(2).trim() == "RD8" => {
+                let range = f.el(3);
+                let (a, b) = range.split_once('-').unwrap_or((range, range));
+                match (parse_date(a), parse_date(b)) {
+                    (Some(a), Some(b)) => {
+                        if let Some(c) = &mut self.claim {
+                            c.statement = Some((a, b));
+                        }
+                    }
+                    _ => self.bad(f, 3, "statement_from", "not a CCYYMMDD-CCYYMMDD range"),
+                }
+            }
+            ("DTP", "435") => {
+                let v = f.el(3).trim();
+                let (date, hour) = match f.el(2).trim() {
+                    "DT" if v.len() == 12 && v.ends_with("00") => {
+                        (parse_date(&v[..8]), v[8..10].parse::<u8>().ok())
+                    }
+                    "D8" => (parse_date(v), None),
+                    _ => (None, None),
+                };
+                match date {
+                    Some(d) if f.el(2).trim() == "D8" || hour.is_some() => {
+                        if let Some(c) = &mut self.claim {
+                            c.admission_date = Some((d, hour));
+                        }
+                    }
+                    _ => self.push_claim_extra("2300", f),
+                }
+            }
+            ("DTP", "096") if f.el(2).trim() == "TM" => {
+                let v = f.el(3).trim();
+                match (v.len(), v.get(..2).and_then(|h| h.parse::<u8>().ok())) {
+                    (4, Some(h)) if v.ends_with("00") => {
+                        if let Some(c) = &mut self.claim {
+                            c.discharge_hour = Some(h);
+                        }
+                    }
+                    _ => self.push_claim_extra("2300", f),
+                }
+            }
+            ("CL1", _) if self.form == ClaimForm::Institutional => {
+                let t = (
+                    f.el(1).trim().to_owned(),
+                    f.el(2).trim().to_owned(),
+                    f.el(3).trim().to_owned(),
+                    f.canonical(),
+                );
+                if let Some(c) = &mut self.claim {
+                    c.cl1 = Some(t);
+                }
+            }
+            ("REF", "F8" | "G1" | "9F") => {
+                let v = opt(f.el(2));
+                if let Some(c) = &mut self.claim {
+                    match q {
+                        "F8" if c.original.is_none() => c.original = v,
+                        "G1" if c.prior_auth.is_none() => c.prior_auth = v,
+                        "9F" if c.referral.is_none() => c.referral = v,
+                        _ => c.extra.push(raw("2300", f)),
+                    }
+                }
+            }
+            ("HI", _) => self.hi(f),
+            _ => self.push_claim_extra("2300", f),
+        }
+    }
+
+    fn hi(&mut self, f: &Fields<'_>) {
+        let first = f.comp(1, 1).trim().to_owned();
+        let institutional = self.form == ClaimForm::Institutional;
+        let known = if institutional {
+            matches!(
+                first.as_str(),
+                "ABK"
+                    | "BK"
+                    | "ABJ"
+                    | "BJ"
+                    | "APR"
+                    | "PR"
+                    | "ABN"
+                    | "BN"
+                    | "ABF"
+                    | "BF"
+                    | "BBR"
+                    | "BR"
+                    | "BBQ"
+                    | "BQ"
+                    | "BH"
+                    | "BI"
+                    | "BE"
+                    | "BG"
+                    | "DR"
+            )
+        } else {
+            matches!(first.as_str(), "ABK" | "BK" | "ABF" | "BF" | "BG")
+        };
+        if !known {
+            self.push_claim_extra("2300", f);
+            return;
+        }
+        for n in 1..=f.len().min(24) {
+            let e = f.el(n);
+            if e.trim().is_empty() {
+                continue;
+            }
+            let parts: Vec<&str> = f.comps(n).collect();
+            let q = parts.first().map_or("", |s| s.trim());
+            let code = parts.get(1).copied().unwrap_or("").trim();
+            let part = |i: usize| parts.get(i).copied().unwrap_or("").trim();
+            match q {
+                "ABK" | "BK" | "ABF" | "BF" if !institutional => {
+                    if let Some(c) = self.icd(f, n, code, "diagnoses")
+                        && let Some(cl) = &mut self.claim
+                    {
+                        cl.diagnoses.push(c);
+                    }
+                }
+                "ABK" | "BK" | "ABF" | "BF" | "ABN" | "BN" => {
+                    let field = match q {
+                        "ABK" | "BK" => "principal_diagnosis",
+                        "ABN" | "BN" => "external_causes",
+                        _ => "other_diagnoses",
+                    };
+                    let poa = self.poa(f, n, part(8));
+                    if let Some(c) = self.icd(f, n, code, field)
+                        && let Some(cl) = &mut self.claim
+                    {
+                        let d = Diagnosis::new(c, poa);
+                        match q {
+                            "ABK" | "BK" => cl.principal = Some(d),
+                            "ABN" | "BN" => cl.external.push(d),
+                            _ => cl.others.push(d),
+                        }
+                    }
+                }
+                "ABJ" | "BJ" => {
+                    if let Some(c) = self.icd(f, n, code, "admitting_diagnosis")
+                        && let Some(cl) = &mut self.claim
+                    {
+                        cl.admitting = Some(c);
+                    }
+                }
+                "APR" | "PR" => {
+                    if let Some(c) = self.icd(f, n, code, "reason_for_visit")
+                        && let Some(cl) = &mut self.claim
+                    {
+                        cl.reasons.push(c);
+                    }
+                }
+                "BBR" | "BR" | "BBQ" | "BQ" => {
+                    let pcs = Icd10PcsCode::parse(code);
+                    let date = parse_date(part(3));
+                    match (pcs, date) {
+                        (Ok(code), Some(date)) => {
+                            if let Some(cl) = &mut self.claim {
+                                cl.procedures.push(PcsProcedure { code, date });
+                            }
+                        }
+                        (Err(e), _) => self.bad(f, n as u32, "procedures", e.to_string()),
+                        (_, None) => self.bad(f, n as u32, "procedures", "no CCYYMMDD date"),
+                    }
+                }
+                "BH" => match parse_date(part(3)) {
+                    Some(date) => {
+                        if let Some(cl) = &mut self.claim {
+                            cl.occurrences.push(Occurrence {
+                                code: code.to_owned(),
+                                date,
+                            });
+                        }
+                    }
+                    None => self.bad(f, n as u32, "occurrences", "no CCYYMMDD date"),
+                },
+                "BI" => {
+                    let range = part(3);
+                    let (a, b) = range.split_once('-').unwrap_or((range, ""));
+                    match (parse_date(a), parse_date(b)) {
+                        (Some(from), Some(to)) => {
+                            if let Some(cl) = &mut self.claim {
+                                cl.spans.push(OccurrenceSpan {
+                                    code: code.to_owned(),
+                                    from,
+                                    to,
+                                });
+                            }
+                        }
+                        _ => self.bad(
+                            f,
+                            n as u32,
+                            "occurrence_spans",
+                            "no CCYYMMDD-CCYYMMDD range",
+                        ),
+                    }
+                }
+                "BE" => {
+                    if let Some(amount) = self.decimal_str(f, n, part(4), "value_codes")
+                        && let Some(cl) = &mut self.claim
+                    {
+                        cl.values.push(ValueCode {
+                            code: code.to_owned(),
+                            amount,
+                        });
+                    }
+                }
+                "BG" => {
+                    if let Some(cl) = &mut self.claim {
+                        cl.conditions.push(code.to_owned());
+                    }
+                }
+                "DR" => {
+                    if let Some(cl) = &mut self.claim {
+                        cl.drg = Some(code.to_owned());
+                    }
+                }
+                _ => self.bad(
+                    f,
+                    n as u32,
+                    "diagnoses",
+                    "a qualifier this HI does not take",
+                ),
+            }
+        }
+    }
+
+    fn claim_provider(&mut self, l: &'static str, f: &Fields<'_>) {
+        let id = f.id();
+        if id == "NM1" {
+            let role = match f.el(1).trim() {
+                "82" => Some("rendering"),
+                "DN" => Some("referring"),
+                "77" => Some("facility"),
+                "71" if self.form == ClaimForm::Institutional => Some("attending"),
+                "72" if self.form == ClaimForm::Institutional => Some("operating"),
+                _ => None,
+            };
+            let taken = self.claim.as_ref().is_some_and(|c| match role {
+                Some("rendering") => c.rendering.is_some(),
+                Some("referring") => c.referring.is_some(),
+                Some("facility") => c.facility.is_some(),
+                Some("attending") => c.attending.is_some(),
+                Some("operating") => c.operating.is_some(),
+                _ => true,
+            });
+            let role = if taken { None } else { role };
+            let p = role.map(|r| self.provider(f, r));
+            let Some(c) = &mut self.claim else { return };
+            c.provider_role = role;
+            match (role, p) {
+                (Some("rendering"), Some(p)) => c.rendering = Some(p),
+                (Some("referring"), Some(p)) => c.referring = Some(p),
+                (Some("attending"), Some(p)) => c.attending = Some(p),
+                (Some("operating"), Some(p)) => c.operating = Some(p),
+                (Some("facility"), Some(p)) => {
+                    c.facility = Some(ServiceFacility {
+                        provider: p,
+                        address: Address::default(),
+                    })
+                }
+                _ => c.extra.push(raw(l, f)),
+            }
+            return;
+        }
+        let Some(c) = &mut self.claim else { return };
+        let role = c.provider_role;
+        let provider = match role {
+            Some("rendering") => c.rendering.as_mut(),
+            Some("referring") => c.referring.as_mut(),
+            Some("attending") => c.attending.as_mut(),
+            Some("operating") => c.operating.as_mut(),
+            Some("facility") => c.facility.as_mut().map(|s| &mut s.provider),
+            _ => None,
+        };
+        match (provider, id) {
+            (Some(p), "PRV") if p.taxonomy.is_none() && f.el(2).trim() == "PXC" => {
+                p.taxonomy = opt(f.el(3))
+            }
+            (Some(p), "REF") if f.len() <= 2 => p
+                .secondary_ids
+                .push((f.el(1).trim().to_owned(), f.el(2).trim().to_owned())),
+            (Some(_), "N3") if role == Some("facility") => {
+                if let Some(s) = &mut c.facility {
+                    s.address.lines = n3(f);
+                }
+            }
+            (Some(_), "N4") if role == Some("facility") => {
+                if let Some(s) = &mut c.facility {
+                    n4(f, &mut s.address);
+                }
+            }
+            _ => c.extra.push(raw(l, f)),
+        }
+    }
+
+    fn other_payer(&mut self, l: &'static str, f: &Fields<'_>) {
+        let id = f.id();
+        if l == "2320" && id == "SBR" {
+            let seq = PayerSequence::parse(f.el(1));
+            let rel = opt(f.el(2)).map(|r| Relationship::parse(&r));
+            let filing = opt(f.el(9)).map(|r| ClaimFilingIndicator::parse(&r));
+            let mut op = OtherPayer::new(Payer::new("", ""), PayerSequence::Unknown);
+            match seq {
+                Ok(s) => op.sequence = s,
+                Err(e) => self.bad(f, 1, "other_payers.sequence", e.to_string()),
+            }
+            match rel {
+                Some(Ok(r)) => op.relationship = Some(r),
+                Some(Err(e)) => self.bad(f, 2, "other_payers.relationship", e.to_string()),
+                None => {}
+            }
+            match filing {
+                Some(Ok(x)) => op.filing_indicator = Some(x),
+                Some(Err(e)) => self.bad(f, 9, "other_payers.filing_indicator", e.to_string()),
+                None => {}
+            }
+            let mut sub = Subscriber::new(String::new(), PersonName::default());
+            sub.group_number = opt(f.el(3));
+            sub.group_name = opt(f.el(4));
+            op.subscriber = Some(sub);
+            let unmodelled = !(5..9).all(|n| f.el(n).is_empty());
+            if let Some(c) = &mut self.claim {
+                c.other_payers.push(op);
+                if unmodelled {
+                    let i = c.other_payers.len() - 1;
+                    c.extra.push(RawSegment::new(
+                        format!("{}/SBR", other_loop("2320", i)),
+                        f.canonical(),
+                    ));
+                }
+            }
+            return;
+        }
+        let adjustments = if id == "CAS" && l == "2320" {
+            self.adjustments(f, "other_payers.adjustments")
+        } else {
+            Vec::new()
+        };
+        let amount = if id == "AMT" && l == "2320" {
+            self.decimal(f, 2, "other_payers.paid")
+        } else {
+            None
+        };
+        let date = if id == "DTP" && l == "2330B" && f.el(1).trim() == "573" {
+            self.date(f, 3, "other_payers.adjudication_date")
+        } else {
+            None
+        };
+        let Some(c) = &mut self.claim else { return };
+        let Some(i) = c.other_payers.len().checked_sub(1) else {
+            c.extra.push(raw(l, f));
+            return;
+        };
+        let op = &mut c.other_payers[i];
+        let q = f.el(1).trim();
+        match (l, id) {
+            ("2320", "CAS") => op.adjustments.extend(adjustments),
+            ("2320", "AMT") if q == "D" && op.paid.is_none() && amount.is_some() => {
+                op.paid = amount
+            }
+            ("2320", "AMT")
+                if q == "EAF" && op.remaining_patient_liability.is_none() && amount.is_some() =>
+            {
+                op.remaining_patient_liability = amount
+            }
+            ("2320", "OI") => {}
+            ("2330A", "NM1") => {
+                if let Some(s) = &mut op.subscriber {
+                    s.name = Phi::new(person_name(f));
+                    s.member_id = Phi::new(f.el(9).trim().to_owned());
+                }
+            }
+            ("2330A", "N3") => {
+                if let Some(s) = &mut op.subscriber {
+                    let mut addr = s.address.take().map(Phi::into_inner).unwrap_or_default();
+                    addr.lines = n3(f);
+                    s.address = Some(Phi::new(addr));
+                }
+            }
+            ("2330A", "N4") => {
+                if let Some(s) = &mut op.subscriber {
+                    let mut addr = s.address.take().map(Phi::into_inner).unwrap_or_default();
+                    n4(f, &mut addr);
+                    s.address = Some(Phi::new(addr));
+                }
+            }
+            ("2330A", "REF") if q == "SY" => {
+                if let Some(s) = &mut op.subscriber {
+                    s.ssn = Some(Phi::new(f.el(2).trim().to_owned()));
+                }
+            }
+            ("2330B", "NM1") => op.payer = Payer::new(f.el(9).trim(), f.el(3).trim()),
+            ("2330B", "DTP") if q == "573" && date.is_some() && op.adjudication_date.is_none() => {
+                op.adjudication_date = date
+            }
+            ("2330B", "REF") if q == "F8" && op.payer_claim_control_number.is_none() => {
+                op.payer_claim_control_number = opt(f.el(2))
+            }
+            _ => c
+                .extra
+                .push(RawSegment::new(other_loop(l, i), f.canonical())),
+        }
+    }
+
+    fn line(&mut self, l: &'static str, f: &Fields<'_>) {
+        let id = f.id();
+        if l == "2400" && id == "LX" {
+            let at = position(self.set, f, 0);
+            if let Some(c) = &mut self.claim {
+                c.lines.push(LineParts {
+                    lx: Some(at),
+                    ..LineParts::default()
+                });
+            }
+            return;
+        }
+        let no_line = self.claim.as_ref().is_none_or(|c| c.lines.is_empty());
+        if no_line {
+            self.push_claim_extra(l, f);
+            return;
+        }
+        let q = f.el(1).trim();
+        match (l, id) {
+            ("2400", "SV1") if self.form == ClaimForm::Professional => self.sv1(f),
+            ("2400", "SV2") if self.form == ClaimForm::Institutional => self.sv2(f),
+            ("2400", "DTP") if q == "472" => {
+                let v = f.el(3).trim();
+                let (a, b) = match f.el(2).trim() {
+                    "RD8" => v.split_once('-').unwrap_or((v, "")),
+                    _ => (v, ""),
+                };
+                let start = parse_date(a);
+                let end = if b.is_empty() { None } else { parse_date(b) };
+                if start.is_none() || (!b.is_empty() && end.is_none()) {
+                    self.bad(f, 3, "lines.service_date", "not a CCYYMMDD date or range");
+                }
+                let institutional = self.form == ClaimForm::Institutional;
+                if let Some(line) = self.cur_line() {
+                    line.date = start;
+                    line.end = end.filter(|e| Some(*e) != start);
+                    if end.is_some() && (end == start || institutional) {
+                        // A range the model does not hold as such: kept as read.
+                        line.extra.push(RawSegment::new("2400/DTP", f.canonical()));
+                    }
+                }
+            }
+            ("2400", "REF") if q == "6R" => {
+                if let Some(line) = self.cur_line() {
+                    line.control = opt(f.el(2));
+                }
+            }
+            ("2410", "LIN") if f.el(2).trim() == "N4" => {
+                if let Some(line) = self.cur_line() {
+                    line.ndc = opt(f.el(3));
+                }
+            }
+            ("2410", "CTP") => {
+                let qty = self.decimal(f, 4, "lines.drug.quantity");
+                let unit = DrugUnit::parse(f.comp(5, 1));
+                if unit.is_err() {
+                    self.bad(f, 5, "lines.drug.unit", "not a drug unit code");
+                }
+                if let Some(line) = self.cur_line() {
+                    line.drug_qty = qty;
+                    line.drug_unit = unit.ok();
+                }
+            }
+            (l2, "NM1") if l2.starts_with("2420") => {
+                let rendering = f.el(1).trim() == "82"
+                    && self.form == ClaimForm::Professional
+                    && self.cur_line().is_some_and(|line| line.rendering.is_none());
+                let p = rendering.then(|| self.provider(f, "lines.rendering_provider"));
+                if let Some(line) = self.cur_line() {
+                    match p {
+                        Some(p) => {
+                            line.rendering = Some(p);
+                            line.provider_role = Some("rendering");
+                        }
+                        None => {
+                            line.provider_role = None;
+                            line.extra.push(raw(l2, f));
+                        }
+                    }
+                }
+            }
+            (l2, "PRV" | "REF") if l2.starts_with("2420") => {
+                let Some(line) = self.cur_line() else { return };
+                match (&mut line.rendering, line.provider_role) {
+                    (Some(p), Some(_))
+                        if id == "PRV" && p.taxonomy.is_none() && f.el(2).trim() == "PXC" =>
+                    {
+                        p.taxonomy = opt(f.el(3))
+                    }
+                    (Some(p), Some(_)) if id == "REF" && f.len() <= 2 => p
+                        .secondary_ids
+                        .push((f.el(1).trim().to_owned(), f.el(2).trim().to_owned())),
+                    _ => line.extra.push(raw(l2, f)),
+                }
+            }
+            ("2430", "SVD") => {
+                let paid = self.decimal(f, 2, "lines.other_payer_adjudications.paid");
+                let units = self.decimal(f, 5, "lines.other_payer_adjudications.units");
+                let (procedure, modifiers) = self.procedure(f, 3);
+                let plain_hc = matches!(f.comp(3, 1).trim(), "HC" | "");
+                let unmodelled = !plain_hc
+                    || !f.el(4).is_empty()
+                    || !f.el(6).is_empty()
+                    || f.comps(3).count() > 6;
+                let Some(line) = self.cur_line() else { return };
+                match paid {
+                    Some(paid) => {
+                        line.adjudications.push(LineAdjudication {
+                            payer_id: f.el(1).trim().to_owned(),
+                            paid,
+                            procedure,
+                            modifiers,
+                            units,
+                            adjustments: Vec::new(),
+                            date: None,
+                        });
+                        if unmodelled {
+                            let i = line.adjudications.len() - 1;
+                            line.extra.push(RawSegment::new(
+                                format!("{}/SVD", other_loop("2430", i)),
+                                f.canonical(),
+                            ));
+                        }
+                    }
+                    None => line.extra.push(raw("2430", f)),
+                }
+            }
+            ("2430", "CAS") => {
+                let adj = self.adjustments(f, "lines.other_payer_adjudications.adjustments");
+                if let Some(line) = self.cur_line() {
+                    match line.adjudications.last_mut() {
+                        Some(a) => a.adjustments.extend(adj),
+                        None => line.extra.push(raw("2430", f)),
+                    }
+                }
+            }
+            ("2430", "DTP") if q == "573" => {
+                let d = self.date(f, 3, "lines.other_payer_adjudications.date");
+                if let Some(line) = self.cur_line() {
+                    let n = line.adjudications.len();
+                    match line.adjudications.last_mut() {
+                        Some(a) if a.date.is_none() && d.is_some() => a.date = d,
+                        _ => line.extra.push(RawSegment::new(
+                            other_loop("2430", n.saturating_sub(1)),
+                            f.canonical(),
+                        )),
+                    }
+                }
+            }
+            (l2, _) => {
+                let Some(line) = self.cur_line() else { return };
+                let loop_id = if l2 == "2430" {
+                    other_loop("2430", line.adjudications.len().saturating_sub(1))
+                } else {
+                    l2.to_owned()
+                };
+                line.extra.push(RawSegment::new(loop_id, f.canonical()));
+            }
+        }
+    }
+
+    fn cur_line(&mut self) -> Option<&mut LineParts> {
+        self.claim.as_mut().and_then(|c| c.lines.last_mut())
+    }
+
+    /// A procedure composite (`HC:99213:25:59`) at element `n`.
+    fn procedure(&mut self, f: &Fields<'_>, n: usize) -> (Option<ProcedureCode>, Vec<Modifier>) {
+        let code = f.comp(n, 2).trim();
+        let procedure = if code.is_empty() {
+            None
+        } else {
+            match ProcedureCode::parse(code) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    self.bad(f, n as u32, "lines.procedure", e.to_string());
+                    None
+                }
+            }
+        };
+        let mut modifiers = Vec::new();
+        for c in 3..=6 {
+            let m = f.comp(n, c).trim();
+            if m.is_empty() {
+                continue;
+            }
+            match Modifier::parse(m) {
+                Ok(m) => modifiers.push(m),
+                Err(e) => self.bad(f, n as u32, "lines.modifiers", e.to_string()),
+            }
+        }
+        (procedure, modifiers)
+    }
+
+    fn sv1(&mut self, f: &Fields<'_>) {
+        let (procedure, modifiers) = self.procedure(f, 1);
+        let charge = self.decimal(f, 2, "lines.charge");
+        let units = self.decimal(f, 4, "lines.units");
+        let pos = opt(f.el(5)).and_then(|p| match PlaceOfService::parse(&p) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                self.bad(f, 5, "lines.place_of_service", e.to_string());
+                None
+            }
+        });
+        let mut pointers = Vec::new();
+        for p in f.comps(7) {
+            if p.trim().is_empty() {
+                continue;
+            }
+            match p.trim().parse::<u8>() {
+                Ok(v) => pointers.push(v),
+                Err(_) => self.bad(f, 7, "lines.diagnosis_pointers", "not a pointer 1 to 12"),
+            }
+        }
+        let unmodelled = !matches!(f.comp(1, 1).trim(), "HC")
+            || f.comps(1).count() > 6
+            || !f.el(6).is_empty()
+            || (8..=21).any(|n| !f.el(n).is_empty());
+        let basis = f.el(3).trim().to_owned();
+        let Some(line) = self.cur_line() else { return };
+        line.procedure = procedure;
+        line.modifiers = modifiers;
+        line.charge = charge;
+        line.units = units;
+        line.basis = basis;
+        line.pos = pos;
+        line.pointers = pointers;
+        if unmodelled {
+            line.extra.push(RawSegment::new("2400/SV1", f.canonical()));
+        }
+    }
+
+    fn sv2(&mut self, f: &Fields<'_>) {
+        let (procedure, modifiers) = if f.el(2).trim().is_empty() {
+            (None, Vec::new())
+        } else {
+            self.procedure(f, 2)
+        };
+        let charge = self.decimal(f, 3, "lines.charge");
+        let units = self.decimal(f, 5, "lines.units");
+        let non_covered = self.decimal(f, 7, "lines.non_covered_charge");
+        let unmodelled = !matches!(f.comp(2, 1).trim(), "HC" | "")
+            || f.comps(2).count() > 6
+            || !f.el(6).is_empty()
+            || (8..=10).any(|n| !f.el(n).is_empty());
+        let basis = f.el(4).trim().to_owned();
+        let rev = f.el(1).trim().to_owned();
+        let Some(line) = self.cur_line() else { return };
+        line.revenue_code = Some(rev);
+        line.procedure = procedure;
+        line.modifiers = modifiers;
+        line.charge = charge;
+        line.units = units;
+        line.basis = basis;
+        line.non_covered = non_covered;
+        if unmodelled {
+            line.extra.push(RawSegment::new("2400/SV2", f.canonical()));
+        }
+    }
+
+    /// Builds the open claim, if any, and files it or its problems.
+    fn finish_claim(&mut self) {
+        let Some(mut c) = self.claim.take() else {
+            return;
+        };
+        let built = self.build(&mut c);
+        settle(
+            self.mode,
+            built,
+            &c.pcn,
+            &c.at,
+            std::mem::take(&mut c.problems),
+            &mut self.claims,
+            &mut self.problems,
+        );
+    }
+
+    fn build(&mut self, c: &mut ClaimParts) -> Result<Claim, medbill_claim::ClaimError> {
+        let missing = |field: &str| medbill_claim::ClaimError::Missing {
+            field: field.to_owned(),
+        };
+        let institutional = self.form == ClaimForm::Institutional;
+        let mut b: ClaimBuilder = if institutional {
+            let (from, to) = c.statement.ok_or_else(|| missing("statement_from"))?;
+            Claim::institutional(c.pcn.clone(), c.code1.clone(), from, to)
+        } else {
+            let pos = PlaceOfService::parse(&c.code1).map_err(|source| {
+                medbill_claim::ClaimError::Code {
+                    field: "place_of_service".into(),
+                    source,
+                }
+            })?;
+            Claim::professional(c.pcn.clone()).place_of_service(pos)
+        };
+        if let Some(bp) = &self.bill.provider {
+            b = b.billing_provider(bp.clone());
+        }
+        if let Some(p) = &self.bill.pay_to {
+            b = b.pay_to(p.clone());
+        }
+        if let Some(s) = &self.sub.subscriber {
+            b = b.subscriber(s.clone());
+        }
+        if let Some(p) = &self.pat.patient {
+            b = b.patient(p.clone());
+        }
+        if let (Some(p), Some(fi)) = (&self.sub.payer, self.sub.filing) {
+            b = b.payer(p.clone(), fi);
+        }
+        if let Some(s) = self.sub.sequence {
+            b = b.sequence(s);
+        }
+        for op in c.other_payers.drain(..) {
+            b = b.other_payer(op);
+        }
+        if let Some(t) = c.total {
+            b = b.total_charge(t);
+        } else {
+            return Err(missing("total_charge"));
+        }
+        b = b.frequency(
+            c.frequency.unwrap_or(FrequencyCode::Original),
+            c.original.take(),
+        );
+        if let Some(v) = c.prior_auth.take() {
+            b = b.prior_authorization(v);
+        }
+        if let Some(v) = c.referral.take() {
+            b = b.referral_number(v);
+        }
+        if !c.causes.is_empty() || c.accident_date.is_some() {
+            b = b.accident(Accident {
+                causes: std::mem::take(&mut c.causes),
+                state: c.accident_state.take(),
+                date: c.accident_date,
+            });
+        }
+        for code in c.conditions.drain(..) {
+            b = b.condition_code(code);
+        }
+        b = b.assignment(c.accepts, c.benefits);
+        if let Some(p) = c.rendering.take() {
+            b = b.rendering_provider(p);
+        }
+        if let Some(p) = c.referring.take() {
+            b = b.referring_provider(p);
+        }
+        if let Some(p) = c.facility.take() {
+            b = b.service_facility(p);
+        }
+        let mut extra = Vec::with_capacity(
+            self.bill.extra.len() + self.sub.extra.len() + self.pat.extra.len() + c.extra.len(),
+        );
+        extra.extend(self.bill.extra.iter().cloned());
+        extra.extend(self.sub.extra.iter().cloned());
+        extra.extend(self.pat.extra.iter().cloned());
+        if institutional {
+            b = self.institutional(b, c, &mut extra);
+        } else {
+            for d in c.diagnoses.drain(..) {
+                b = b.diagnosis(d);
+            }
+            for (i, l) in std::mem::take(&mut c.lines).into_iter().enumerate() {
+                match professional_line(l, i) {
+                    Ok(line) => b = b.line(line),
+                    Err((at, e)) => c.problems.push(TypedError::Value {
+                        field: format!("lines[{i}]"),
+                        reason: e,
+                        position: at,
+                    }),
+                }
+            }
+        }
+        extra.append(&mut c.extra);
+        for e in extra {
+            b = b.extra(e);
+        }
+        let mut claim = b.build()?;
+        claim.release_of_information = c.release.clone();
+        Ok(claim)
+    }
+
+    fn institutional(
+        &mut self,
+        mut b: ClaimBuilder,
+        c: &mut ClaimParts,
+        extra: &mut Vec<RawSegment>,
+    ) -> ClaimBuilder {
+        if let Some(p) = c.attending.take() {
+            b = b.attending_provider(p);
+        }
+        if let Some(p) = c.operating.take() {
+            b = b.operating_provider(p);
+        }
+        if let Some(d) = c.principal {
+            b = b.principal_diagnosis(d);
+        }
+        if let Some(d) = c.admitting {
+            b = b.admitting_diagnosis(d);
+        }
+        for d in c.reasons.drain(..) {
+            b = b.reason_for_visit(d);
+        }
+        for d in c.others.drain(..) {
+            b = b.other_diagnosis(d);
+        }
+        for d in c.external.drain(..) {
+            b = b.external_cause(d);
+        }
+        for p in c.procedures.drain(..) {
+            b = b.procedure(p);
+        }
+        for o in c.occurrences.drain(..) {
+            b = b.occurrence(o);
+        }
+        for s in c.spans.drain(..) {
+            b = b.occurrence_span(s);
+        }
+        for v in c.values.drain(..) {
+            b = b.value_code(v);
+        }
+        if let Some(d) = c.drg.take() {
+            b = b.drg(d);
+        }
+        let (t, s, st, text) = c.cl1.take().unwrap_or_default();
+        let has_cl1 = !text.is_empty();
+        match c.admission_date {
+            Some((date, hour)) => {
+                b = b.admission(Admission {
+                    date,
+                    hour,
+                    type_code: opt(&t),
+                    source_code: opt(&s),
+                });
+            }
+            None if has_cl1 && (!t.is_empty() || !s.is_empty()) => {
+                // Admission codes without an admission date: the model cannot hold them.
+                extra.push(RawSegment::new("2300", text.clone()));
+            }
+            None => {}
+        }
+        let kept_cl1 = c.admission_date.is_none() && (!t.is_empty() || !s.is_empty());
+        if !st.is_empty() && !kept_cl1 {
+            b = b.discharge(Discharge {
+                hour: c.discharge_hour,
+                status_code: st,
+            });
+        } else if let Some(h) = c.discharge_hour {
+            extra.push(RawSegment::new("2300", format!("DTP*096*TM*{h:02}00")));
+        }
+        for (i, l) in std::mem::take(&mut c.lines).into_iter().enumerate() {
+            match institutional_line(l) {
+                Ok(line) => b = b.institutional_line(line),
+                Err((at, e)) => c.problems.push(TypedError::Value {
+                    field: format!("lines[{i}]"),
+                    reason: e,
+                    position: at,
+                }),
+            }
+        }
+        b
+    }
+}
+
+fn drug(l: &mut LineParts) -> Option<Drug> {
+    match (l.ndc.take(), l.drug_qty, l.drug_unit) {
+        (Some(ndc), Some(quantity), Some(unit)) => Some(Drug {
+            ndc,
+            quantity,
+            unit,
+        }),
+        _ => None,
+    }
+}
+
+fn professional_line(mut l: LineParts, _i: usize) -> Result<ProfessionalLine, (Position, String)> {
+    let at = l.lx.clone().unwrap_or_default();
+    let procedure = l
+        .procedure
+        .ok_or((at.clone(), "no usable SV101 procedure".to_owned()))?;
+    let charge = l.charge.ok_or((at.clone(), "no SV102 charge".to_owned()))?;
+    let units = l.units.ok_or((at.clone(), "no SV104 units".to_owned()))?;
+    let date = l
+        .date
+        .ok_or((at.clone(), "no DTP*472 date of service".to_owned()))?;
+    let mut line = ProfessionalLine::new(procedure, charge, units, date);
+    line.modifiers = std::mem::take(&mut l.modifiers);
+    line.unit_basis = UnitBasis::parse(&l.basis).unwrap_or(UnitBasis::Units);
+    line.place_of_service = l.pos;
+    line.service_end = l.end;
+    line.diagnosis_pointers = std::mem::take(&mut l.pointers);
+    line.rendering_provider = l.rendering.take();
+    line.line_control_number = l.control.take();
+    line.drug = drug(&mut l);
+    line.other_payer_adjudications = std::mem::take(&mut l.adjudications);
+    line.extra = std::mem::take(&mut l.extra);
+    Ok(line)
+}
+
+fn institutional_line(mut l: LineParts) -> Result<InstitutionalLine, (Position, String)> {
+    let at = l.lx.clone().unwrap_or_default();
+    let rev = l
+        .revenue_code
+        .take()
+        .ok_or((at.clone(), "no SV2".to_owned()))?;
+    let charge = l.charge.ok_or((at.clone(), "no SV203 charge".to_owned()))?;
+    let units = l.units.ok_or((at.clone(), "no SV205 units".to_owned()))?;
+    let mut line = InstitutionalLine::new(rev, charge, units);
+    line.procedure = l.procedure;
+    line.modifiers = std::mem::take(&mut l.modifiers);
+    line.unit_basis =
+        InstitutionalUnitBasis::parse(&l.basis).unwrap_or(InstitutionalUnitBasis::Units);
+    line.non_covered_charge = l.non_covered;
+    line.service_date = l.date;
+    line.line_control_number = l.control.take();
+    line.drug = drug(&mut l);
+    line.other_payer_adjudications = std::mem::take(&mut l.adjudications);
+    line.extra.append(&mut l.extra);
+    if l.rendering.is_some() {
+        // Institutional lines have no rendering provider field; 2420 loops stay raw.
+    }
+    Ok(line)
+}
+
+fn n3(f: &Fields<'_>) -> Vec<String> {
+    [f.el(1), f.el(2)]
+        .iter()
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| s.trim().to_owned())
+        .collect()
+}
+
+fn n4(f: &Fields<'_>, a: &mut Address) {
+    a.city = f.el(1).trim().to_owned();
+    a.state = f.el(2).trim().to_owned();
+    a.postal_code = f.el(3).trim().to_owned();
+    a.country = opt(f.el(4));
+}
+
+/// The adjustments of a CAS segment: up to six (reason, amount, quantity) triplets after the
+/// group code. Errors carry the element number.
+pub(crate) fn cas<'a>(
+    f: &'a Fields<'a>,
+) -> impl Iterator<Item = Result<medbill_claim::Adjustment, (u32, String)>> + 'a {
+    let group = GroupCode::parse(f.el(1));
+    (0..6).filter_map(move |k| {
+        let n = 2 + 3 * k;
+        let reason = f.el(n).trim();
+        if reason.is_empty() {
+            return None;
+        }
+        let group = match &group {
+            Ok(g) => *g,
+            Err(e) => return Some(Err((1, e.to_string()))),
+        };
+        let reason = match Carc::parse(reason) {
+            Ok(r) => r,
+            Err(e) => return Some(Err((n as u32, e.to_string()))),
+        };
+        let amount = match f.el(n + 1).trim().parse::<Decimal>() {
+            Ok(a) => a,
+            Err(_) => return Some(Err((n as u32 + 1, "not a number".to_owned()))),
+        };
+        let q = f.el(n + 2).trim();
+        let quantity = if q.is_empty() {
+            None
+        } else {
+            match q.parse::<Decimal>() {
+                Ok(q) => Some(q),
+                Err(_) => return Some(Err((n as u32 + 2, "not a number".to_owned()))),
+            }
+        };
+        Some(Ok(medbill_claim::Adjustment {
+            group,
+            reason,
+            amount,
+            quantity,
+        }))
+    })
+}

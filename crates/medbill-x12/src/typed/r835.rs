@@ -1,0 +1,1033 @@
+//! Reading 835 (005010X221A1) into a remittance, and writing one back.
+
+use chrono::NaiveDate;
+use medbill_claim::{
+    ClaimFilingIndicator, ClaimPayment, ClaimStatusCode, LinePayment, Payee, Payer, Payment,
+    PaymentMethod, PersonName, Phi, ProviderAdjustment, RawSegment, Remittance,
+};
+use medbill_codes::{Modifier, Npi, ProcedureCode, Rarc};
+use rust_decimal::Decimal;
+
+use super::out::{InterchangeHeader, Out, set_control};
+use super::p837::cas;
+use super::walk::{Fields, LoopWalker, position};
+use super::{ReadMode, TypedError, format_date, guide_for, parse_date};
+use crate::schema::Guide;
+use crate::{Position, TransactionSet};
+
+/// The remittance of one 835 transaction set.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RemittanceSet {
+    /// ST02.
+    pub control: String,
+    /// The guide version (ST03 or GS08).
+    pub guide: String,
+    /// The payment, payer, payee, claims and provider-level adjustments.
+    pub remittance: Remittance,
+    /// Values that could not be used, and claim payments skipped, with positions.
+    pub problems: Vec<TypedError>,
+}
+
+fn opt(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_owned())
+}
+
+struct R835<'s> {
+    set: &'s TransactionSet,
+    problems: Vec<TypedError>,
+    claim_problems: Vec<TypedError>,
+    method: Option<PaymentMethod>,
+    amount: Option<Decimal>,
+    date: Option<NaiveDate>,
+    trace: Option<String>,
+    payer: Payer,
+    payee: Payee,
+    claims: Vec<ClaimPayment>,
+    claim_at: Position,
+    current: Option<ClaimPayment>,
+    plb: Vec<ProviderAdjustment>,
+    extra: Vec<RawSegment>,
+    mode: ReadMode,
+}
+
+/// Reads an 835 transaction set into a [`Remittance`].
+///
+/// Fails when the set is not an 835 or lacks the payment (BPR) or trace (TRN). A claim payment
+/// whose CLP cannot be read is skipped and reported; in [`ReadMode::Strict`] so is a claim
+/// payment with any value reported.
+///
+/// ```
+/// use medbill_x12::typed::{self, ReadMode};
+/// use medbill_x12::Reader;
+///
+/// let file = b"ISA*00*          *00*          *ZZ*PAYER          *ZZ*CLINIC         *240101*1200*^*00501*000000001*0*T*:~\
+/// GS*HP*PAYER*CLINIC*20240101*1200*1*X*005010X221A1~ST*835*0001~\
+/// BPR*I*70*C*ACH*CCP*01*999999999*DA*123456*1512345678**01*999988880*DA*98765*20240105~\
+/// TRN*1*EFT0001*1512345678~N1*PR*EXAMPLE HEALTH~N3*1 PAYER WAY~N4*CITY*NY*10001~PER*BL*EDI*TE*8005551212~\
+/// N1*PE*EXAMPLE CLINIC*XX*1234567893~LX*1~CLP*PCN1*1*100*70*10*12*ICN1~NM1*QC*1*DOE*JANE****MI*M1~\
+/// SVC*HC:99213:25*100*70**1~DTM*472*20240101~CAS*CO*45*20~CAS*PR*2*10~SE*16*0001~GE*1*1~IEA*1*000000001~";
+/// let set = Reader::new(&file[..]).next_transaction()?.unwrap();
+/// let r = typed::read_835(&set, ReadMode::Strict)?;
+/// let remit = &r.remittance;
+/// assert_eq!(remit.payment.trace_number, "EFT0001");
+/// assert_eq!(remit.claims[0].lines[0].adjustments.len(), 2);
+/// assert_eq!(remit.claims[0].lines[0].modifiers[0].as_str(), "25");
+/// assert!(remit.balance().is_balanced());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn read_835(set: &TransactionSet, mode: ReadMode) -> Result<RemittanceSet, TypedError> {
+    let start = || {
+        let mut p = set.position(1);
+        p.element = None;
+        p
+    };
+    if set.id() != "835" {
+        return Err(TypedError::Structure {
+            what: format!("a {} set is not an 835", set.id()),
+            position: start(),
+        });
+    }
+    let guide = guide_for("835", set.version()).ok_or_else(|| TypedError::Structure {
+        what: "no guide for this 835".into(),
+        position: start(),
+    })?;
+    let mut walker = LoopWalker::new(guide);
+    let mut r = R835 {
+        set,
+        problems: Vec::new(),
+        claim_problems: Vec::new(),
+        method: None,
+        amount: None,
+        date: None,
+        trace: None,
+        payer: Payer::new("", ""),
+        payee: Payee {
+            name: String::new(),
+            npi: None,
+            tin: None,
+        },
+        claims: Vec::new(),
+        claim_at: Position::default(),
+        current: None,
+        plb: Vec::new(),
+        extra: Vec::new(),
+        mode,
+    };
+    let mut els = Vec::with_capacity(32);
+    for (i, seg) in set.segments().enumerate() {
+        let f = Fields::new(seg, i as u32 + 1, els);
+        let l = walker.step(&f);
+        r.segment(l, &f);
+        els = f.recycle();
+    }
+    r.finish_claim();
+    let (Some(method), Some(amount), Some(trace)) = (r.method, r.amount, r.trace.clone()) else {
+        return Err(TypedError::Structure {
+            what: "the 835 has no usable BPR (method, amount) and TRN".into(),
+            position: start(),
+        });
+    };
+    let Some(date) = r.date else {
+        return Err(TypedError::Structure {
+            what: "the 835 has no payment date (BPR16)".into(),
+            position: start(),
+        });
+    };
+    Ok(RemittanceSet {
+        control: set.control().to_owned(),
+        guide: set.version().to_owned(),
+        remittance: Remittance {
+            payer: r.payer,
+            payee: r.payee,
+            payment: Payment {
+                method,
+                amount,
+                date,
+                trace_number: trace,
+            },
+            claims: r.claims,
+            provider_adjustments: r.plb,
+            extra: r.extra,
+        },
+        problems: r.problems,
+    })
+}
+
+impl R835<'_> {
+    fn bad(&mut self, f: &Fields<'_>, element: u32, field: &str, reason: impl Into<String>) {
+        let e = TypedError::Value {
+            field: field.to_owned(),
+            reason: reason.into(),
+            position: position(self.set, f, element),
+        };
+        if self.current.is_some() {
+            self.claim_problems.push(e);
+        } else {
+            self.problems.push(e);
+        }
+    }
+
+    fn decimal(&mut self, f: &Fields<'_>, n: usize, field: &str) -> Option<Decimal> {
+        let s = f.el(n).trim();
+        if s.is_empty() {
+            return None;
+        }
+        let d = s.parse::<Decimal>().ok();
+        if d.is_none() {
+            self.bad(f, n as u32, field, "not a number");
+        }
+        d
+    }
+
+    fn date(&mut self, f: &Fields<'_>, n: usize, field: &str) -> Option<NaiveDate> {
+        let s = f.el(n);
+        if s.trim().is_empty() {
+            return None;
+        }
+        let d = parse_date(s);
+        if d.is_none() {
+            self.bad(f, n as u32, field, "not a CCYYMMDD date");
+        }
+        d
+    }
+
+    fn raw(&mut self, l: &str, f: &Fields<'_>) {
+        let r = RawSegment::new(l, f.canonical());
+        match &mut self.current {
+            Some(c) if l == "2110" => match c.lines.last_mut() {
+                Some(line) => line.extra.push(r),
+                None => c.extra.push(r),
+            },
+            Some(c) if l == "2100" => c.extra.push(r),
+            _ => self.extra.push(r),
+        }
+    }
+
+    fn segment(&mut self, l: &'static str, f: &Fields<'_>) {
+        let id = f.id();
+        let q = f.el(1).trim();
+        match (l, id) {
+            ("", "ST" | "SE") => {}
+            ("", "BPR") => {
+                self.amount = self.decimal(f, 2, "payment.amount");
+                self.method = PaymentMethod::parse(f.el(4)).ok();
+                if self.method.is_none() {
+                    self.bad(f, 4, "payment.method", "not a payment method code");
+                }
+                self.date = self.date(f, 16, "payment.date");
+                let plain = f.el(1).trim() == "I" && f.el(3).trim() == "C";
+                if !plain || (5..16).any(|n| !f.el(n).is_empty()) || f.len() > 16 {
+                    self.extra.push(RawSegment::new("/BPR", f.canonical()));
+                }
+            }
+            ("", "TRN") if self.trace.is_none() => {
+                self.trace = opt(f.el(2));
+                self.extra.push(RawSegment::new("/TRN", f.canonical()));
+            }
+            ("", "PLB") => self.plb(f),
+            ("1000A", "N1") if q == "PR" => {
+                self.payer.name = f.el(2).trim().to_owned();
+                if f.el(3).trim() == "XV" {
+                    self.payer.id = f.el(4).trim().to_owned();
+                }
+            }
+            ("1000A", "REF") if q == "2U" && self.payer.id.is_empty() => {
+                self.payer.id = f.el(2).trim().to_owned();
+                self.raw(l, f);
+            }
+            ("1000B", "N1") if q == "PE" => {
+                self.payee.name = f.el(2).trim().to_owned();
+                match f.el(3).trim() {
+                    "XX" => match Npi::parse(f.el(4)) {
+                        Ok(n) => self.payee.npi = Some(n),
+                        Err(e) => {
+                            self.bad(f, 4, "payee.npi", e.to_string());
+                            self.extra.push(RawSegment::new("1000B/N1", f.canonical()));
+                        }
+                    },
+                    "FI" => self.payee.tin = opt(f.el(4)),
+                    _ => self.extra.push(RawSegment::new("1000B/N1", f.canonical())),
+                }
+            }
+            ("1000B", "REF") if q == "TJ" && self.payee.tin.is_none() => {
+                self.payee.tin = opt(f.el(2));
+            }
+            ("2000", "LX") => {}
+            ("2100", "CLP") => self.clp(f),
+            ("2100", _) if self.current.is_some() => self.claim_segment(f),
+            ("2110", _) if self.current.is_some() => self.line_segment(f),
+            _ => self.raw(l, f),
+        }
+    }
+
+    fn plb(&mut self, f: &Fields<'_>) {
+        if !self.extra.iter().any(|r| r.loop_id == "/PLB") {
+            self.extra
+                .push(RawSegment::new("/PLB", format!("PLB*{}", f.el(1).trim())));
+        }
+        let period = self.date(f, 2, "provider_adjustments.fiscal_period");
+        for k in 0..6 {
+            let n = 3 + 2 * k;
+            if f.el(n).trim().is_empty() {
+                continue;
+            }
+            let reason = f.comp(n, 1).trim().to_owned();
+            let reference = opt(f.comp(n, 2));
+            match self.decimal(f, n + 1, "provider_adjustments.amount") {
+                Some(amount) => self.plb.push(ProviderAdjustment {
+                    reason,
+                    reference,
+                    amount,
+                    fiscal_period: period,
+                }),
+                None => self.bad(f, n as u32 + 1, "provider_adjustments.amount", "missing"),
+            }
+        }
+    }
+
+    fn finish_claim(&mut self) {
+        let Some(c) = self.current.take() else {
+            return;
+        };
+        let mut problems = std::mem::take(&mut self.claim_problems);
+        if self.mode == ReadMode::Strict && !problems.is_empty() {
+            let n = problems.len();
+            let first = problems.swap_remove(0);
+            self.problems.push(TypedError::Skipped {
+                patient_control_number: c.patient_control_number,
+                problems: n,
+                first: Box::new(first),
+            });
+        } else {
+            self.problems.append(&mut problems);
+            self.claims.push(c);
+        }
+    }
+
+    fn clp(&mut self, f: &Fields<'_>) {
+        self.finish_claim();
+        self.claim_at = position(self.set, f, 0);
+        let pcn = f.el(1).trim().to_owned();
+        let status = ClaimStatusCode::parse(f.el(2));
+        let charge = f.el(3).trim().parse::<Decimal>();
+        let paid = f.el(4).trim().parse::<Decimal>();
+        let (status, charge, paid) = match (status, charge, paid) {
+            (Ok(s), Ok(c), Ok(p)) => (s, c, p),
+            (s, c, _) => {
+                let (n, what) = if s.is_err() {
+                    (2, "not a claim status code")
+                } else if c.is_err() {
+                    (3, "not a number")
+                } else {
+                    (4, "not a number")
+                };
+                self.problems.push(TypedError::Skipped {
+                    patient_control_number: pcn,
+                    problems: 1,
+                    first: Box::new(TypedError::Value {
+                        field: "claims.clp".into(),
+                        reason: what.into(),
+                        position: position(self.set, f, n),
+                    }),
+                });
+                // Segments up to the next CLP are dropped with the claim.
+                self.current = None;
+                return;
+            }
+        };
+        let mut c = ClaimPayment::new(pcn, status, charge, paid);
+        self.current = Some(ClaimPayment::new("", status, charge, paid));
+        c.patient_responsibility = self
+            .decimal(f, 5, "claims.patient_responsibility")
+            .unwrap_or_default();
+        if !f.el(6).trim().is_empty() {
+            match ClaimFilingIndicator::parse(f.el(6)) {
+                Ok(x) => c.filing_indicator = Some(x),
+                Err(e) => self.bad(f, 6, "claims.filing_indicator", e.to_string()),
+            }
+        }
+        c.payer_claim_control_number = opt(f.el(7));
+        c.facility_code = opt(f.el(8));
+        c.frequency = opt(f.el(9));
+        if (10..=14).any(|n| !f.el(n).is_empty()) || f.len() > 14 {
+            c.extra.push(RawSegment::new("2100/CLP", f.canonical()));
+        }
+        self.current = Some(c);
+    }
+
+    fn claim_segment(&mut self, f: &Fields<'_>) {
+        let id = f.id();
+        let q = f.el(1).trim();
+        match id {
+            "CAS" => {
+                let adj: Vec<_> = cas(f)
+                    .filter_map(|r| {
+                        r.map_err(|(n, why)| self.bad(f, n, "claims.adjustments", why))
+                            .ok()
+                    })
+                    .collect();
+                if let Some(c) = &mut self.current {
+                    c.adjustments.extend(adj);
+                }
+            }
+            "NM1"
+                if q == "QC"
+                    && self
+                        .current
+                        .as_ref()
+                        .is_some_and(|c| c.patient_name.is_none()) =>
+            {
+                let name = PersonName {
+                    last: f.el(3).trim().to_owned(),
+                    first: opt(f.el(4)),
+                    middle: opt(f.el(5)),
+                    suffix: opt(f.el(7)),
+                };
+                let id_q = f.el(8).trim();
+                if let Some(c) = &mut self.current {
+                    c.patient_name = Some(Phi::new(name));
+                    c.member_id = opt(f.el(9)).map(Phi::new);
+                    if !matches!(id_q, "MI" | "") || f.el(2).trim() != "1" {
+                        c.extra.push(RawSegment::new("2100/NM1", f.canonical()));
+                    }
+                }
+            }
+            "MOA" if [1usize, 2, 8, 9].iter().all(|&n| f.el(n).is_empty()) => {
+                let mut remarks = Vec::new();
+                for n in 3..=7 {
+                    let v = f.el(n).trim();
+                    if v.is_empty() {
+                        continue;
+                    }
+                    match Rarc::parse(v) {
+                        Ok(r) => remarks.push(r),
+                        Err(e) => self.bad(f, n as u32, "claims.remarks", e.to_string()),
+                    }
+                }
+                if let Some(c) = &mut self.current {
+                    c.remarks.extend(remarks);
+                }
+            }
+            "DTM" if matches!(q, "050" | "232" | "233") => {
+                let d = self.date(f, 2, "claims.dates");
+                if let Some(c) = &mut self.current {
+                    let slot = match q {
+                        "050" => &mut c.received_date,
+                        "232" => &mut c.service_start,
+                        _ => &mut c.service_end,
+                    };
+                    if slot.is_none() && d.is_some() {
+                        *slot = d;
+                    } else {
+                        c.extra.push(RawSegment::new("2100", f.canonical()));
+                    }
+                }
+            }
+            _ => self.raw("2100", f),
+        }
+    }
+
+    fn line_segment(&mut self, f: &Fields<'_>) {
+        let id = f.id();
+        let q = f.el(1).trim();
+        if id == "SVC" {
+            self.svc(f);
+            return;
+        }
+        if self.current.as_ref().is_none_or(|c| c.lines.is_empty()) {
+            self.raw("2100", f);
+            return;
+        }
+        match id {
+            "CAS" => {
+                let adj: Vec<_> = cas(f)
+                    .filter_map(|r| {
+                        r.map_err(|(n, why)| self.bad(f, n, "claims.lines.adjustments", why))
+                            .ok()
+                    })
+                    .collect();
+                if let Some(line) = self.line() {
+                    line.adjustments.extend(adj);
+                }
+            }
+            "DTM" if matches!(q, "472" | "150" | "151") => {
+                let d = self.date(f, 2, "claims.lines.service_date");
+                if let Some(line) = self.line() {
+                    let slot = if q == "151" {
+                        &mut line.service_end
+                    } else {
+                        &mut line.service_date
+                    };
+                    if slot.is_none() && d.is_some() {
+                        *slot = d;
+                    } else {
+                        line.extra.push(RawSegment::new("2110", f.canonical()));
+                    }
+                }
+            }
+            "REF" if q == "6R" && self.line().is_some_and(|l| l.line_control_number.is_none()) => {
+                let v = opt(f.el(2));
+                if let Some(line) = self.line() {
+                    line.line_control_number = v;
+                }
+            }
+            "AMT" if q == "B6" && self.line().is_some_and(|l| l.allowed.is_none()) => {
+                let a = self.decimal(f, 2, "claims.lines.allowed");
+                if let Some(line) = self.line() {
+                    line.allowed = a;
+                }
+            }
+            "LQ" if q == "HE" => match Rarc::parse(f.el(2)) {
+                Ok(r) => {
+                    if let Some(line) = self.line() {
+                        line.remarks.push(r);
+                    }
+                }
+                Err(e) => self.bad(f, 2, "claims.lines.remarks", e.to_string()),
+            },
+            _ => self.raw("2110", f),
+        }
+    }
+
+    fn line(&mut self) -> Option<&mut LinePayment> {
+        self.current.as_mut().and_then(|c| c.lines.last_mut())
+    }
+
+    fn procedure(
+        &mut self,
+        f: &Fields<'_>,
+        n: usize,
+    ) -> (Option<ProcedureCode>, Vec<Modifier>, bool) {
+        let q = f.comp(n, 1).trim();
+        let code = f.comp(n, 2).trim();
+        let mut ok = q == "HC";
+        let procedure = if q == "HC" && !code.is_empty() {
+            match ProcedureCode::parse(code) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    self.bad(f, n as u32, "claims.lines.procedure", e.to_string());
+                    ok = false;
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        let mut modifiers = Vec::new();
+        for c in 3..=6 {
+            let m = f.comp(n, c).trim();
+            if m.is_empty() {
+                continue;
+            }
+            match Modifier::parse(m) {
+                Ok(m) => modifiers.push(m),
+                Err(e) => {
+                    self.bad(f, n as u32, "claims.lines.modifiers", e.to_string());
+                    ok = false;
+                }
+            }
+        }
+        if f.comps(n).count() > 6 {
+            ok = false;
+        }
+        (procedure, modifiers, ok)
+    }
+
+    fn svc(&mut self, f: &Fields<'_>) {
+        let (procedure, modifiers, mut plain) = self.procedure(f, 1);
+        let rev_only = f.comp(1, 1).trim() == "NU";
+        let charge = self.decimal(f, 2, "claims.lines.charge");
+        let paid = self.decimal(f, 3, "claims.lines.paid");
+        let units = self.decimal(f, 5, "claims.lines.units");
+        let billed_units = self.decimal(f, 7, "claims.lines.billed_units");
+        let (billed, billed_mods, billed_plain) = if f.el(6).trim().is_empty() {
+            (None, Vec::new(), true)
+        } else {
+            self.procedure(f, 6)
+        };
+        let revenue = if rev_only {
+            plain = f.comps(1).count() <= 2;
+            opt(f.comp(1, 2))
+        } else {
+            opt(f.el(4))
+        };
+        let (Some(charge), Some(paid)) = (charge, paid) else {
+            self.bad(f, 2, "claims.lines", "no usable charge and paid amounts");
+            self.raw("2100", f);
+            return;
+        };
+        let mut line = LinePayment {
+            procedure,
+            modifiers,
+            billed_procedure: billed,
+            billed_modifiers: billed_mods,
+            revenue_code: revenue,
+            charge,
+            paid,
+            units,
+            billed_units,
+            service_date: None,
+            service_end: None,
+            line_control_number: None,
+            allowed: None,
+            adjustments: Vec::new(),
+            remarks: Vec::new(),
+            extra: Vec::new(),
+        };
+        let template = !plain || !billed_plain || (rev_only && !f.el(4).is_empty()) || f.len() > 7;
+        if template {
+            line.extra.push(RawSegment::new("2110/SVC", f.canonical()));
+        }
+        if let Some(c) = &mut self.current {
+            c.lines.push(line);
+        }
+    }
+}
+
+/// Writes a remittance as one 835 interchange (ISA, GS with `HP`, ST..SE, GE, IEA).
+///
+/// BPR, TRN and PLB provider identifiers that the model does not hold are taken from the raw
+/// segments a reader kept (`/BPR`, `/TRN`, `/PLB`), patched with the model's values; without
+/// them the writer uses `I`, `C` and the payer id. Every claim payment goes under one `LX*1`.
+pub fn write_835(
+    remittance: &Remittance,
+    envelope: &InterchangeHeader,
+) -> Result<Vec<u8>, TypedError> {
+    let guide = guide_for("835", "005010X221A1").ok_or_else(|| TypedError::Write {
+        field: "guide".into(),
+        reason: "no embedded guide".into(),
+    })?;
+    let mut out = Out::new(envelope, 1024 + remittance.claims.len() * 400);
+    out.open(envelope, "HP", "005010X221A1");
+    let control = set_control(envelope);
+    out.start_set("835", &control, "005010X221A1");
+    let r = remittance;
+    let p = &r.payment;
+    let extras = &r.extra;
+    let find = |id: &str| extras.iter().find(|x| x.loop_id == id);
+    let amount = p.amount.to_string();
+    let date = format_date(p.date).to_string();
+    match find("/BPR") {
+        Some(t) => {
+            let mut els = split(&t.text);
+            set(&mut els, 2, &amount);
+            set(&mut els, 4, p.method.as_str());
+            set(&mut els, 16, &date);
+            out.raw(&join(els));
+        }
+        None => {
+            out.seg("BPR")
+                .el("I")
+                .el(&amount)
+                .el("C")
+                .el(p.method.as_str());
+            for _ in 5..16 {
+                out.el("");
+            }
+            out.el(&date).end();
+        }
+    }
+    match find("/TRN") {
+        Some(t) => {
+            let mut els = split(&t.text);
+            set(&mut els, 2, &p.trace_number);
+            out.raw(&join(els));
+        }
+        None => {
+            out.seg("TRN")
+                .el("1")
+                .el(&p.trace_number)
+                .el(&format!("1{}", r.payer.id))
+                .end();
+        }
+    }
+    let mut root = Pending835::new(guide, "", extras);
+    root.rest(&mut out);
+    let mut a = Pending835::new(guide, "1000A", extras);
+    out.seg("N1").el("PR").el(&r.payer.name);
+    if !r.payer.id.is_empty()
+        && !extras
+            .iter()
+            .any(|x| x.loop_id == "1000A" && x.text.starts_with("REF*2U*"))
+    {
+        out.el("XV").el(&r.payer.id);
+    }
+    out.end();
+    a.rest(&mut out);
+    let mut b = Pending835::new(guide, "1000B", extras);
+    match find("1000B/N1") {
+        Some(t) => {
+            let mut els = split(&t.text);
+            set(&mut els, 2, &r.payee.name);
+            out.raw(&join(els));
+        }
+        None => {
+            out.seg("N1").el("PE").el(&r.payee.name);
+            match (&r.payee.npi, &r.payee.tin) {
+                (Some(n), _) => out.el("XX").el(n.as_str()),
+                (None, Some(t)) => out.el("FI").el(t),
+                (None, None) => &mut out,
+            };
+            out.end();
+        }
+    }
+    if let (Some(_), Some(t)) = (&r.payee.npi, &r.payee.tin) {
+        b.before(&mut out, "REF", "TJ");
+        out.seg("REF").el("TJ").el(t).end();
+    }
+    if find("1000B/N1").is_some()
+        && let Some(t) = &r.payee.tin
+    {
+        b.before(&mut out, "REF", "TJ");
+        out.seg("REF").el("TJ").el(t).end();
+    }
+    b.rest(&mut out);
+    if !r.claims.is_empty() || extras.iter().any(|x| x.loop_id == "2000") {
+        out.seg("LX").el("1").end();
+        Pending835::new(guide, "2000", extras).rest(&mut out);
+    }
+    for c in &r.claims {
+        write_claim(&mut out, guide, c);
+    }
+    write_plb(&mut out, r);
+    out.close(envelope, &control);
+    out.finish()
+}
+
+fn split(text: &str) -> Vec<String> {
+    text.split('*').map(str::to_owned).collect()
+}
+
+fn set(els: &mut Vec<String>, n: usize, v: &str) {
+    while els.len() <= n {
+        els.push(String::new());
+    }
+    els[n] = v.to_owned();
+}
+
+fn join(mut els: Vec<String>) -> String {
+    while els.len() > 1 && els.last().is_some_and(String::is_empty) {
+        els.pop();
+    }
+    els.join("*")
+}
+
+/// Raw segments of an 835 loop waiting for their place (see the 837 writer's `Pending`).
+struct Pending835<'a> {
+    guide: &'a Guide,
+    loop_id: &'a str,
+    items: Vec<(usize, &'a str)>,
+    next: usize,
+}
+
+impl<'a> Pending835<'a> {
+    fn new(guide: &'a Guide, loop_id: &'a str, extras: &'a [RawSegment]) -> Pending835<'a> {
+        let mut items: Vec<(usize, &'a str)> = extras
+            .iter()
+            .filter(|r| r.loop_id == loop_id)
+            .map(|r| {
+                let (id, q) = super::w837::id_and_qualifier(&r.text);
+                (super::w837::rank(guide, loop_id, id, q), r.text.as_str())
+            })
+            .collect();
+        items.sort_by_key(|(r, _)| *r);
+        Pending835 {
+            guide,
+            loop_id,
+            items,
+            next: 0,
+        }
+    }
+
+    fn before(&mut self, out: &mut Out, id: &str, q: &str) {
+        if self.next >= self.items.len() {
+            return;
+        }
+        let r = super::w837::rank(self.guide, self.loop_id, id, q);
+        while let Some((rk, text)) = self.items.get(self.next) {
+            if *rk >= r {
+                break;
+            }
+            out.raw(text);
+            self.next += 1;
+        }
+    }
+
+    fn rest(&mut self, out: &mut Out) {
+        for (_, text) in &self.items[self.next..] {
+            out.raw(text);
+        }
+        self.next = self.items.len();
+    }
+}
+
+fn cas_835(out: &mut Out, adjustments: &[medbill_claim::Adjustment]) {
+    let mut groups = Vec::new();
+    for a in adjustments {
+        if !groups.contains(&a.group) {
+            groups.push(a.group);
+        }
+    }
+    for g in groups {
+        let of: Vec<_> = adjustments.iter().filter(|a| a.group == g).collect();
+        for chunk in of.chunks(6) {
+            out.seg("CAS").el(g.as_str());
+            for a in chunk {
+                out.el(a.reason.as_str()).eld(a.amount);
+                match a.quantity {
+                    Some(q) => out.eld(q),
+                    None => out.el(""),
+                };
+            }
+            out.end();
+        }
+    }
+}
+
+fn write_claim(out: &mut Out, guide: &Guide, c: &ClaimPayment) {
+    let mut p = Pending835::new(guide, "2100", &c.extra);
+    let status = c.status.as_str();
+    let filing = c.filing_indicator.map(|f| f.as_str()).unwrap_or("");
+    match c.extra.iter().find(|x| x.loop_id == "2100/CLP") {
+        Some(t) => {
+            let mut els = split(&t.text);
+            set(&mut els, 1, &c.patient_control_number);
+            set(&mut els, 2, status);
+            set(&mut els, 3, &c.charge.to_string());
+            set(&mut els, 4, &c.paid.to_string());
+            set(&mut els, 5, &c.patient_responsibility.to_string());
+            set(&mut els, 6, filing);
+            set(
+                &mut els,
+                7,
+                c.payer_claim_control_number.as_deref().unwrap_or(""),
+            );
+            set(&mut els, 8, c.facility_code.as_deref().unwrap_or(""));
+            set(&mut els, 9, c.frequency.as_deref().unwrap_or(""));
+            out.raw(&join(els));
+        }
+        None => {
+            out.seg("CLP")
+                .el(&c.patient_control_number)
+                .el(status)
+                .eld(c.charge)
+                .eld(c.paid)
+                .eld(c.patient_responsibility)
+                .el(filing)
+                .elo(c.payer_claim_control_number.as_deref())
+                .elo(c.facility_code.as_deref())
+                .elo(c.frequency.as_deref())
+                .end();
+        }
+    }
+    if !c.adjustments.is_empty() {
+        p.before(out, "CAS", "");
+        cas_835(out, &c.adjustments);
+    }
+    if let Some(name) = &c.patient_name {
+        p.before(out, "NM1", "QC");
+        match c.extra.iter().find(|x| x.loop_id == "2100/NM1") {
+            Some(t) => out.raw(&t.text),
+            None => {
+                let n = name.reveal();
+                out.seg("NM1")
+                    .el("QC")
+                    .el("1")
+                    .el(&n.last)
+                    .elo(n.first.as_deref())
+                    .elo(n.middle.as_deref())
+                    .el("")
+                    .elo(n.suffix.as_deref());
+                if let Some(id) = &c.member_id {
+                    out.el("MI").el(id.reveal());
+                }
+                out.end();
+            }
+        }
+    }
+    if !c.remarks.is_empty() {
+        p.before(out, "MOA", "");
+        for chunk in c.remarks.chunks(5) {
+            out.seg("MOA").el("").el("");
+            for r in chunk {
+                out.el(r.as_str());
+            }
+            out.end();
+        }
+    }
+    for (q, d) in [
+        ("232", c.service_start),
+        ("233", c.service_end),
+        ("050", c.received_date),
+    ] {
+        if let Some(d) = d {
+            p.before(out, "DTM", q);
+            out.seg("DTM").el(q).eld(format_date(d)).end();
+        }
+    }
+    p.rest(out);
+    for line in &c.lines {
+        write_line(out, guide, line);
+    }
+}
+
+fn procedure_parts(p: Option<&ProcedureCode>, modifiers: &[Modifier]) -> Vec<String> {
+    let mut v = vec![
+        "HC".to_owned(),
+        p.map(|p| p.as_str().to_owned()).unwrap_or_default(),
+    ];
+    v.extend(modifiers.iter().take(4).map(|m| m.as_str().to_owned()));
+    v
+}
+
+fn write_line(out: &mut Out, guide: &Guide, l: &LinePayment) {
+    let mut p = Pending835::new(guide, "2110", &l.extra);
+    match l.extra.iter().find(|x| x.loop_id == "2110/SVC") {
+        Some(t) => {
+            let mut els = split(&t.text);
+            // Patch the code and modifiers only when the template carries an HC procedure.
+            if els.get(1).is_some_and(|e| e.starts_with("HC:"))
+                && let Some(proc_) = &l.procedure
+            {
+                let mut comps: Vec<String> = els[1].split(':').map(str::to_owned).collect();
+                while comps.len() < 6 {
+                    comps.push(String::new());
+                }
+                comps[1] = proc_.as_str().to_owned();
+                for k in 0..4 {
+                    comps[2 + k] = l
+                        .modifiers
+                        .get(k)
+                        .map(|m| m.as_str().to_owned())
+                        .unwrap_or_default();
+                }
+                while comps.len() > 1 && comps.last().is_some_and(String::is_empty) {
+                    comps.pop();
+                }
+                els[1] = comps.join(":");
+            }
+            set(&mut els, 2, &l.charge.to_string());
+            set(&mut els, 3, &l.paid.to_string());
+            set(
+                &mut els,
+                5,
+                &l.units.map(|u| u.to_string()).unwrap_or_default(),
+            );
+            set(
+                &mut els,
+                7,
+                &l.billed_units.map(|u| u.to_string()).unwrap_or_default(),
+            );
+            out.raw(&join(els));
+        }
+        None => {
+            out.seg("SVC");
+            match (&l.procedure, &l.revenue_code) {
+                (None, Some(rev)) => {
+                    out.comp(&["NU", rev]);
+                }
+                _ => {
+                    let parts = procedure_parts(l.procedure.as_ref(), &l.modifiers);
+                    let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
+                    out.comp(&refs);
+                }
+            }
+            out.eld(l.charge).eld(l.paid);
+            match (&l.procedure, &l.revenue_code) {
+                (Some(_), Some(rev)) => out.el(rev),
+                _ => out.el(""),
+            };
+            match l.units {
+                Some(u) => out.eld(u),
+                None => out.el(""),
+            };
+            if l.billed_procedure.is_some() || !l.billed_modifiers.is_empty() {
+                let parts = procedure_parts(l.billed_procedure.as_ref(), &l.billed_modifiers);
+                let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
+                out.comp(&refs);
+            } else {
+                out.el("");
+            }
+            match l.billed_units {
+                Some(u) => out.eld(u),
+                None => out.el(""),
+            };
+            out.end();
+        }
+    }
+    match (l.service_date, l.service_end) {
+        (Some(a), Some(b)) => {
+            p.before(out, "DTM", "150");
+            out.seg("DTM").el("150").eld(format_date(a)).end();
+            out.seg("DTM").el("151").eld(format_date(b)).end();
+        }
+        (Some(a), None) => {
+            p.before(out, "DTM", "472");
+            out.seg("DTM").el("472").eld(format_date(a)).end();
+        }
+        (None, Some(b)) => {
+            p.before(out, "DTM", "151");
+            out.seg("DTM").el("151").eld(format_date(b)).end();
+        }
+        (None, None) => {}
+    }
+    if !l.adjustments.is_empty() {
+        p.before(out, "CAS", "");
+        cas_835(out, &l.adjustments);
+    }
+    if let Some(n) = &l.line_control_number {
+        p.before(out, "REF", "6R");
+        out.seg("REF").el("6R").el(n).end();
+    }
+    if let Some(a) = l.allowed {
+        p.before(out, "AMT", "B6");
+        out.seg("AMT").el("B6").eld(a).end();
+    }
+    if !l.remarks.is_empty() {
+        p.before(out, "LQ", "HE");
+        for r in &l.remarks {
+            out.seg("LQ").el("HE").el(r.as_str()).end();
+        }
+    }
+    p.rest(out);
+}
+
+fn write_plb(out: &mut Out, r: &Remittance) {
+    if r.provider_adjustments.is_empty() {
+        return;
+    }
+    let provider = r
+        .extra
+        .iter()
+        .find(|x| x.loop_id == "/PLB")
+        .and_then(|t| t.text.split('*').nth(1).map(str::to_owned))
+        .or_else(|| r.payee.npi.map(|n| n.as_str().to_owned()))
+        .or_else(|| r.payee.tin.clone())
+        .unwrap_or_default();
+    // PLB02 is required: adjustments without a fiscal period use the payment date.
+    let mut periods: Vec<Option<NaiveDate>> = Vec::new();
+    for a in &r.provider_adjustments {
+        if !periods.contains(&a.fiscal_period) {
+            periods.push(a.fiscal_period);
+        }
+    }
+    for period in periods {
+        let of: Vec<_> = r
+            .provider_adjustments
+            .iter()
+            .filter(|a| a.fiscal_period == period)
+            .collect();
+        for chunk in of.chunks(6) {
+            out.seg("PLB")
+                .el(&provider)
+                .eld(format_date(period.unwrap_or(r.payment.date)));
+            for a in chunk {
+                out.comp(&[&a.reason, a.reference.as_deref().unwrap_or("")])
+                    .eld(a.amount);
+            }
+            out.end();
+        }
+    }
+}

@@ -1,0 +1,236 @@
+//! Loop identity from the implementation guide, and small helpers for reading element values.
+//!
+//! [`LoopWalker`] places each segment of a transaction set in the guide's loop tree the way the
+//! guide defines it: a segment opens a loop when it is that loop's first segment (with a key
+//! qualifier the loop lists, such as `NM1*85` or `HL*..*22`), and otherwise belongs to the
+//! innermost open loop, or enclosing loop, that has a slot for it. A segment the guide does not
+//! place stays in the innermost open loop, so nothing is dropped.
+
+use std::collections::HashMap;
+
+use crate::schema::{Guide, Node, SegmentRule};
+use crate::{Delimiters, Position, Segment, TransactionSet};
+
+/// Walks the loop tree of one guide, one segment at a time.
+pub(crate) struct LoopWalker {
+    guide: &'static Guide,
+    current: u32,
+    cache: HashMap<u64, u32>,
+}
+
+impl LoopWalker {
+    pub(crate) fn new(guide: &'static Guide) -> LoopWalker {
+        LoopWalker {
+            guide,
+            current: 0,
+            cache: HashMap::new(),
+        }
+    }
+
+    /// The loop identifier (`"2300"`; empty at the transaction level) of `segment`, moving the
+    /// walker into it.
+    pub(crate) fn step(&mut self, fields: &Fields<'_>) -> &'static str {
+        let key = cache_key(self.current, fields);
+        let next = match key.and_then(|k| self.cache.get(&k).copied()) {
+            Some(n) => n,
+            None => {
+                let n = self.place(fields).unwrap_or(self.current);
+                if let Some(k) = key {
+                    self.cache.insert(k, n);
+                }
+                n
+            }
+        };
+        self.current = next;
+        &self.guide.loop_rule(next).id
+    }
+
+    fn place(&self, f: &Fields<'_>) -> Option<u32> {
+        let mut at = Some(self.current);
+        while let Some(l) = at {
+            let rule = self.guide.loop_rule(l);
+            let children = self.guide.children(rule);
+            // The loop's own slots, its trigger excluded (a second trigger opens a sibling).
+            for (i, node) in children.iter().enumerate() {
+                if let Node::Segment(s) = node
+                    && (i > 0 || l == 0)
+                    && self.matches(self.guide.segment_rule(*s), f)
+                {
+                    return Some(l);
+                }
+            }
+            for node in children {
+                if let Node::Loop(child) = node
+                    && let Some(trigger) = self.guide.trigger(self.guide.loop_rule(*child))
+                    && self.matches(trigger, f)
+                {
+                    return Some(*child);
+                }
+            }
+            at = rule.parent;
+        }
+        None
+    }
+
+    fn matches(&self, rule: &SegmentRule, f: &Fields<'_>) -> bool {
+        if rule.id.as_str().as_bytes() != f.id().as_bytes() {
+            return false;
+        }
+        let Some((e, c)) = rule.key else {
+            return true;
+        };
+        let elements = self.guide.elements_of(rule);
+        let Some(er) = elements.get(usize::from(e).wrapping_sub(1)) else {
+            return true;
+        };
+        let (codes, value) = if c == 0 {
+            (&er.codes, f.el(usize::from(e)))
+        } else {
+            let comps = self.guide.components_of(er);
+            match comps.get(usize::from(c) - 1) {
+                Some(cr) => (&cr.codes, f.comp(usize::from(e), usize::from(c))),
+                None => return true,
+            }
+        };
+        codes.is_empty() || codes.contains(value.trim().as_bytes())
+    }
+}
+
+/// A cache key for (loop, segment id, qualifier) when they fit in 64 bits.
+fn cache_key(current: u32, f: &Fields<'_>) -> Option<u64> {
+    let id = f.id().as_bytes();
+    let q = if id == b"HL" { f.el(3) } else { f.comp(1, 1) };
+    let q = q.trim().as_bytes();
+    if id.len() > 3 || q.len() > 3 || current > 0xFFFF {
+        return None;
+    }
+    let mut k = u64::from(current);
+    for &b in id.iter().chain([0u8; 3].iter()).take(3) {
+        k = (k << 8) | u64::from(b);
+    }
+    for &b in q.iter().chain([0u8; 3].iter()).take(3) {
+        k = (k << 8) | u64::from(b);
+    }
+    Some(k)
+}
+
+/// The elements of one segment as text, with its place in the set for error positions.
+pub(crate) struct Fields<'a> {
+    seg: Segment<'a>,
+    els: Vec<&'a str>,
+    component: char,
+    repetition: Option<u8>,
+    /// 1-based index of the segment in its set (ST is 1).
+    pub(crate) index: u32,
+}
+
+impl<'a> Fields<'a> {
+    pub(crate) fn new(seg: Segment<'a>, index: u32, mut els: Vec<&'a str>) -> Fields<'a> {
+        els.clear();
+        els.extend(seg.elements().map(|e| e.as_str().unwrap_or("")));
+        let d = seg.delimiters();
+        Fields {
+            seg,
+            els,
+            component: char::from(d.component),
+            repetition: d.repetition,
+            index,
+        }
+    }
+
+    /// Gives back the element vector for reuse.
+    pub(crate) fn recycle(self) -> Vec<&'a str> {
+        self.els
+    }
+
+    pub(crate) fn id(&self) -> &'a str {
+        self.seg.id_str()
+    }
+
+    pub(crate) fn segment(&self) -> &Segment<'a> {
+        &self.seg
+    }
+
+    /// Element `n` (1-based), empty when absent.
+    pub(crate) fn el(&self, n: usize) -> &'a str {
+        n.checked_sub(1)
+            .and_then(|i| self.els.get(i))
+            .copied()
+            .unwrap_or("")
+    }
+
+    /// Component `c` (1-based) of element `n`, empty when absent.
+    pub(crate) fn comp(&self, n: usize, c: usize) -> &'a str {
+        let e = self.el(n);
+        if c == 1 && !e.contains(self.component) {
+            return e;
+        }
+        e.split(self.component).nth(c.wrapping_sub(1)).unwrap_or("")
+    }
+
+    /// The components of element `n`.
+    pub(crate) fn comps(&self, n: usize) -> std::str::Split<'a, char> {
+        self.el(n).split(self.component)
+    }
+
+    /// The number of elements.
+    pub(crate) fn len(&self) -> usize {
+        self.els.len()
+    }
+
+    /// The segment as canonical text: `*` between elements, `:` between components, `^`
+    /// between repetitions, no terminator.
+    pub(crate) fn canonical(&self) -> String {
+        let raw = self.seg.raw();
+        let d = self.seg.delimiters();
+        let mut s = String::with_capacity(raw.len());
+        for &b in raw {
+            let c = if b == d.element {
+                '*'
+            } else if b == d.component {
+                ':'
+            } else if Some(b) == self.repetition {
+                '^'
+            } else {
+                char::from(b)
+            };
+            s.push(c);
+        }
+        if !raw.is_ascii() {
+            // Keep non-ASCII text intact rather than mapping bytes to Latin-1 characters.
+            return String::from_utf8_lossy(raw)
+                .chars()
+                .map(|c| match c {
+                    c if c as u32 == u32::from(d.element) => '*',
+                    c if c as u32 == u32::from(d.component) => ':',
+                    c if Some(c as u32) == self.repetition.map(u32::from) => '^',
+                    c => c,
+                })
+                .collect();
+        }
+        s
+    }
+}
+
+/// The position of element `element` (0 for the whole segment) of a segment in a set.
+pub(crate) fn position(set: &TransactionSet, f: &Fields<'_>, element: u32) -> Position {
+    let mut p = Position::at_byte(f.segment().offset()).with_segment(
+        f.id(),
+        set.first_segment_index() + u64::from(f.index).saturating_sub(1),
+    );
+    p.set_segment_index = Some(f.index);
+    if element > 0 {
+        p = p.with_element(element);
+    }
+    let env = set.envelope();
+    p.interchange_control = Some(env.interchange_control());
+    p.group_control = env.group_control();
+    p.set_control = Some(set.control().to_owned());
+    p
+}
+
+/// Whether the delimiters are the canonical ones raw segment text is stored with.
+#[allow(dead_code)] // kept for writers that can skip translation
+pub(crate) fn is_canonical(d: Delimiters) -> bool {
+    d.element == b'*' && d.component == b':' && d.repetition.is_none_or(|r| r == b'^')
+}

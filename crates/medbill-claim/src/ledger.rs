@@ -838,23 +838,26 @@ impl Ledger {
 
     /// Every claim's state as of a date, sorted by claim id.
     pub fn states(&self, as_of: NaiveDate) -> Vec<ClaimState> {
-        let mut by_claim: HashMap<&ClaimId, Vec<&LedgerEvent>> = HashMap::new();
+        let mut by_claim: HashMap<&str, Vec<&LedgerEvent>> = HashMap::new();
         for e in self.events.iter().filter(|e| e.date <= as_of) {
-            by_claim.entry(&e.claim_id).or_default().push(e);
+            by_claim.entry(e.claim_id.as_str()).or_default().push(e);
         }
-        let mut out: Vec<ClaimState> = by_claim
-            .into_iter()
-            .map(|(id, mut events)| {
-                events.sort_by_key(|e| e.date);
-                let mut state = ClaimState::new(id.clone());
+        let mut ids: Vec<&str> = by_claim.keys().copied().collect();
+        ids.sort_unstable();
+        ids.into_iter()
+            .filter_map(|id| {
+                let mut events = by_claim.remove(id)?;
+                // Stable, so same-day events keep the order they were added in.
+                if !events.is_sorted_by_key(|e| e.date) {
+                    events.sort_by_key(|e| e.date);
+                }
+                let mut state = ClaimState::new(ClaimId(id.to_string()));
                 for e in events {
                     state.apply(e);
                 }
-                state
+                Some(state)
             })
-            .collect();
-        out.sort_by(|a, b| a.claim_id.cmp(&b.claim_id));
-        out
+            .collect()
     }
 
     /// Claims that are not closed or voided as of a date.

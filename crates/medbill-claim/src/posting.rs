@@ -278,10 +278,7 @@ pub fn post_remittance(
     claims: &[ClaimState],
     fees: Option<&FeeSchedule>,
 ) -> PostingReport {
-    let mut states: HashMap<ClaimId, ClaimState> = claims
-        .iter()
-        .map(|c| (c.claim_id.clone(), c.clone()))
-        .collect();
+    let mut book = Book::new(claims);
     let date = remittance.payment.date;
     let mut report = PostingReport {
         payer_id: remittance.payer.id.clone(),
@@ -295,13 +292,13 @@ pub fn post_remittance(
     let mut credit_order: Vec<(ClaimId, Responsibility)> = Vec::new();
 
     for (index, payment) in remittance.claims.iter().enumerate() {
-        let Some(id) = find_claim(&states, payment) else {
+        let Some(id) = book.find(payment) else {
             report
                 .unmatched
                 .push(unmatched(index, payment, UnmatchedReason::NoSuchClaim));
             continue;
         };
-        let Some(state) = states.get_mut(&id) else {
+        let Some(state) = book.get_mut(&id) else {
             continue;
         };
         if payment.is_reversal()
@@ -400,21 +397,66 @@ fn unmatched(index: usize, payment: &ClaimPayment, reason: UnmatchedReason) -> U
     }
 }
 
-fn find_claim(states: &HashMap<ClaimId, ClaimState>, payment: &ClaimPayment) -> Option<ClaimId> {
-    let pcn = ClaimId(payment.patient_control_number.trim().to_string());
-    if states.contains_key(&pcn) {
-        return Some(pcn);
+/// The claims posting matches against: the caller's states, indexed without copying, and
+/// copies of the ones this remittance changed.
+struct Book<'a> {
+    original: HashMap<&'a str, &'a ClaimState>,
+    by_icn: HashMap<&'a str, Vec<&'a str>>,
+    touched: HashMap<String, ClaimState>,
+}
+
+impl<'a> Book<'a> {
+    fn new(claims: &'a [ClaimState]) -> Self {
+        let mut original = HashMap::with_capacity(claims.len());
+        let mut by_icn: HashMap<&str, Vec<&str>> = HashMap::new();
+        for c in claims {
+            original.insert(c.claim_id.as_str(), c);
+            for icn in &c.payer_claim_control_numbers {
+                by_icn
+                    .entry(icn.as_str())
+                    .or_default()
+                    .push(c.claim_id.as_str());
+            }
+        }
+        Book {
+            original,
+            by_icn,
+            touched: HashMap::new(),
+        }
     }
-    let icn = payment.payer_claim_control_number.as_ref()?;
-    let mut found = states
-        .values()
-        .filter(|s| s.payer_claim_control_numbers.contains(icn));
-    let first = found.next()?;
-    // Two claims that saw the same payer number cannot be told apart.
-    if found.next().is_some() {
-        return None;
+
+    fn contains(&self, id: &str) -> bool {
+        self.touched.contains_key(id) || self.original.contains_key(id)
     }
-    Some(first.claim_id.clone())
+
+    fn get_mut(&mut self, id: &ClaimId) -> Option<&mut ClaimState> {
+        if !self.touched.contains_key(id.as_str()) {
+            let state = (*self.original.get(id.as_str())?).clone();
+            self.touched.insert(id.0.clone(), state);
+        }
+        self.touched.get_mut(id.as_str())
+    }
+
+    fn find(&self, payment: &ClaimPayment) -> Option<ClaimId> {
+        let pcn = payment.patient_control_number.trim();
+        if self.contains(pcn) {
+            return Some(ClaimId(pcn.to_string()));
+        }
+        let icn = payment.payer_claim_control_number.as_deref()?;
+        let mut found: Vec<&str> = self.by_icn.get(icn).cloned().unwrap_or_default();
+        for (id, state) in &self.touched {
+            if state.payer_claim_control_numbers.iter().any(|n| n == icn) {
+                found.push(id.as_str());
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+        // Two claims that saw the same payer number cannot be told apart.
+        match found.as_slice() {
+            [one] => Some(ClaimId((*one).to_string())),
+            _ => None,
+        }
+    }
 }
 
 fn distinct_categories<'a>(

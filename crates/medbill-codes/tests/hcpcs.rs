@@ -63,6 +63,9 @@ fn fixture_loads() {
     assert_eq!(r.dates.terminated, None);
     assert_eq!(r.action(), Some(HcpcsAction::NoChange));
     assert_eq!(r.line, 8);
+    assert!(r.cross_references.is_empty());
+    let g0001 = table.procedure(hcpcs("G0001")).unwrap();
+    assert_eq!(g0001.cross_references, ["G0439", "99999"]);
 
     // Windows-1252 text, several pricing indicators and types of service.
     let r = table.procedure(hcpcs("J7999")).unwrap();
@@ -305,6 +308,18 @@ fn cms_2020_file() {
     assert_eq!(a0080.coverage(), Some(HcpcsCoverage::NotPayable));
     assert_eq!(a0080.betos.as_deref(), Some("O1A"));
     assert_eq!(a0080.dates.added, Some(day(1982, 1, 1)));
+    assert!(a0080.cross_references.is_empty());
+    let c8904 = table.procedure(hcpcs("C8904")).unwrap();
+    assert_eq!(c8904.cross_references, ["77046"]);
+    let p7001 = table.procedure(hcpcs("P7001")).unwrap();
+    assert_eq!(p7001.cross_references, ["CPT"]);
+    assert_eq!(
+        table
+            .procedures()
+            .filter(|r| !r.cross_references.is_empty())
+            .count(),
+        161
+    );
 
     // Every record has an added date; terminated ones end on or before their action date.
     for r in table.procedures() {

@@ -171,6 +171,10 @@ pub struct HcpcsRecord {
     pub pricing_indicators: Vec<String>,
     /// Multiple pricing indicator.
     pub multiple_pricing_indicator: Option<char>,
+    /// Cross-references as the file gives them, in file order, blanks left out: mostly HCPCS
+    /// or CPT codes (often the replacement of a terminated code; parse them with
+    /// [`ProcedureCode`](crate::ProcedureCode)), sometimes a word (`CPT`: see CPT).
+    pub cross_references: Vec<String>,
     /// Coverage code letter; see [`HcpcsRecord::coverage`].
     pub coverage_code: Option<char>,
     /// Berenson-Eggers type of service code (`O1A`, `D1A`, `Z2`).
@@ -241,6 +245,7 @@ impl HcpcsModifierRecord {
 /// | 92-119 | short description |
 /// | 120-127 | pricing indicator, up to four 2-character codes |
 /// | 128 | multiple pricing indicator |
+/// | 205-229 | cross-references, up to five 5-character fields (HCPCS or CPT codes, or a word such as `CPT`) |
 /// | 230 | coverage code |
 /// | 257-259 | BETOS code |
 /// | 261-265 | type of service, up to five 1-character codes |
@@ -571,6 +576,10 @@ fn parse_line(
             let code = HcpcsCode::parse(&code_text)
                 .map_err(|e| field_error(line, "procedure code (positions 1-5)", e.to_string()))?;
             let dates = dates(chars, line)?;
+            let cross_references = (0..5)
+                .map(|i| field(chars, 205 + 5 * i, 209 + 5 * i))
+                .filter(|s| !s.is_empty())
+                .collect();
             let record = HcpcsRecord {
                 code,
                 long_description: long,
@@ -580,6 +589,7 @@ fn parse_line(
                     .filter(|s| !s.is_empty())
                     .collect(),
                 multiple_pricing_indicator: one_char(chars, 128),
+                cross_references,
                 coverage_code: one_char(chars, 230),
                 betos: Some(field(chars, 257, 259)).filter(|s| !s.is_empty()),
                 type_of_service: (261..=265).filter_map(|p| one_char(chars, p)).collect(),

@@ -6,14 +6,14 @@
 //! | type | system |
 //! |---|---|
 //! | [`Icd10CmCode`], [`Icd10Cm`] | ICD-10-CM diagnoses, valid by date of service ([`icd10cm`]) |
-//! | [`Icd10PcsCode`] | ICD-10-PCS inpatient procedures |
-//! | [`CptCode`] | CPT (format and category only; descriptors are AMA-licensed and not shipped) |
-//! | [`HcpcsCode`] | HCPCS Level II |
+//! | [`Icd10PcsCode`], [`PcsEdition`] | ICD-10-PCS inpatient procedures, embedded FY2024 and FY2025 tables, valid by date of service |
+//! | [`CptCode`], [`CptDescriptors`] | CPT (format and category; descriptors are AMA-licensed: none shipped, a licensee loads its own file) |
+//! | [`HcpcsCode`], [`HcpcsTable`] | HCPCS Level II; loader of the CMS alpha-numeric file, valid by date of service |
 //! | [`ProcedureCode`] | CPT or HCPCS, as on a claim line |
-//! | [`Modifier`] | procedure modifiers |
-//! | [`PlaceOfService`] | CMS place of service |
+//! | [`Modifier`], [`ModifierInfo`] | procedure modifiers; built-in table with categories (NCCI-associated, ...) |
+//! | [`PlaceOfService`] | CMS place of service, with names |
 //! | [`Npi`] | National Provider Identifier (check digit verified) |
-//! | [`GroupCode`], [`Carc`], [`Rarc`], [`DenialCategory`] | claim adjustments and remarks |
+//! | [`GroupCode`], [`Carc`], [`Rarc`], [`DenialCategory`] | claim adjustments and remarks; CARC denial categories |
 //!
 //! Every type parses with [`FromStr`](std::str::FromStr), prints its canonical text with
 //! `Display`, and (de)serialises with serde as that text.

@@ -1,10 +1,196 @@
-//! Benchmarks for the x12 area (criterion). Filled in by the issue that owns the area.
+//! X12 throughput on a synthetic 837P of about 12 MB built here: one transaction set whose
+//! claim loop (subscriber HL, CLM, three service lines) is repeated with HL and CLM01
+//! renumbered and SE01 fixed. Reports bytes per second for tokenizing (every element and
+//! component visited), streaming envelope reading with checks, and writing.
+//!
+//! `cargo bench --bench x12`
+//!
+//! To produce a large file for a memory measurement, set `MEDBILL_X12_SYNTH_OUT=path` (and
+//! optionally `MEDBILL_X12_SYNTH_COPIES=n`, default 1): the bench first writes `n` such
+//! interchanges, with distinct control numbers, to `path`. 85 copies make about 1 GB.
 
 #![allow(missing_docs)] // criterion's macros generate undocumented items
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use std::hint::black_box;
+use std::io::Write as _;
 
-fn placeholder(_c: &mut Criterion) {}
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use medbill::x12::{Delimiters, EnvelopeChecker, Event, Reader, Token, Tokenizer, Writer};
 
-criterion_group!(benches, placeholder);
+/// Claims per interchange: about 12 MB.
+const CLAIMS: usize = 25_000;
+
+/// One interchange holding one 837P transaction set with `claims` claims.
+fn synthetic_837p(interchange: u32, claims: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(claims * 520 + 1024);
+    let mut body = Vec::with_capacity(claims * 520 + 1024);
+    let mut segments = 0u64;
+    let mut seg = |body: &mut Vec<u8>, s: &str| {
+        body.extend_from_slice(s.as_bytes());
+        body.push(b'~');
+        segments += 1;
+    };
+    seg(&mut body, "ST*837*0001*005010X222A1");
+    seg(&mut body, "BHT*0019*00*0123*20240102*1200*CH");
+    seg(&mut body, "NM1*41*2*SYNTHETIC BILLING*****46*TAX0001");
+    seg(&mut body, "PER*IC*BILLING OFFICE*TE*5555550100");
+    seg(&mut body, "NM1*40*2*SYNTHETIC PAYER*****46*PAYER01");
+    seg(&mut body, "HL*1**20*1");
+    seg(&mut body, "NM1*85*2*SYNTHETIC CLINIC*****XX*1234567893");
+    seg(&mut body, "N3*100 MAIN ST");
+    seg(&mut body, "N4*SPRINGFIELD*IL*627010000");
+    seg(&mut body, "REF*EI*123456789");
+    for n in 0..claims {
+        let hl = n + 2;
+        seg(&mut body, &format!("HL*{hl}*1*22*0"));
+        seg(&mut body, "SBR*P*18*******CI");
+        seg(&mut body, &format!("NM1*IL*1*PATIENT*SYNTH****MI*M{n:09}"));
+        seg(&mut body, "N3*1 SAMPLE WAY");
+        seg(&mut body, "N4*SPRINGFIELD*IL*62701");
+        seg(&mut body, "DMG*D8*19800101*F");
+        seg(&mut body, "NM1*PR*2*SYNTHETIC PAYER*****PI*PAYER01");
+        seg(&mut body, &format!("CLM*C{n:09}*300***11:B:1*Y*A*Y*Y"));
+        seg(&mut body, "HI*ABK:J069^ABF:R05^ABF:E119");
+        for line in 1..=3 {
+            seg(&mut body, &format!("LX*{line}"));
+            seg(&mut body, "SV1*HC:99213:25*100*UN*1***1:2");
+            seg(&mut body, "DTP*472*D8*20240101");
+        }
+    }
+    let control = format!("{interchange:09}");
+    out.extend_from_slice(
+        format!("ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *240102*1200*^*00501*{control}*0*P*:~")
+            .as_bytes(),
+    );
+    out.extend_from_slice(
+        format!("GS*HC*SUBMITTER*RECEIVER*20240102*1200*{interchange}*X*005010X222A1~").as_bytes(),
+    );
+    out.extend_from_slice(&body);
+    out.extend_from_slice(
+        format!(
+            "SE*{}*0001~GE*1*{interchange}~IEA*1*{control}~",
+            segments + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+fn write_synthetic_file_if_asked() {
+    let Some(path) = std::env::var_os("MEDBILL_X12_SYNTH_OUT") else {
+        return;
+    };
+    let copies: u32 = std::env::var("MEDBILL_X12_SYNTH_COPIES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1);
+    let mut file =
+        std::io::BufWriter::new(std::fs::File::create(&path).expect("create synthetic file"));
+    for i in 1..=copies {
+        file.write_all(&synthetic_837p(i, CLAIMS))
+            .expect("write synthetic file");
+    }
+    file.flush().expect("flush synthetic file");
+    eprintln!(
+        "wrote {copies} synthetic 837P interchange(s) to {}",
+        path.to_string_lossy()
+    );
+}
+
+fn x12(c: &mut Criterion) {
+    write_synthetic_file_if_asked();
+    let data = synthetic_837p(1, CLAIMS);
+    // The input is what we expect it to be: clean, one set, every segment counted.
+    {
+        let mut reader = Reader::new(&data[..]);
+        let set = reader.next_transaction().unwrap().unwrap();
+        assert!(reader.take_diagnostics().is_empty());
+        assert_eq!(set.segment_count() as usize, 11 + CLAIMS * 18);
+    }
+    eprintln!("synthetic 837P: {} bytes", data.len());
+    let mut group = c.benchmark_group("x12");
+    group.throughput(Throughput::Bytes(data.len() as u64));
+    group.sample_size(20);
+
+    group.bench_function("tokenize (segments, elements, components)", |b| {
+        b.iter(|| {
+            let mut components = 0usize;
+            for segment in Tokenizer::new(black_box(&data)).segments() {
+                for element in segment.elements() {
+                    for repetition in element.repetitions() {
+                        components += repetition.components().count();
+                    }
+                }
+            }
+            components
+        })
+    });
+
+    group.bench_function("tokenize (segments only)", |b| {
+        b.iter(|| Tokenizer::new(black_box(&data)).segments().count())
+    });
+
+    group.bench_function("envelope check over tokens (zero-copy)", |b| {
+        b.iter(|| {
+            let mut checker = EnvelopeChecker::new();
+            for token in Tokenizer::new(black_box(&data)) {
+                match token {
+                    Token::Segment(s) => {
+                        checker.segment(&s);
+                    }
+                    Token::Text(t) => checker.text(&t),
+                }
+            }
+            checker.finish(data.len() as u64);
+            checker.take_diagnostics().len()
+        })
+    });
+
+    group.bench_function("streaming reader with envelope checks", |b| {
+        b.iter(|| {
+            let mut reader = Reader::new(black_box(&data[..]));
+            let mut sets = 0;
+            while let Some(event) = reader.next_event().unwrap() {
+                sets += usize::from(matches!(event, Event::Transaction(_)));
+            }
+            sets
+        })
+    });
+
+    let events: Vec<Event> = Reader::new(&data[..]).collect::<Result<_, _>>().unwrap();
+    group.bench_function("write events losslessly", |b| {
+        let mut out = Vec::with_capacity(data.len());
+        b.iter(|| {
+            out.clear();
+            let mut w = Writer::new(&mut out, Delimiters::default());
+            for event in &events {
+                w.write_event(event).unwrap();
+            }
+            drop(w);
+            out.len()
+        })
+    });
+
+    let other = Delimiters {
+        element: b'|',
+        repetition: Some(b'!'),
+        component: b'>',
+        segment: b'\n',
+    };
+    group.bench_function("write segments with other delimiters", |b| {
+        let mut out = Vec::with_capacity(data.len());
+        b.iter(|| {
+            out.clear();
+            let mut w = Writer::new(&mut out, other);
+            for segment in Tokenizer::new(&data).segments() {
+                w.write_segment(&segment).unwrap();
+            }
+            drop(w);
+            out.len()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, x12);
 criterion_main!(benches);

@@ -39,6 +39,54 @@ pub(crate) fn find_byte(needle: u8, haystack: &[u8]) -> Option<usize> {
         .map(|i| base + i)
 }
 
+/// Finds the first `separator` in `bytes` (or the end) and says whether `component` and
+/// `repetition` occur before it. Eight bytes at a time, like [`find_byte`].
+#[inline]
+fn scan_element(bytes: &[u8], separator: u8, component: u8, repetition: u8) -> (usize, bool, bool) {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    // High bit set in each byte of `word` equal to the byte repeated in `pattern`. Exact for
+    // the lowest match; higher bytes may be false positives only above a true match, which is
+    // why `before` masks them off.
+    let matches = |word: u64, pattern: u64| {
+        let x = word ^ pattern;
+        x.wrapping_sub(LO) & !x & HI
+    };
+    let (sep, comp, rep) = (
+        LO * u64::from(separator),
+        LO * u64::from(component),
+        LO * u64::from(repetition),
+    );
+    let (mut has_component, mut has_repetition) = (false, false);
+    let mut chunks = bytes.chunks_exact(8);
+    let mut base = 0;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        let at_sep = matches(word, sep);
+        if at_sep != 0 {
+            let i = (at_sep.trailing_zeros() / 8) as usize;
+            for &b in &chunk[..i] {
+                has_component |= b == component;
+                has_repetition |= b == repetition;
+            }
+            return (base + i, has_component, has_repetition);
+        }
+        has_component |= matches(word, comp) != 0;
+        has_repetition |= matches(word, rep) != 0;
+        base += 8;
+    }
+    for (i, &b) in chunks.remainder().iter().enumerate() {
+        if b == separator {
+            return (base + i, has_component, has_repetition);
+        }
+        has_component |= b == component;
+        has_repetition |= b == repetition;
+    }
+    (bytes.len(), has_component, has_repetition)
+}
+
 /// Bytes skipped between segments inside an interchange: line breaks and indentation.
 #[inline]
 fn is_trivia(b: u8) -> bool {
@@ -281,6 +329,7 @@ impl<'a> Segment<'a> {
     }
 
     /// The segment identifier (the bytes before the first element separator), such as `CLM`.
+    #[inline]
     pub fn id(&self) -> &'a [u8] {
         match find_byte(self.delimiters.element, self.raw) {
             Some(i) => &self.raw[..i],
@@ -339,6 +388,7 @@ impl<'a> Segment<'a> {
     }
 
     /// The elements in order, from element 1.
+    #[inline]
     pub fn elements(&self) -> Elements<'a> {
         let id_len = self.id().len();
         let (component, repetition) = if self.is_isa() {
@@ -437,12 +487,26 @@ impl<'a> Iterator for Elements<'a> {
 
     #[inline]
     fn next(&mut self) -> Option<Element<'a>> {
-        let (bytes, offset) = self.split.next()?;
+        let rest = self.split.rest?;
+        let separator = self.split.separator;
+        // One pass finds the element's end and notes whether it has components or repetitions
+        // at all, so that splitting a simple element later costs nothing.
+        let component = self.component.unwrap_or(separator);
+        let repetition = self.repetition.unwrap_or(separator);
+        let (end, has_component, has_repetition) =
+            scan_element(rest, separator, component, repetition);
+        let offset = self.split.offset;
+        if end < rest.len() {
+            self.split.rest = Some(&rest[end + 1..]);
+            self.split.offset += end as u64 + 1;
+        } else {
+            self.split.rest = None;
+        }
         Some(Element {
-            bytes,
+            bytes: &rest[..end],
             offset,
-            component: self.component,
-            repetition: self.repetition,
+            component: self.component.filter(|_| has_component),
+            repetition: self.repetition.filter(|_| has_repetition),
         })
     }
 }
@@ -481,6 +545,7 @@ impl<'a> Element<'a> {
 
     /// The repetitions of the element (one when it does not repeat, or the interchange has no
     /// repetition separator).
+    #[inline]
     pub fn repetitions(&self) -> Repetitions<'a> {
         Repetitions {
             split: Split {
@@ -495,6 +560,7 @@ impl<'a> Element<'a> {
 
     /// The components of the element (one for a simple element). For a repeated element, split
     /// each of [`repetitions`](Self::repetitions) instead.
+    #[inline]
     pub fn components(&self) -> Components<'a> {
         Components {
             split: Split {
@@ -532,6 +598,7 @@ pub struct Repetitions<'a> {
 impl<'a> Iterator for Repetitions<'a> {
     type Item = Element<'a>;
 
+    #[inline]
     fn next(&mut self) -> Option<Element<'a>> {
         let (bytes, offset) = if self.single {
             let rest = self.split.rest.take()?;
@@ -558,6 +625,7 @@ pub struct Components<'a> {
 impl<'a> Iterator for Components<'a> {
     type Item = Component<'a>;
 
+    #[inline]
     fn next(&mut self) -> Option<Component<'a>> {
         let (bytes, offset) = if self.single {
             let rest = self.split.rest.take()?;
@@ -738,6 +806,21 @@ mod tests {
         }
         assert_eq!(find_byte(0x80, &[0x7f, 0x81, 0x80, 0]), Some(2));
         assert_eq!(find_byte(0, &[1, 1, 1, 1, 1, 1, 1, 1, 1, 0]), Some(9));
+    }
+
+    #[test]
+    fn scan_element_matches_naive_scan() {
+        let bytes = b"AB:C^D*EF:GH^IJ*KLMNOPQRSTUV:W*XYZ^";
+        for start in 0..bytes.len() {
+            let hay = &bytes[start..];
+            let end = hay.iter().position(|&b| b == b'*').unwrap_or(hay.len());
+            let expected = (end, hay[..end].contains(&b':'), hay[..end].contains(&b'^'));
+            assert_eq!(
+                scan_element(hay, b'*', b':', b'^'),
+                expected,
+                "from {start}"
+            );
+        }
     }
 
     #[test]

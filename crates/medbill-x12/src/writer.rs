@@ -236,7 +236,14 @@ pub struct Writer<W: Write> {
     group: Option<Open>,
     set: Option<Open>,
     scratch: Vec<u8>,
+    /// Byte translation from a source's delimiters to ours, kept for the last source seen.
+    translation: Option<(Delimiters, Box<[u16; 256]>)>,
 }
+
+/// In a translation table: the byte may not appear in a value written with our delimiters.
+const CLASH: u16 = 0x100;
+/// In a translation table: a repetition separator, and we have none.
+const NO_REPETITION: u16 = 0x200;
 
 fn invalid(message: &'static str) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidInput, message)
@@ -255,6 +262,7 @@ impl<W: Write> Writer<W> {
             group: None,
             set: None,
             scratch: Vec::new(),
+            translation: None,
         }
     }
 
@@ -454,41 +462,50 @@ impl<W: Write> Writer<W> {
     }
 
     /// Serializes `segment` into `out` with the writer's delimiters.
-    fn convert(&self, segment: &Segment<'_>, out: &mut Vec<u8>) -> io::Result<()> {
+    fn convert(&mut self, segment: &Segment<'_>, out: &mut Vec<u8>) -> io::Result<()> {
         let d = self.delimiters;
-        let id = segment.id();
-        check_value(id, d)?;
-        out.extend_from_slice(id);
-        let isa = id == b"ISA";
-        for (i, element) in segment.elements().enumerate() {
-            out.push(d.element);
-            if isa {
-                match i + 1 {
-                    11 if segment.delimiters().repetition.is_some() || d.repetition.is_some() => {
-                        out.push(d.repetition.unwrap_or(b'U'));
-                    }
-                    16 => out.push(d.component),
-                    _ => {
-                        check_value(element.bytes(), d)?;
-                        out.extend_from_slice(element.bytes());
-                    }
-                }
-                continue;
+        let source = segment.delimiters();
+        if segment.id() == b"ISA" {
+            return convert_isa(segment, d, out);
+        }
+        // One pass with a byte table: each source delimiter becomes ours, any other byte that is
+        // one of ours would change the structure and is refused.
+        if self
+            .translation
+            .as_ref()
+            .is_none_or(|(from, _)| *from != source)
+        {
+            let mut table = Box::new([0u16; 256]);
+            for (b, slot) in table.iter_mut().enumerate() {
+                let b = b as u8;
+                *slot = if b == source.element {
+                    u16::from(d.element)
+                } else if b == source.component {
+                    u16::from(d.component)
+                } else if Some(b) == source.repetition {
+                    d.repetition.map_or(NO_REPETITION, u16::from)
+                } else if d.contains(b) {
+                    CLASH
+                } else {
+                    u16::from(b)
+                };
             }
-            for (r, repetition) in element.repetitions().enumerate() {
-                if r > 0 {
-                    out.push(d.repetition.ok_or_else(|| {
-                        invalid("a repeated element needs a repetition separator")
-                    })?);
-                }
-                for (c, component) in repetition.components().enumerate() {
-                    if c > 0 {
-                        out.push(d.component);
-                    }
-                    check_value(component.bytes(), d)?;
-                    out.extend_from_slice(component.bytes());
-                }
+            self.translation = Some((source, table));
+        }
+        let Some((_, table)) = &self.translation else {
+            unreachable!("set above")
+        };
+        out.reserve(segment.raw().len());
+        for &b in segment.raw() {
+            let t = table[usize::from(b)];
+            if t > 0xFF {
+                return Err(invalid(if t == NO_REPETITION {
+                    "a repeated element needs a repetition separator"
+                } else {
+                    "a value contains one of the writer's delimiters"
+                }));
             }
+            out.push(t as u8);
         }
         Ok(())
     }
@@ -628,6 +645,25 @@ impl<W: Write> Writer<W> {
             }
         }
     }
+}
+
+/// Serializes an ISA with other delimiters: ISA11 and ISA16 are the delimiters themselves.
+fn convert_isa(segment: &Segment<'_>, d: Delimiters, out: &mut Vec<u8>) -> io::Result<()> {
+    out.extend_from_slice(b"ISA");
+    for (i, element) in segment.elements().enumerate() {
+        out.push(d.element);
+        match i + 1 {
+            11 if segment.delimiters().repetition.is_some() || d.repetition.is_some() => {
+                out.push(d.repetition.unwrap_or(b'U'));
+            }
+            16 => out.push(d.component),
+            _ => {
+                check_value(element.bytes(), d)?;
+                out.extend_from_slice(element.bytes());
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Refuses a value that contains one of the delimiters it would be written with.

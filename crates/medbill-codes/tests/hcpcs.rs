@@ -256,6 +256,28 @@ fn lenient_load_skips_bad_records_and_reports_them() {
 }
 
 #[test]
+fn lower_case_codes_read_the_same() {
+    let text = String::from_utf8_lossy(&fixture()).into_owned();
+    let lower: String = text
+        .lines()
+        .map(|l| match l.get(..5) {
+            Some(code) if l.len() > 11 => format!("{}{}\n", code.to_ascii_lowercase(), &l[5..]),
+            _ => format!("{l}\n"),
+        })
+        .collect();
+    let table = HcpcsTable::from_reader(lower.as_bytes()).unwrap();
+    assert_eq!(table.procedure_count(), 4);
+    assert!(
+        table
+            .procedure(hcpcs("A4206"))
+            .unwrap()
+            .long_description
+            .ends_with("onto a third line")
+    );
+    assert!(table.modifier(modifier("GA")).is_some());
+}
+
+#[test]
 fn empty_and_preamble_only_input_is_an_empty_table() {
     let table = HcpcsTable::from_reader(&b""[..]).unwrap();
     assert_eq!(table.procedure_count(), 0);

@@ -530,8 +530,12 @@ fn parse_line(
         '4' | '8' => {
             let (matches, last) = match (&*open, id) {
                 (Open::Skipped, _) => return Ok(()),
-                (Open::Procedure(c, last), '4') => (c.as_str() == code_text, *last),
-                (Open::Modifier(m, last), '8') => (m.as_str() == code_text, *last),
+                (Open::Procedure(c, last), '4') => {
+                    (c.as_str().eq_ignore_ascii_case(&code_text), *last)
+                }
+                (Open::Modifier(m, last), '8') => {
+                    (m.as_str().eq_ignore_ascii_case(&code_text), *last)
+                }
                 _ => (false, 0),
             };
             if !matches {

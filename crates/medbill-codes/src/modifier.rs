@@ -66,8 +66,12 @@ impl Modifier {
     }
 }
 
-/// What a modifier is for, as a claim scrubber groups them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// What a modifier is for, as a claim scrubber groups them. Serialised in snake_case
+/// (`"global_surgery"`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ModifierCategory {
     /// Body site: eyelids (E1-E4), fingers (FA, F1-F9), toes (TA, T1-T9), sides (LT, RT) and

@@ -96,3 +96,11 @@ fn place_of_service_names() {
     assert!(values.iter().all(|v| (1..=99).contains(v)));
     assert!("00".parse::<PlaceOfService>().is_err());
 }
+
+#[test]
+fn category_json() {
+    let json = serde_json::to_string(&ModifierCategory::GlobalSurgery).unwrap();
+    assert_eq!(json, "\"global_surgery\"");
+    let back: ModifierCategory = serde_json::from_str("\"liability_notice\"").unwrap();
+    assert_eq!(back, ModifierCategory::LiabilityNotice);
+}

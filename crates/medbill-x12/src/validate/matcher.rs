@@ -124,6 +124,10 @@ impl<'g> Matcher<'g> {
                 begin -= 1;
             }
         }
+        // A loop's opening segment always opens a new instance, from the enclosing loop.
+        if depth > 0 {
+            begin = begin.max(1);
+        }
         for (i, node) in children.iter().enumerate().skip(begin) {
             let rule = match *node {
                 Node::Segment(s) => self.guide.segment_rule(s),

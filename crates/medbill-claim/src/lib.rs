@@ -14,6 +14,63 @@
 //!
 //! Money is [`rust_decimal::Decimal`] and serialises as a string (`"125.00"`); dates are
 //! [`chrono::NaiveDate`]; JSON field names are snake_case and stable.
+//!
+//! ## A claim's life in a few lines
+//!
+//! ```
+//! use medbill_claim::{
+//!     Address, Adjustment, BillingProvider, Claim, ClaimFilingIndicator, ClaimPayment,
+//!     ClaimStatus, ClaimStatusCode, Ledger, Payee, Payer, Payment, PaymentMethod, PersonName,
+//!     Phi, ProfessionalLine, Provider, Remittance, Subscriber,
+//! };
+//! use medbill_codes::GroupCode;
+//! use rust_decimal::Decimal;
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let money = |s: &str| s.parse::<Decimal>();
+//! let claim = Claim::professional("PCN1")
+//!     .billing_provider(BillingProvider {
+//!         provider: Provider::organization("EXAMPLE CLINIC", "1234567893".parse()?),
+//!         tin: Phi::new("123456789".into()),
+//!         tin_is_ssn: false,
+//!         address: Address::default(),
+//!     })
+//!     .subscriber(Subscriber::new("W1", PersonName::new("DOE", "JANE")))
+//!     .payer(Payer::new("87726", "EXAMPLE HEALTH"), ClaimFilingIndicator::Commercial)
+//!     .place_of_service("11".parse()?)
+//!     .diagnosis("I10".parse()?)
+//!     .line(ProfessionalLine::new("99213".parse()?, money("100")?, Decimal::ONE,
+//!         "2026-03-02".parse()?))
+//!     .build()?;
+//!
+//! // Record it, then post the payer's remittance.
+//! let mut ledger = Ledger::new();
+//! ledger.push(claim.created_event("2026-03-02".parse()?));
+//! ledger.push(claim.submission_event("2026-03-03".parse()?, true));
+//! let mut paid = ClaimPayment::new("PCN1", ClaimStatusCode::ProcessedPrimary,
+//!     money("100")?, money("60")?);
+//! paid.adjustments = vec![
+//!     Adjustment::new(GroupCode::Co, "45".parse()?, money("25")?),
+//!     Adjustment::new(GroupCode::Pr, "2".parse()?, money("15")?),
+//! ];
+//! paid.patient_responsibility = money("15")?;
+//! let remittance = Remittance {
+//!     payer: claim.payer.clone(),
+//!     payee: Payee { name: "EXAMPLE CLINIC".into(), npi: None, tin: None },
+//!     payment: Payment { method: PaymentMethod::Check, amount: money("60")?,
+//!         date: "2026-03-20".parse()?, trace_number: "CHK1001".into() },
+//!     claims: vec![paid],
+//!     provider_adjustments: vec![],
+//!     extra: vec![],
+//! };
+//! let report = ledger.post(&remittance, None);
+//! assert!(report.balance.is_balanced() && report.unmatched.is_empty());
+//!
+//! let state = ledger.state(&"PCN1".into(), "2026-03-31".parse()?).unwrap();
+//! assert_eq!(state.status, ClaimStatus::Paid);
+//! assert_eq!((state.insurance_balance, state.patient_balance), (money("0")?, money("15")?));
+//! # Ok(())
+//! # }
+//! ```
 
 mod ack;
 mod claim;

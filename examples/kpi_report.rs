@@ -101,8 +101,7 @@ fn run() -> Result<(), String> {
     }
     if let Some(path) = thresholds {
         let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
-        let table: Thresholds =
-            serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))?;
+        let table: Thresholds = serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))?;
         options.thresholds = table.validated().map_err(|e| e.to_string())?;
     }
     let file = File::open(&ledger).map_err(|e| format!("{ledger}: {e}"))?;

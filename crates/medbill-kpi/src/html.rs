@@ -52,7 +52,7 @@ pub fn dashboard_html(report: &KpiReport) -> String {
     h.push_str(
         "<footer>Definitions: first-pass acceptance at the 999/277CA level; initial denial rate \
          by the HFMA Claim Integrity Task Force (denials in the month over the average monthly \
-         submissions of the three months before); days in A/R over average daily net revenue \
+         submissions of the three months before); days in A/R over average daily gross charges \
          of the trailing window; net collection rate by MGMA (payments over charges less \
          contractual adjustments). Computed by medbill-kpi.</footer></main></body></html>\n",
     );
@@ -171,7 +171,12 @@ fn scorecard(h: &mut String, r: &KpiReport) {
 fn aging(h: &mut String, r: &KpiReport) {
     let a = &r.aging.total;
     let (w, ht, top, bottom, left) = (520.0, 230.0, 24.0, 36.0, 10.0);
-    let max = a.buckets.iter().map(|d| f(*d)).fold(0.0_f64, f64::max).max(1.0);
+    let max = a
+        .buckets
+        .iter()
+        .map(|d| f(*d))
+        .fold(0.0_f64, f64::max)
+        .max(1.0);
     let colors = ["#2f9e44", "#74b816", "#f08c00", "#e8590c", "#e03131"];
     let labels = ["0-30", "31-60", "61-90", "91-120", "120+"];
     let slot = (w - 2.0 * left) / 5.0;
@@ -223,14 +228,18 @@ fn ar_summary(h: &mut String, r: &KpiReport) {
          <span>Insurance / patient</span><b>{ins} / {pat}</b>\
          <span>Over 90 days</span><b>{o90}</b>\
          <span>Over 120 days</span><b>{o120}</b>\
-         <span>Days in A/R, net ({win}-day window)</span><b>{net}</b>\
-         <span>Days in A/R, gross</span><b>{gross}</b>\
+         <span>Days in A/R, gross ({win}-day window)</span><b>{gross}</b>\
+         <span>Days in A/R, net</span><b>{net}</b>\
          <span>Days in A/R, count-back</span><b>{cb}</b>\
          <span>First-pass resolution</span><b>{fpr}</b>\
          <span>Initial denial rate by dollars (HFMA)</span><b>{dd}</b>\
          <span>Denial rate, same period</span><b>{dsp}</b>\
          </div></div>",
-        credits = if a.credits_excluded.is_zero() { "included or none".to_string() } else { format!("excluded: {}", money(a.credits_excluded)) },
+        credits = if a.credits_excluded.is_zero() {
+            "included or none".to_string()
+        } else {
+            format!("excluded: {}", money(a.credits_excluded))
+        },
         total = money(a.total.total()),
         ins = money(a.insurance.total()),
         pat = money(a.patient.total()),
@@ -252,9 +261,15 @@ fn hbars(h: &mut String, rows: &[(String, f64, String)], color: &str) {
     let (w, label_w, text_w) = (520.0, 170.0, 90.0);
     let ht = row_h * rows.len().max(1) as f64 + 8.0;
     let max = rows.iter().map(|r| r.1).fold(0.0_f64, f64::max).max(1e-9);
-    let _ = write!(h, "<svg viewBox=\"0 0 {w} {ht}\" width=\"100%\" role=\"img\">");
+    let _ = write!(
+        h,
+        "<svg viewBox=\"0 0 {w} {ht}\" width=\"100%\" role=\"img\">"
+    );
     if rows.is_empty() {
-        let _ = write!(h, "<text x=\"8\" y=\"20\" font-size=\"13\" fill=\"#7b8794\">No denials in the period</text>");
+        let _ = write!(
+            h,
+            "<text x=\"8\" y=\"20\" font-size=\"13\" fill=\"#7b8794\">No denials in the period</text>"
+        );
     }
     for (i, (label, v, text)) in rows.iter().enumerate() {
         let y = 4.0 + row_h * i as f64;
@@ -313,14 +328,20 @@ fn denials_by_payer(h: &mut String, r: &KpiReport) {
         })
         .collect();
     rows.sort_by(|a, b| b.1.total_cmp(&a.1));
-    h.push_str("<div class=\"card\"><h2>Initial denial rate by payer</h2>");
+    h.push_str("<div class=\"card\"><h2>Initial denial rate by payer (same period)</h2>");
     hbars(h, &rows, "#5f3dc4");
     h.push_str("</div>");
 }
 
 /// A small line chart of a monthly series, with an optional dashed target line.
-fn line_chart(h: &mut String, title: &str, points: &[(String, Option<f64>)], target: Option<f64>, percent: bool) {
-    let (w, ht, left, right, top, bottom) = (270.0, 170.0, 40.0, 10.0, 12.0, 26.0);
+fn line_chart(
+    h: &mut String,
+    title: &str,
+    points: &[(String, Option<f64>)],
+    target: Option<f64>,
+    percent: bool,
+) {
+    let (w, ht, left, right, top, bottom) = (270.0, 170.0, 40.0, 18.0, 12.0, 26.0);
     let values: Vec<f64> = points.iter().filter_map(|p| p.1).chain(target).collect();
     let (mut lo, mut hi) = values
         .iter()
@@ -379,10 +400,18 @@ fn line_chart(h: &mut String, title: &str, points: &[(String, Option<f64>)], tar
             let _ = write!(path, "{cmd}{:.1},{:.1} ", x(i), y(*v));
         }
     }
-    let _ = write!(h, "<path d=\"{path}\" fill=\"none\" stroke=\"#1c7ed6\" stroke-width=\"2\"/>");
+    let _ = write!(
+        h,
+        "<path d=\"{path}\" fill=\"none\" stroke=\"#1c7ed6\" stroke-width=\"2\"/>"
+    );
     for (i, (label, v)) in points.iter().enumerate() {
         if let Some(v) = v {
-            let _ = write!(h, "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"2.5\" fill=\"#1c7ed6\"/>", x(i), y(*v));
+            let _ = write!(
+                h,
+                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"2.5\" fill=\"#1c7ed6\"/>",
+                x(i),
+                y(*v)
+            );
         }
         if i % 2 == (points.len() + 1) % 2 || points.len() <= 6 {
             let _ = write!(
@@ -414,14 +443,41 @@ fn trends(h: &mut String, r: &KpiReport) {
             .map(|t| f(t.target))
     };
     h.push_str("<h2>Monthly trends</h2><section class=\"trends\">");
-    line_chart(h, "First-pass acceptance", &series(&|m| m.first_pass_acceptance), target(MetricKey::FirstPassAcceptanceRate), true);
-    line_chart(h, "Initial denial rate", &series(&|m| m.denial_rate), target(MetricKey::InitialDenialRate), true);
-    line_chart(h, "Net collection rate", &series(&|m| m.net_collection_rate), target(MetricKey::NetCollectionRate), true);
-    line_chart(h, "Days in A/R", &series(&|m| m.days_in_ar), target(MetricKey::DaysInAr), false);
+    line_chart(
+        h,
+        "First-pass acceptance",
+        &series(&|m| m.first_pass_acceptance),
+        target(MetricKey::FirstPassAcceptanceRate),
+        true,
+    );
+    line_chart(
+        h,
+        "Initial denial rate",
+        &series(&|m| m.denial_rate),
+        target(MetricKey::InitialDenialRate),
+        true,
+    );
+    line_chart(
+        h,
+        "Net collection rate",
+        &series(&|m| m.net_collection_rate),
+        target(MetricKey::NetCollectionRate),
+        true,
+    );
+    line_chart(
+        h,
+        "Days in A/R",
+        &series(&|m| m.days_in_ar),
+        target(MetricKey::DaysInAr),
+        false,
+    );
     h.push_str("</section>");
 
     // Denial rate by payer and month, as a compact table.
-    let _ = write!(h, "<section class=\"card\" style=\"margin-bottom:16px\"><h2>Initial denial rate by payer and month</h2><table><tr><th>Payer</th>");
+    let _ = write!(
+        h,
+        "<section class=\"card\" style=\"margin-bottom:16px\"><h2>Initial denial rate by payer and month</h2><table><tr><th>Payer</th>"
+    );
     for m in months {
         let _ = write!(h, "<th>{}</th>", label(m));
     }
@@ -429,7 +485,9 @@ fn trends(h: &mut String, r: &KpiReport) {
     for (payer, series) in &r.trends.by_payer {
         let _ = write!(h, "<tr><td>{}</td>", esc(payer));
         for m in series {
-            let cell = m.denial_rate.map_or("&ndash;".into(), |x| format!("{}", x.as_percent(1)));
+            let cell = m
+                .denial_rate
+                .map_or("&ndash;".into(), |x| format!("{}", x.as_percent(1)));
             let _ = write!(h, "<td>{cell}</td>");
         }
         h.push_str("</tr>");

@@ -902,10 +902,7 @@ impl Book<'_> {
                 denial_rate: Ratio::of_counts(mc.denied, mc.adjudicated),
                 net_collection_rate: col.net_collection_rate(),
                 gross_collection_rate: col.gross_collection_rate(),
-                days_in_ar: Ratio::new(
-                    ar * Decimal::from(window.days()),
-                    w.charges - w.contractual,
-                ),
+                days_in_ar: Ratio::new(ar * Decimal::from(window.days()), w.charges),
                 charges: col.charges,
                 payments: col.payments(),
                 ar,
@@ -969,7 +966,7 @@ pub struct MonthMetrics {
     pub net_collection_rate: Option<Ratio>,
     /// Gross collection rate of the month's money.
     pub gross_collection_rate: Option<Ratio>,
-    /// Net days in A/R at the month end.
+    /// Days in A/R at the month end over average daily gross charges (as the scorecard).
     pub days_in_ar: Option<Ratio>,
     /// Gross charges entered in the month.
     pub charges: Decimal,

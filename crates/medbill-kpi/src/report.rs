@@ -10,13 +10,12 @@ use serde::{Deserialize, Serialize};
 use crate::book::Book;
 use crate::calendar::BusinessCalendar;
 use crate::metrics::{
-    AGING_LABELS, Aging, AgingAnchor, CleanClaims, Collections, CreditBalances,
-    DaysInAr, DenialBreakdown, FirstPassAcceptance, FirstPassResolution, HfmaDenialRate, Trends,
-    Turnaround,
+    AGING_LABELS, Aging, AgingAnchor, CleanClaims, Collections, CreditBalances, DaysInAr,
+    DenialBreakdown, FirstPassAcceptance, FirstPassResolution, HfmaDenialRate, Trends, Turnaround,
 };
 use crate::period::Period;
 use crate::ratio::Ratio;
-use crate::scorecard::{MetricKey, ScoreLine, Thresholds};
+use crate::scorecard::{MetricKey, ScoreLine, Status, Thresholds};
 
 /// How to compute a [`KpiReport`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,12 +118,24 @@ impl KpiReport {
         let turnaround = book.turnaround(period, &options.calendar);
         let t = &options.thresholds;
         let scorecard = vec![
-            t.score(MetricKey::FirstPassAcceptanceRate, first_pass_acceptance.rate()),
+            t.score(
+                MetricKey::FirstPassAcceptanceRate,
+                first_pass_acceptance.rate(),
+            ),
             t.score(MetricKey::CleanClaimRate, clean_claims.rate()),
-            t.score(MetricKey::InitialDenialRate, initial_denials.rate_by_count()),
-            t.score(MetricKey::DaysInAr, days_in_ar.net_days()),
-            t.score(MetricKey::NetCollectionRate, collections.net_collection_rate()),
-            t.score(MetricKey::GrossCollectionRate, collections.gross_collection_rate()),
+            t.score(
+                MetricKey::InitialDenialRate,
+                initial_denials.rate_by_count(),
+            ),
+            t.score(MetricKey::DaysInAr, days_in_ar.gross_days()),
+            t.score(
+                MetricKey::NetCollectionRate,
+                collections.net_collection_rate(),
+            ),
+            t.score(
+                MetricKey::GrossCollectionRate,
+                collections.gross_collection_rate(),
+            ),
             t.score(MetricKey::CodingTurnaroundHours, turnaround.coding_hours),
             t.score(
                 MetricKey::ResubmissionTurnaroundBusinessDays,
@@ -160,8 +171,9 @@ impl KpiReport {
         let ratio = |r: Option<Ratio>| r.map(|r| r.rounded(4).to_string());
         let one = |r: Option<Ratio>| r.map(|r| r.rounded(1).to_string());
         let money = |d: Decimal| {
-            d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
-                .to_string()
+            let mut d = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+            d.rescale(2);
+            d.to_string()
         };
         let b = &self.aging.total;
         Summary {
@@ -170,7 +182,7 @@ impl KpiReport {
                 first_pass_acceptance_rate: ratio(self.first_pass_acceptance.rate()),
                 clean_claim_rate: ratio(self.clean_claims.rate()),
                 initial_denial_rate: ratio(self.initial_denials.rate_by_count()),
-                days_in_ar: one(self.days_in_ar.net_days()),
+                days_in_ar: one(self.days_in_ar.gross_days()),
                 net_collection_rate: ratio(self.collections.net_collection_rate()),
                 gross_collection_rate: ratio(self.collections.gross_collection_rate()),
                 ar_aging: AgingSummary {
@@ -181,35 +193,46 @@ impl KpiReport {
                     over_120: money(b.buckets[4]),
                 },
                 coding_turnaround_hours: one(self.turnaround.coding_hours),
-                resubmission_turnaround_business_days: one(
-                    self.turnaround.resubmission_business_days,
-                ),
+                resubmission_turnaround_business_days: one(self
+                    .turnaround
+                    .resubmission_business_days),
                 first_pass_resolution_rate: ratio(self.first_pass_resolution.rate()),
                 initial_denial_rate_dollars: ratio(self.initial_denials.rate_by_dollars()),
                 denial_rate_same_period: ratio(self.denials.total.rate_by_count()),
-                gross_days_in_ar: one(self.days_in_ar.gross_days()),
+                net_days_in_ar: one(self.days_in_ar.net_days()),
                 days_in_ar_count_back: one(self.days_in_ar_count_back),
                 ar_total: money(b.total()),
                 ar_over_90: ratio(b.over_90()),
                 ar_over_120: ratio(b.over_120()),
                 bad_debt_rate: ratio(self.collections.bad_debt_rate()),
                 denial_write_off_rate: ratio(self.collections.denial_write_off_rate()),
-                point_of_service_collection_rate: ratio(
-                    self.collections.point_of_service_rate(),
-                ),
+                point_of_service_collection_rate: ratio(self.collections.point_of_service_rate()),
                 charge_lag_days: one(self.turnaround.charge_lag_days),
                 submission_lag_days: one(self.turnaround.submission_lag_days),
             },
-            scorecard: self.scorecard.clone(),
+            scorecard: self
+                .scorecard
+                .iter()
+                .filter(|l| l.status != Status::NotGraded)
+                .copied()
+                .collect(),
         }
     }
 
     /// A plain-text scorecard for a terminal.
     pub fn to_text(&self) -> String {
         let mut s = String::new();
-        let _ = writeln!(s, "Revenue-cycle scorecard as of {} (period {})", self.as_of, self.period);
+        let _ = writeln!(
+            s,
+            "Revenue-cycle scorecard as of {} (period {})",
+            self.as_of, self.period
+        );
         let _ = writeln!(s);
-        let _ = writeln!(s, "{:<32} {:>10}  {:<9} {}", "metric", "value", "status", "target / warning");
+        let _ = writeln!(
+            s,
+            "{:<32} {:>10}  {:<9} {}",
+            "metric", "value", "status", "target / warning"
+        );
         for line in &self.scorecard {
             let value = match line.value {
                 Some(v) if line.metric.is_ratio() => format!("{}%", pct(v)),
@@ -273,7 +296,7 @@ pub struct Summary {
     pub as_of: NaiveDate,
     /// The metrics.
     pub metrics: SummaryMetrics,
-    /// The graded metrics.
+    /// The graded metrics (those with a threshold row).
     #[serde(skip_deserializing)]
     pub scorecard: Vec<ScoreLine>,
 }
@@ -294,7 +317,7 @@ pub struct SummaryMetrics {
     pub first_pass_resolution_rate: Option<String>,
     pub initial_denial_rate_dollars: Option<String>,
     pub denial_rate_same_period: Option<String>,
-    pub gross_days_in_ar: Option<String>,
+    pub net_days_in_ar: Option<String>,
     pub days_in_ar_count_back: Option<String>,
     pub ar_total: String,
     pub ar_over_90: Option<String>,

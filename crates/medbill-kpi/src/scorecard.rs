@@ -19,7 +19,7 @@ pub enum MetricKey {
     CleanClaimRate,
     /// Initial denial rate by count, HFMA definition (a ratio).
     InitialDenialRate,
-    /// Net days in A/R.
+    /// Days in A/R: A/R over average daily gross charges.
     DaysInAr,
     /// Net collection rate (a ratio).
     NetCollectionRate,
@@ -110,6 +110,8 @@ pub enum Status {
     Warning,
     /// The metric is undefined for the period (nothing to measure).
     NoData,
+    /// The metric has no row in the threshold table.
+    NotGraded,
 }
 
 impl Status {
@@ -120,6 +122,7 @@ impl Status {
             Status::Watch => "watch",
             Status::Warning => "warning",
             Status::NoData => "no_data",
+            Status::NotGraded => "not_graded",
         }
     }
 }
@@ -239,11 +242,12 @@ impl Thresholds {
         self.thresholds.iter().find(|t| t.metric == metric)
     }
 
-    /// Grades a value; `NoData` when the value is undefined or the metric has no row.
+    /// Grades a value: `NotGraded` when the metric has no row, `NoData` when the value is
+    /// undefined.
     pub fn status(&self, metric: MetricKey, value: Option<Decimal>) -> Status {
         match self.get(metric) {
             Some(t) => t.status(value),
-            None => Status::NoData,
+            None => Status::NotGraded,
         }
     }
 
@@ -427,7 +431,7 @@ mod tests {
             t.status(ResubmissionTurnaroundBusinessDays, None),
             Status::NoData
         );
-        assert_eq!(t.status(CleanClaimRate, Some(d("0.99"))), Status::NoData);
+        assert_eq!(t.status(CleanClaimRate, Some(d("0.99"))), Status::NotGraded);
     }
 
     #[test]

@@ -413,7 +413,7 @@ fn one_claim(
 
     if denied_all {
         let fate = g.rng.below(100);
-        if fate < 60 {
+        if fate < 70 {
             // Corrected claim, then paid.
             let sent = adjudicated + g.days(1, 8);
             g.push(
@@ -431,7 +431,7 @@ fn one_claim(
             let (event, pr) = adjudication(tables, payer, &lines, |_| false, reason, deductible);
             g.push(paid_on, None, true, event);
             patient_side(g, paid_on, pr);
-        } else if fate < 80 {
+        } else if fate < 90 {
             let appealed = adjudicated + g.days(5, 20);
             g.push(
                 appealed,
@@ -467,7 +467,7 @@ fn one_claim(
         return;
     }
     if let Some(i) = denied_line {
-        if g.rng.chance(700) {
+        if g.rng.chance(400) {
             g.push_after(
                 adjudicated,
                 (5, 30),
@@ -625,7 +625,7 @@ fn patient_side(g: &mut ClaimGen<'_>, adjudicated: NaiveDate, pr_cents: i64) {
         },
     );
     let fate = g.rng.below(100);
-    if fate < 65 {
+    if fate < 75 {
         let paid_on = billed + g.days(3, 45);
         g.push(
             paid_on,
@@ -636,7 +636,7 @@ fn patient_side(g: &mut ClaimGen<'_>, adjudicated: NaiveDate, pr_cents: i64) {
                 point_of_service: false,
             },
         );
-    } else if fate < 80 {
+    } else if fate < 88 {
         let part = pr_cents / 2;
         let paid_on = billed + g.days(3, 45);
         g.push(
@@ -667,7 +667,7 @@ fn small_or_bad_debt(g: &mut ClaimGen<'_>, billed: NaiveDate, left: i64) {
                 write_off: WriteOffKind::SmallBalance,
             },
         );
-    } else if g.rng.chance(600) {
+    } else if g.rng.chance(500) {
         g.push_after(
             billed,
             (120, 150),

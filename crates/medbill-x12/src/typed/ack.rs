@@ -1,10 +1,9 @@
 //! Reading 277CA (005010X214) and 999 (005010X231A1) into acknowledgment outcomes.
 
-use chrono::NaiveDate;
 use medbill_claim::{AckOutcome, AckReason, AckSource, Acknowledgment};
 
 use super::walk::{Fields, LoopWalker};
-use super::{TypedError, guide_for, parse_date};
+use super::{TypedError, envelope_date, guide_for, parse_date};
 use crate::TransactionSet;
 
 fn opt(s: &str) -> Option<String> {
@@ -16,23 +15,6 @@ fn structure(set: &TransactionSet, what: String) -> TypedError {
     let mut p = set.position(1);
     p.element = None;
     TypedError::Structure { what, position: p }
-}
-
-/// The date of the group the set came in (GS04), or of the interchange (ISA09).
-fn envelope_date(set: &TransactionSet) -> Option<NaiveDate> {
-    let env = set.envelope();
-    if let Some(gs) = &env.gs
-        && let Some(d) = gs
-            .segment()
-            .element(4)
-            .and_then(|e| e.as_str())
-            .and_then(parse_date)
-    {
-        return Some(d);
-    }
-    let isa = env.isa.segment();
-    let d = isa.element(9)?.as_str()?;
-    NaiveDate::parse_from_str(&format!("20{}", d.trim()), "%Y%m%d").ok()
 }
 
 fn worse(a: AckOutcome, b: AckOutcome) -> AckOutcome {

@@ -250,6 +250,23 @@ pub(crate) fn guide_for(id: &str, version: &str) -> Option<&'static crate::schem
     crate::schema::guide(id, base)
 }
 
+/// The date of the group the set came in (GS04), or of the interchange (ISA09).
+pub(crate) fn envelope_date(set: &TransactionSet) -> Option<NaiveDate> {
+    let env = set.envelope();
+    if let Some(gs) = &env.gs
+        && let Some(d) = gs
+            .segment()
+            .element(4)
+            .and_then(|e| e.as_str())
+            .and_then(parse_date)
+    {
+        return Some(d);
+    }
+    let isa = env.isa.segment();
+    let d = isa.element(9)?.as_str()?;
+    NaiveDate::parse_from_str(&format!("20{}", d.trim()), "%Y%m%d").ok()
+}
+
 /// Parses `CCYYMMDD`.
 pub(crate) fn parse_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();

@@ -14,9 +14,58 @@ use medbill_codes::{
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::walk::{Fields, LoopWalker, position};
+use super::walk::{Fields, LoopWalker, position, template};
 use super::{ReadMode, TypedError, guide_for, parse_date, settle};
 use crate::{Position, TransactionSet};
+
+/// Where a CLM kept for its unmodelled elements gets the model's values (see `template`).
+const CLM_BLANKS: &[(usize, usize)] = &[
+    (1, 0),
+    (2, 0),
+    (5, 1),
+    (5, 3),
+    (7, 0),
+    (8, 0),
+    (9, 0),
+    (11, 1),
+    (11, 2),
+    (11, 3),
+    (11, 4),
+];
+const SV1_BLANKS: &[(usize, usize)] = &[
+    (1, 2),
+    (1, 3),
+    (1, 4),
+    (1, 5),
+    (1, 6),
+    (2, 0),
+    (3, 0),
+    (4, 0),
+    (5, 0),
+    (7, 0),
+];
+const SV2_BLANKS: &[(usize, usize)] = &[
+    (1, 0),
+    (2, 2),
+    (2, 3),
+    (2, 4),
+    (2, 5),
+    (2, 6),
+    (3, 0),
+    (4, 0),
+    (5, 0),
+    (7, 0),
+];
+const SVD_BLANKS: &[(usize, usize)] = &[
+    (1, 0),
+    (2, 0),
+    (3, 2),
+    (3, 3),
+    (3, 4),
+    (3, 5),
+    (3, 6),
+    (5, 0),
+];
 
 /// Professional (837P) or institutional (837I).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -612,9 +661,11 @@ impl R837<'_> {
                 s.group_number = opt(f.el(3));
                 s.group_name = opt(f.el(4));
                 if f.len() > 4 && !(5..9).all(|n| f.el(n).is_empty()) {
-                    self.sub
-                        .extra
-                        .push(RawSegment::new("2000B/SBR", f.canonical()));
+                    self.sub.extra.push(template(
+                        "2000B/SBR",
+                        f,
+                        &[(1, 0), (2, 0), (3, 0), (4, 0), (9, 0)],
+                    ));
                 }
             }
             ("2010BA", "NM1") => {
@@ -694,9 +745,7 @@ impl R837<'_> {
                     Err(e) => self.bad(f, 1, "patient.relationship", e.to_string()),
                 }
                 if !(2..10).all(|n| f.el(n).is_empty()) {
-                    self.pat
-                        .extra
-                        .push(RawSegment::new("2000C/PAT", f.canonical()));
+                    self.pat.extra.push(template("2000C/PAT", f, &[(1, 0)]));
                 }
             }
             ("2010CA", "NM1") => {
@@ -813,7 +862,7 @@ impl R837<'_> {
             if unmodelled {
                 // Elements the claim model does not hold (signature source, special program,
                 // delay reason): the whole CLM is kept so that nothing is lost.
-                c.extra.push(RawSegment::new("2300/CLM", f.canonical()));
+                c.extra.push(template("2300/CLM", f, CLM_BLANKS));
             }
         }
     }
@@ -903,19 +952,12 @@ impl R837<'_> {
             matches!(
                 first.as_str(),
                 "ABK"
-                    | "BK"
                     | "ABJ"
-                    | "BJ"
                     | "APR"
-                    | "PR"
                     | "ABN"
-                    | "BN"
                     | "ABF"
-                    | "BF"
                     | "BBR"
-                    | "BR"
                     | "BBQ"
-                    | "BQ"
                     | "BH"
                     | "BI"
                     | "BE"
@@ -923,8 +965,23 @@ impl R837<'_> {
                     | "DR"
             )
         } else {
-            matches!(first.as_str(), "ABK" | "BK" | "ABF" | "BF" | "BG")
+            matches!(first.as_str(), "ABK" | "ABF" | "BG")
         };
+        if matches!(
+            first.as_str(),
+            "BK" | "BF" | "BJ" | "PR" | "BN" | "BR" | "BQ"
+        ) {
+            // ICD-9-CM qualifiers: the claim model holds ICD-10 codes only. The segment is kept
+            // so that nothing is lost, and the problem is reported.
+            self.bad(
+                f,
+                1,
+                "diagnoses",
+                format!("qualifier {first} is ICD-9-CM; the claim model holds ICD-10 codes only"),
+            );
+            self.push_claim_extra("2300", f);
+            return;
+        }
         if !known {
             self.push_claim_extra("2300", f);
             return;
@@ -939,17 +996,17 @@ impl R837<'_> {
             let code = parts.get(1).copied().unwrap_or("").trim();
             let part = |i: usize| parts.get(i).copied().unwrap_or("").trim();
             match q {
-                "ABK" | "BK" | "ABF" | "BF" if !institutional => {
+                "ABK" | "ABF" if !institutional => {
                     if let Some(c) = self.icd(f, n, code, "diagnoses")
                         && let Some(cl) = &mut self.claim
                     {
                         cl.diagnoses.push(c);
                     }
                 }
-                "ABK" | "BK" | "ABF" | "BF" | "ABN" | "BN" => {
+                "ABK" | "ABF" | "ABN" => {
                     let field = match q {
-                        "ABK" | "BK" => "principal_diagnosis",
-                        "ABN" | "BN" => "external_causes",
+                        "ABK" => "principal_diagnosis",
+                        "ABN" => "external_causes",
                         _ => "other_diagnoses",
                     };
                     let poa = self.poa(f, n, part(8));
@@ -958,27 +1015,27 @@ impl R837<'_> {
                     {
                         let d = Diagnosis::new(c, poa);
                         match q {
-                            "ABK" | "BK" => cl.principal = Some(d),
-                            "ABN" | "BN" => cl.external.push(d),
+                            "ABK" => cl.principal = Some(d),
+                            "ABN" => cl.external.push(d),
                             _ => cl.others.push(d),
                         }
                     }
                 }
-                "ABJ" | "BJ" => {
+                "ABJ" => {
                     if let Some(c) = self.icd(f, n, code, "admitting_diagnosis")
                         && let Some(cl) = &mut self.claim
                     {
                         cl.admitting = Some(c);
                     }
                 }
-                "APR" | "PR" => {
+                "APR" => {
                     if let Some(c) = self.icd(f, n, code, "reason_for_visit")
                         && let Some(cl) = &mut self.claim
                     {
                         cl.reasons.push(c);
                     }
                 }
-                "BBR" | "BR" | "BBQ" | "BQ" => {
+                "BBR" | "BBQ" => {
                     let pcs = Icd10PcsCode::parse(code);
                     let date = parse_date(part(3));
                     match (pcs, date) {
@@ -1152,9 +1209,10 @@ impl R837<'_> {
                 c.other_payers.push(op);
                 if unmodelled {
                     let i = c.other_payers.len() - 1;
-                    c.extra.push(RawSegment::new(
+                    c.extra.push(template(
                         format!("{}/SBR", other_loop("2320", i)),
-                        f.canonical(),
+                        f,
+                        &[(1, 0), (2, 0), (3, 0), (4, 0), (9, 0)],
                     ));
                 }
             }
@@ -1349,9 +1407,10 @@ impl R837<'_> {
                         });
                         if unmodelled {
                             let i = line.adjudications.len() - 1;
-                            line.extra.push(RawSegment::new(
+                            line.extra.push(template(
                                 format!("{}/SVD", other_loop("2430", i)),
-                                f.canonical(),
+                                f,
+                                SVD_BLANKS,
                             ));
                         }
                     }
@@ -1459,7 +1518,7 @@ impl R837<'_> {
         line.pos = pos;
         line.pointers = pointers;
         if unmodelled {
-            line.extra.push(RawSegment::new("2400/SV1", f.canonical()));
+            line.extra.push(template("2400/SV1", f, SV1_BLANKS));
         }
     }
 
@@ -1487,7 +1546,7 @@ impl R837<'_> {
         line.basis = basis;
         line.non_covered = non_covered;
         if unmodelled {
-            line.extra.push(RawSegment::new("2400/SV2", f.canonical()));
+            line.extra.push(template("2400/SV2", f, SV2_BLANKS));
         }
     }
 

@@ -10,8 +10,8 @@ use rust_decimal::Decimal;
 
 use super::out::{InterchangeHeader, Out, set_control};
 use super::p837::cas;
-use super::walk::{Fields, LoopWalker, position};
-use super::{ReadMode, TypedError, format_date, guide_for, parse_date};
+use super::walk::{Fields, LoopWalker, position, template};
+use super::{ReadMode, TypedError, envelope_date, format_date, guide_for, parse_date};
 use crate::schema::Guide;
 use crate::{Position, TransactionSet};
 
@@ -50,6 +50,9 @@ struct R835<'s> {
     plb: Vec<ProviderAdjustment>,
     extra: Vec<RawSegment>,
     mode: ReadMode,
+    production: Option<NaiveDate>,
+    /// The LX of a header-number group and its TS3/TS2, waiting for the group's first claim.
+    group: Vec<RawSegment>,
 }
 
 /// Reads an 835 transaction set into a [`Remittance`].
@@ -114,6 +117,8 @@ pub fn read_835(set: &TransactionSet, mode: ReadMode) -> Result<RemittanceSet, T
         plb: Vec::new(),
         extra: Vec::new(),
         mode,
+        production: None,
+        group: Vec::new(),
     };
     let mut els = Vec::with_capacity(32);
     for (i, seg) in set.segments().enumerate() {
@@ -129,11 +134,31 @@ pub fn read_835(set: &TransactionSet, mode: ReadMode) -> Result<RemittanceSet, T
             position: start(),
         });
     };
-    let Some(date) = r.date else {
-        return Err(TypedError::Structure {
-            what: "the 835 has no payment date (BPR16)".into(),
-            position: start(),
-        });
+    r.extra.append(&mut r.group);
+    let date = match (r.date, mode) {
+        (Some(d), _) => d,
+        (None, ReadMode::Lenient) => {
+            // BPR16 is required; real files omit it. The production date (DTM*405) or the
+            // group date (GS04) stands in, and the problem is reported.
+            let Some(d) = r.production.or_else(|| envelope_date(set)) else {
+                return Err(TypedError::Structure {
+                    what: "the 835 has no payment date (BPR16) and no other date".into(),
+                    position: start(),
+                });
+            };
+            r.problems.push(TypedError::Value {
+                field: "payment.date".into(),
+                reason: "BPR16 is missing; the production date (DTM*405) or GS04 is used".into(),
+                position: start(),
+            });
+            d
+        }
+        (None, _) => {
+            return Err(TypedError::Structure {
+                what: "the 835 has no payment date (BPR16)".into(),
+                position: start(),
+            });
+        }
     };
     Ok(RemittanceSet {
         control: set.control().to_owned(),
@@ -219,12 +244,13 @@ impl R835<'_> {
                 self.date = self.date(f, 16, "payment.date");
                 let plain = f.el(1).trim() == "I" && f.el(3).trim() == "C";
                 if !plain || (5..16).any(|n| !f.el(n).is_empty()) || f.len() > 16 {
-                    self.extra.push(RawSegment::new("/BPR", f.canonical()));
+                    self.extra
+                        .push(template("/BPR", f, &[(2, 0), (4, 0), (16, 0)]));
                 }
             }
             ("", "TRN") if self.trace.is_none() => {
                 self.trace = opt(f.el(2));
-                self.extra.push(RawSegment::new("/TRN", f.canonical()));
+                self.extra.push(template("/TRN", f, &[(2, 0)]));
             }
             ("", "PLB") => self.plb(f),
             ("1000A", "N1") if q == "PR" => {
@@ -244,17 +270,25 @@ impl R835<'_> {
                         Ok(n) => self.payee.npi = Some(n),
                         Err(e) => {
                             self.bad(f, 4, "payee.npi", e.to_string());
-                            self.extra.push(RawSegment::new("1000B/N1", f.canonical()));
+                            self.extra.push(template("1000B/N1", f, &[(2, 0)]));
                         }
                     },
                     "FI" => self.payee.tin = opt(f.el(4)),
-                    _ => self.extra.push(RawSegment::new("1000B/N1", f.canonical())),
+                    _ => self.extra.push(template("1000B/N1", f, &[(2, 0)])),
                 }
             }
             ("1000B", "REF") if q == "TJ" && self.payee.tin.is_none() => {
                 self.payee.tin = opt(f.el(2));
             }
-            ("2000", "LX") => {}
+            ("", "DTM") if q == "405" && self.production.is_none() => {
+                self.production = parse_date(f.el(2));
+                self.raw(l, f);
+            }
+            ("2000", "LX") => {
+                self.extra.append(&mut self.group);
+                self.group.push(RawSegment::new("2000/LX", f.canonical()));
+            }
+            ("2000", _) => self.group.push(RawSegment::new("2000", f.canonical())),
             ("2100", "CLP") => self.clp(f),
             ("2100", _) if self.current.is_some() => self.claim_segment(f),
             ("2110", _) if self.current.is_some() => self.line_segment(f),
@@ -338,6 +372,7 @@ impl R835<'_> {
             }
         };
         let mut c = ClaimPayment::new(pcn, status, charge, paid);
+        c.extra.append(&mut self.group);
         self.current = Some(ClaimPayment::new("", status, charge, paid));
         c.patient_responsibility = self
             .decimal(f, 5, "claims.patient_responsibility")
@@ -352,7 +387,21 @@ impl R835<'_> {
         c.facility_code = opt(f.el(8));
         c.frequency = opt(f.el(9));
         if (10..=14).any(|n| !f.el(n).is_empty()) || f.len() > 14 {
-            c.extra.push(RawSegment::new("2100/CLP", f.canonical()));
+            c.extra.push(template(
+                "2100/CLP",
+                f,
+                &[
+                    (1, 0),
+                    (2, 0),
+                    (3, 0),
+                    (4, 0),
+                    (5, 0),
+                    (6, 0),
+                    (7, 0),
+                    (8, 0),
+                    (9, 0),
+                ],
+            ));
         }
         self.current = Some(c);
     }
@@ -390,7 +439,11 @@ impl R835<'_> {
                     c.patient_name = Some(Phi::new(name));
                     c.member_id = opt(f.el(9)).map(Phi::new);
                     if !matches!(id_q, "MI" | "") || f.el(2).trim() != "1" {
-                        c.extra.push(RawSegment::new("2100/NM1", f.canonical()));
+                        c.extra.push(template(
+                            "2100/NM1",
+                            f,
+                            &[(3, 0), (4, 0), (5, 0), (7, 0), (9, 0)],
+                        ));
                     }
                 }
             }
@@ -576,9 +629,28 @@ impl R835<'_> {
             remarks: Vec::new(),
             extra: Vec::new(),
         };
-        let template = !plain || !billed_plain || (rev_only && !f.el(4).is_empty()) || f.len() > 7;
-        if template {
-            line.extra.push(RawSegment::new("2110/SVC", f.canonical()));
+        let keep = !plain || !billed_plain || (rev_only && !f.el(4).is_empty()) || f.len() > 7;
+        if keep {
+            line.extra.push(template(
+                "2110/SVC",
+                f,
+                if f.comp(1, 1).trim() != "HC" {
+                    &[(2, 0), (3, 0), (4, 0), (5, 0), (7, 0)][..]
+                } else {
+                    &[
+                        (1, 2),
+                        (1, 3),
+                        (1, 4),
+                        (1, 5),
+                        (1, 6),
+                        (2, 0),
+                        (3, 0),
+                        (4, 0),
+                        (5, 0),
+                        (7, 0),
+                    ]
+                },
+            ));
         }
         if let Some(c) = &mut self.current {
             c.lines.push(line);
@@ -612,9 +684,9 @@ pub fn write_835(
     match find("/BPR") {
         Some(t) => {
             let mut els = split(&t.text);
-            set(&mut els, 2, &amount);
-            set(&mut els, 4, p.method.as_str());
-            set(&mut els, 16, &date);
+            set_el(&mut els, 2, &amount);
+            set_el(&mut els, 4, p.method.as_str());
+            set_el(&mut els, 16, &date);
             out.raw(&join(els));
         }
         None => {
@@ -632,7 +704,7 @@ pub fn write_835(
     match find("/TRN") {
         Some(t) => {
             let mut els = split(&t.text);
-            set(&mut els, 2, &p.trace_number);
+            set_el(&mut els, 2, &p.trace_number);
             out.raw(&join(els));
         }
         None => {
@@ -660,7 +732,7 @@ pub fn write_835(
     match find("1000B/N1") {
         Some(t) => {
             let mut els = split(&t.text);
-            set(&mut els, 2, &r.payee.name);
+            set_el(&mut els, 2, &r.payee.name);
             out.raw(&join(els));
         }
         None => {
@@ -684,12 +756,20 @@ pub fn write_835(
         out.seg("REF").el("TJ").el(t).end();
     }
     b.rest(&mut out);
-    if !r.claims.is_empty() || extras.iter().any(|x| x.loop_id == "2000") {
-        out.seg("LX").el("1").end();
-        Pending835::new(guide, "2000", extras).rest(&mut out);
-    }
-    for c in &r.claims {
+    for (i, c) in r.claims.iter().enumerate() {
+        // A header-number group (LX) starts where the reader found one, and before the first
+        // claim in any case.
+        match c.extra.iter().find(|x| x.loop_id == "2000/LX") {
+            Some(lx) => out.raw(&lx.text),
+            None if i == 0 => out.seg("LX").el("1").end(),
+            None => {}
+        }
+        Pending835::new(guide, "2000", &c.extra).rest(&mut out);
         write_claim(&mut out, guide, c);
+    }
+    if let Some(lx) = extras.iter().find(|x| x.loop_id == "2000/LX") {
+        out.raw(&lx.text);
+        Pending835::new(guide, "2000", extras).rest(&mut out);
     }
     write_plb(&mut out, r);
     out.close(envelope, &control);
@@ -700,7 +780,7 @@ fn split(text: &str) -> Vec<String> {
     text.split('*').map(str::to_owned).collect()
 }
 
-fn set(els: &mut Vec<String>, n: usize, v: &str) {
+fn set_el(els: &mut Vec<String>, n: usize, v: &str) {
     while els.len() <= n {
         els.push(String::new());
     }
@@ -793,19 +873,19 @@ fn write_claim(out: &mut Out, guide: &Guide, c: &ClaimPayment) {
     match c.extra.iter().find(|x| x.loop_id == "2100/CLP") {
         Some(t) => {
             let mut els = split(&t.text);
-            set(&mut els, 1, &c.patient_control_number);
-            set(&mut els, 2, status);
-            set(&mut els, 3, &c.charge.to_string());
-            set(&mut els, 4, &c.paid.to_string());
-            set(&mut els, 5, &c.patient_responsibility.to_string());
-            set(&mut els, 6, filing);
-            set(
+            set_el(&mut els, 1, &c.patient_control_number);
+            set_el(&mut els, 2, status);
+            set_el(&mut els, 3, &c.charge.to_string());
+            set_el(&mut els, 4, &c.paid.to_string());
+            set_el(&mut els, 5, &c.patient_responsibility.to_string());
+            set_el(&mut els, 6, filing);
+            set_el(
                 &mut els,
                 7,
                 c.payer_claim_control_number.as_deref().unwrap_or(""),
             );
-            set(&mut els, 8, c.facility_code.as_deref().unwrap_or(""));
-            set(&mut els, 9, c.frequency.as_deref().unwrap_or(""));
+            set_el(&mut els, 8, c.facility_code.as_deref().unwrap_or(""));
+            set_el(&mut els, 9, c.frequency.as_deref().unwrap_or(""));
             out.raw(&join(els));
         }
         None => {
@@ -829,7 +909,16 @@ fn write_claim(out: &mut Out, guide: &Guide, c: &ClaimPayment) {
     if let Some(name) = &c.patient_name {
         p.before(out, "NM1", "QC");
         match c.extra.iter().find(|x| x.loop_id == "2100/NM1") {
-            Some(t) => out.raw(&t.text),
+            Some(t) => {
+                let n = name.reveal();
+                let mut els = split(&t.text);
+                set_el(&mut els, 3, &n.last);
+                set_el(&mut els, 4, n.first.as_deref().unwrap_or(""));
+                set_el(&mut els, 5, n.middle.as_deref().unwrap_or(""));
+                set_el(&mut els, 7, n.suffix.as_deref().unwrap_or(""));
+                set_el(&mut els, 9, c.member_id.as_ref().map_or("", |m| m.reveal()));
+                out.raw(&join(els));
+            }
             None => {
                 let n = name.reveal();
                 out.seg("NM1")
@@ -908,14 +997,19 @@ fn write_line(out: &mut Out, guide: &Guide, l: &LinePayment) {
                 }
                 els[1] = comps.join(":");
             }
-            set(&mut els, 2, &l.charge.to_string());
-            set(&mut els, 3, &l.paid.to_string());
-            set(
+            if !els.get(1).is_some_and(|e| e.starts_with("NU")) {
+                set_el(&mut els, 4, l.revenue_code.as_deref().unwrap_or(""));
+            } else {
+                set_el(&mut els, 4, "");
+            }
+            set_el(&mut els, 2, &l.charge.to_string());
+            set_el(&mut els, 3, &l.paid.to_string());
+            set_el(
                 &mut els,
                 5,
                 &l.units.map(|u| u.to_string()).unwrap_or_default(),
             );
-            set(
+            set_el(
                 &mut els,
                 7,
                 &l.billed_units.map(|u| u.to_string()).unwrap_or_default(),

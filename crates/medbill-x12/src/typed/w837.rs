@@ -556,22 +556,12 @@ impl W837 {
                 t.set(1, &c.patient_control_number);
                 t.set(2, &total);
                 t.set_comp(5, 1, &code1);
-                t.set_comp(5, 2, class);
                 t.set_comp(5, 3, c.frequency.as_str());
                 t.set(7, assign);
                 t.set(8, benefits);
                 t.set(9, &c.release_of_information);
-                let n = accident
-                    .iter()
-                    .rposition(|s| !s.is_empty())
-                    .map_or(0, |i| i + 1);
-                let kept: Vec<String> = t.elements.get(11).cloned().unwrap_or_default();
-                t.set(11, "");
-                for (i, v) in accident[..n].iter().enumerate() {
-                    t.set_comp(11, i + 1, v);
-                }
-                if let Some(country) = kept.get(4) {
-                    t.set_comp(11, 5, country);
+                for (k, v) in accident.iter().enumerate() {
+                    t.set_comp(11, k + 1, v);
                 }
                 t.write(&mut self.out);
             }

@@ -234,3 +234,37 @@ pub(crate) fn position(set: &TransactionSet, f: &Fields<'_>, element: u32) -> Po
 pub(crate) fn is_canonical(d: Delimiters) -> bool {
     d.element == b'*' && d.component == b':' && d.repetition.is_none_or(|r| r == b'^')
 }
+
+/// A raw copy of a segment that has elements the model does not hold, kept so a writer can
+/// put them back: the positions the model does hold (`(element, 0)` for a whole element,
+/// `(element, component)` for one component) are blanked, and the writer fills them from the
+/// model. The loop id is `LOOP/SEGMENT`, such as `2300/CLM`.
+pub(crate) fn template(
+    loop_id: impl Into<String>,
+    f: &Fields<'_>,
+    blanks: &[(usize, usize)],
+) -> medbill_claim::RawSegment {
+    let text = f.canonical();
+    let mut els: Vec<Vec<&str>> = text.split('*').map(|e| e.split(':').collect()).collect();
+    for &(n, c) in blanks {
+        let Some(e) = els.get_mut(n) else { continue };
+        if c == 0 {
+            *e = vec![""];
+        } else if let Some(x) = e.get_mut(c - 1) {
+            *x = "";
+        }
+    }
+    let mut parts: Vec<String> = els
+        .into_iter()
+        .map(|mut comps| {
+            while comps.len() > 1 && comps.last().is_some_and(|s| s.is_empty()) {
+                comps.pop();
+            }
+            comps.join(":")
+        })
+        .collect();
+    while parts.len() > 1 && parts.last().is_some_and(String::is_empty) {
+        parts.pop();
+    }
+    medbill_claim::RawSegment::new(loop_id, parts.join("*"))
+}

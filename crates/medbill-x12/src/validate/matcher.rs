@@ -165,13 +165,16 @@ impl<'g> Matcher<'g> {
             return;
         };
         let mut found = None;
-        'outer: for by_key in [true, false] {
-            for depth in (0..self.stack.len()).rev() {
-                if let Some(i) = self.find(depth, id, segment, by_key) {
-                    found = Some((depth, i));
-                    break 'outer;
-                }
+        for depth in (0..self.stack.len()).rev() {
+            if let Some(i) = self.find(depth, id, segment, true) {
+                found = Some((depth, i));
+                break;
             }
+        }
+        // A bad qualifier: the innermost loop's slot of that ID, so it reads as a bad code.
+        if found.is_none() {
+            let depth = self.stack.len() - 1;
+            found = self.find(depth, id, segment, false).map(|i| (depth, i));
         }
         let Some((depth, entry)) = found else {
             let kind = if self.earlier_in_current(id) {

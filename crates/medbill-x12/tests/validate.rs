@@ -6,7 +6,10 @@ use medbill_x12::schema::{self, Overlay, SchemaError};
 use medbill_x12::validate::{AckCode, FindingKind, Report, Transaction, Validator};
 
 fn fixture(name: &str) -> String {
-    let path = format!("{}/tests/fixtures/validate/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/fixtures/validate/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     std::fs::read_to_string(path).expect("fixture")
 }
 
@@ -33,7 +36,14 @@ fn kinds(text: &str) -> Vec<(FindingKind, String, Option<u8>, String)> {
     only_set(&report)
         .findings
         .iter()
-        .map(|f| (f.kind, f.segment_id.as_str().to_owned(), f.element, f.loop_id.to_string()))
+        .map(|f| {
+            (
+                f.kind,
+                f.segment_id.as_str().to_owned(),
+                f.element,
+                f.loop_id.to_string(),
+            )
+        })
         .collect()
 }
 
@@ -47,11 +57,22 @@ fn has(text: &str, kind: FindingKind, segment: &str, element: Option<u8>, loop_i
 
 #[test]
 fn own_fixtures_are_accepted() {
-    for name in ["837p-two-claims.x12", "837i-two-2320.x12", "835-repeated-cas-svc.x12", "271-ls-le.x12"] {
+    for name in [
+        "837p-two-claims.x12",
+        "837i-two-2320.x12",
+        "835-repeated-cas-svc.x12",
+        "271-ls-le.x12",
+    ] {
         let report = validate(&fixture(name));
         let set = only_set(&report);
         assert!(set.guide.is_some(), "{name}");
-        assert_eq!(set.status(), AckCode::Accepted, "{name}: {:?} {:?}", set.errors, set.findings);
+        assert_eq!(
+            set.status(),
+            AckCode::Accepted,
+            "{name}: {:?} {:?}",
+            set.errors,
+            set.findings
+        );
         assert!(report.interchanges[0].envelope_ok(), "{name}");
     }
 }
@@ -68,7 +89,13 @@ fn clm_after_service_lines_starts_a_new_claim_not_a_2400() {
     let claims = p.iter().filter(|x| x.ends_with("2300")).count();
     assert_eq!(claims, 3, "{p:?}");
     // CLAIM002 and CLAIM003 both belong to the patient level, side by side.
-    assert_eq!(p.iter().filter(|x| *x == "2000A > 2000B > 2000C > 2300").count(), 2, "{p:?}");
+    assert_eq!(
+        p.iter()
+            .filter(|x| *x == "2000A > 2000B > 2000C > 2300")
+            .count(),
+        2,
+        "{p:?}"
+    );
     assert!(!p.iter().any(|x| x.contains("2400 > 2300")));
     // The NM1*82 after the service lines is 2420A, the one before them 2310B.
     assert!(p.contains(&"2000A > 2000B > 2300 > 2310B".to_owned()));
@@ -80,8 +107,18 @@ fn second_2320_in_an_837i_is_a_sibling_not_a_child() {
     let report = validate(&fixture("837i-two-2320.x12"));
     let set = only_set(&report);
     let p = paths(set);
-    assert_eq!(p.iter().filter(|x| *x == "2000A > 2000B > 2300 > 2320").count(), 2, "{p:?}");
-    assert_eq!(p.iter().filter(|x| x.ends_with("2320 > 2330B")).count(), 2, "{p:?}");
+    assert_eq!(
+        p.iter()
+            .filter(|x| *x == "2000A > 2000B > 2300 > 2320")
+            .count(),
+        2,
+        "{p:?}"
+    );
+    assert_eq!(
+        p.iter().filter(|x| x.ends_with("2320 > 2330B")).count(),
+        2,
+        "{p:?}"
+    );
     assert!(p.contains(&"2000A > 2000B > 2300 > 2400".to_owned()));
 }
 
@@ -91,9 +128,16 @@ fn repeated_cas_and_svc_in_an_835() {
     let set = only_set(&report);
     let p = paths(set);
     assert_eq!(p.iter().filter(|x| *x == "2000 > 2100").count(), 2, "{p:?}");
-    assert_eq!(p.iter().filter(|x| *x == "2000 > 2100 > 2110").count(), 2, "{p:?}");
+    assert_eq!(
+        p.iter().filter(|x| *x == "2000 > 2100 > 2110").count(),
+        2,
+        "{p:?}"
+    );
     // The CAS after the second SVC is that SVC's, not the claim's.
-    let second_svc = set.loops.iter().rposition(|l| set.guide.unwrap().loop_rule(l.loop_index).id.as_ref() == "2110");
+    let second_svc = set
+        .loops
+        .iter()
+        .rposition(|l| set.guide.unwrap().loop_rule(l.loop_index).id.as_ref() == "2110");
     let svc = set.loops[second_svc.unwrap()];
     assert!(svc.last_segment >= svc.first_segment + 3);
 }
@@ -104,14 +148,23 @@ fn ls_le_wrap_the_2120_loop_in_a_271() {
     let report = validate(&text);
     let set = only_set(&report);
     let p = paths(set);
-    assert!(p.contains(&"2000A > 2000B > 2000C > 2100C > 2110C > 2120C".to_owned()), "{p:?}");
-    assert_eq!(p.iter().filter(|x| x.ends_with("2110C")).count(), 3, "{p:?}");
+    assert!(
+        p.contains(&"2000A > 2000B > 2000C > 2100C > 2110C > 2120C".to_owned()),
+        "{p:?}"
+    );
+    assert_eq!(
+        p.iter().filter(|x| x.ends_with("2110C")).count(),
+        3,
+        "{p:?}"
+    );
     // Without the LE, the bracket is open.
     let broken = text.replace("LE*2120~\n", "").replace("SE*18*", "SE*17*");
     let report = validate(&broken);
     let set = only_set(&report);
     assert!(
-        set.findings.iter().any(|f| f.kind == FindingKind::MissingSegment && f.segment_id.as_str() == "LE"),
+        set.findings
+            .iter()
+            .any(|f| f.kind == FindingKind::MissingSegment && f.segment_id.as_str() == "LE"),
         "{:?}",
         set.findings
     );
@@ -120,21 +173,66 @@ fn ls_le_wrap_the_2120_loop_in_a_271() {
 #[test]
 fn segment_kinds() {
     use FindingKind::*;
-    has(&p837_with("REF*EI*371234567~", "REF*EI*371234567~\nZZZ*1~"), UnrecognizedSegment, "ZZZ", None, "2010AA");
-    has(&p837_with("BHT*0019*00*BATCH0001*20240315*0930*CH~", "BHT*0019*00*BATCH0001*20240315*0930*CH~\nSBR*P~"), UnexpectedSegment, "SBR", None, "");
-    has(&p837_with("N4*SPRINGFIELD*IL*627010001~\n", ""), MissingSegment, "N4", None, "2010AA");
-    has(&p837_with("NM1*40*2*SAMPLE CLEARINGHOUSE*****46*REC001~\n", ""), MissingLoop, "NM1", None, "1000B");
     has(
-        &p837_with("REF*EI*371234567~", "REF*EI*371234567~\nNM1*85*2*SECOND NAME*****XX*1234567893~\nN3*X~\nN4*Y*IL*627010001~\nREF*EI*1~"),
+        &p837_with("REF*EI*371234567~", "REF*EI*371234567~\nZZZ*1~"),
+        UnrecognizedSegment,
+        "ZZZ",
+        None,
+        "2010AA",
+    );
+    has(
+        &p837_with(
+            "BHT*0019*00*BATCH0001*20240315*0930*CH~",
+            "BHT*0019*00*BATCH0001*20240315*0930*CH~\nSBR*P~",
+        ),
+        UnexpectedSegment,
+        "SBR",
+        None,
+        "",
+    );
+    has(
+        &p837_with("N4*SPRINGFIELD*IL*627010001~\n", ""),
+        MissingSegment,
+        "N4",
+        None,
+        "2010AA",
+    );
+    has(
+        &p837_with("NM1*40*2*SAMPLE CLEARINGHOUSE*****46*REC001~\n", ""),
+        MissingLoop,
+        "NM1",
+        None,
+        "1000B",
+    );
+    has(
+        &p837_with(
+            "REF*EI*371234567~",
+            "REF*EI*371234567~\nNM1*85*2*SECOND NAME*****XX*1234567893~\nN3*X~\nN4*Y*IL*627010001~\nREF*EI*1~",
+        ),
         LoopOverMax,
         "NM1",
         None,
         "2010AA",
     );
-    has(&p837_with("REF*EI*371234567~", "REF*EI*371234567~\nREF*EI*371234567~"), SegmentOverMax, "REF", None, "2010AA");
-    has(&p837_with("REF*EI*371234567~", "REF*EI*371234567~\nCLP*A*1*1*1**12~"), NotInTransactionSet, "CLP", None, "2010AA");
     has(
-        &p837_with("N3*100 FIRST AVENUE~\nN4*SPRINGFIELD*IL*627010001~", "N4*SPRINGFIELD*IL*627010001~\nN3*100 FIRST AVENUE~"),
+        &p837_with("REF*EI*371234567~", "REF*EI*371234567~\nREF*EI*371234567~"),
+        SegmentOverMax,
+        "REF",
+        None,
+        "2010AA",
+    );
+    has(
+        &p837_with("REF*EI*371234567~", "REF*EI*371234567~\nCLP*A*1*1*1**12~"),
+        NotInTransactionSet,
+        "CLP",
+        None,
+        "2010AA",
+    );
+    has(
+        &p837_with(
+            "N3*100 FIRST AVENUE~\nN4*SPRINGFIELD*IL*627010001~",
+            "N4*SPRINGFIELD*IL*627010001~\nN3*100 FIRST AVENUE~",
+        ),
         OutOfSequence,
         "N3",
         None,
@@ -145,41 +243,143 @@ fn segment_kinds() {
 #[test]
 fn hl_kinds() {
     use FindingKind::*;
-    has(&p837_with("HL*3*2*23*0~", "HL*3*9*23*0~"), HlParentNotFound, "HL", Some(2), "2000C");
-    has(&p837_with("HL*3*2*23*0~", "HL*3*1*23*0~"), HlWrongParent, "HL", Some(2), "2000C");
-    has(&p837_with("HL*3*2*23*0~", "HL*3*2*24*0~"), UnexpectedSegment, "HL", None, "2420A");
+    has(
+        &p837_with("HL*3*2*23*0~", "HL*3*9*23*0~"),
+        HlParentNotFound,
+        "HL",
+        Some(2),
+        "2000C",
+    );
+    has(
+        &p837_with("HL*3*2*23*0~", "HL*3*1*23*0~"),
+        HlWrongParent,
+        "HL",
+        Some(2),
+        "2000C",
+    );
+    has(
+        &p837_with("HL*3*2*23*0~", "HL*3*2*24*0~"),
+        UnexpectedSegment,
+        "HL",
+        None,
+        "2420A",
+    );
 }
 
 #[test]
 fn element_kinds() {
     use FindingKind::*;
     let nm1 = "NM1*85*2*SAMPLE FAMILY CLINIC*****XX*1234567893~";
-    has(&p837_with(nm1, "NM1*85*2******XX*1234567893~"), MissingElement, "NM1", Some(3), "2010AA");
-    has(&p837_with("N3*100 FIRST AVENUE~", &format!("N3*{}~", "A".repeat(56))), TooLong, "N3", Some(1), "2010AA");
-    has(&p837_with("ST*837*0001*", "ST*837*001*").replace("SE*49*0001", "SE*49*001"), TooShort, "ST", Some(2), "");
-    has(&p837_with("SV1*HC:87880*50*", "SV1*HC:87880*5O*"), InvalidCharacter, "SV1", Some(2), "2400");
-    has(&p837_with("SBR*P**GRP100", "SBR*Q**GRP100"), InvalidCode, "SBR", Some(1), "2000B");
-    has(&p837_with("DMG*D8*19700101*F~", "DMG*D8*19700231*F~"), InvalidDate, "DMG", Some(2), "2010BA");
-    has(&p837_with("DTP*472*RD8*20240302-20240303~", "DTP*472*RD8*20240303-20240302~"), InvalidDate, "DTP", Some(3), "2400");
-    has(&p837_with("*20240315*0930*CH~", "*20240315*2561*CH~"), InvalidTime, "BHT", Some(5), "");
-    has(&p837_with("N3*100 FIRST AVENUE~", "N3*100 FIRST AVENUE*SUITE 1*EXTRA~"), TooManyElements, "N3", Some(3), "2010AA");
-    has(&p837_with("HI*ABK:J069*", "HI*ABK:J069:1:2:3:4:5:6:7:8*"), TooManyComponents, "HI", Some(1), "2300");
-    has(&p837_with("HI*ABK:J069*", "HI*ABK:J069^ABK:J070*"), TooManyRepetitions, "HI", Some(1), "2300");
     has(
-        &p837_with("NM1*40*2*SAMPLE CLEARINGHOUSE*****", "NM1*40*2*SAMPLE CLEARINGHOUSE*FIRST****"),
+        &p837_with(nm1, "NM1*85*2******XX*1234567893~"),
+        MissingElement,
+        "NM1",
+        Some(3),
+        "2010AA",
+    );
+    has(
+        &p837_with("N3*100 FIRST AVENUE~", &format!("N3*{}~", "A".repeat(56))),
+        TooLong,
+        "N3",
+        Some(1),
+        "2010AA",
+    );
+    has(
+        &p837_with("ST*837*0001*", "ST*837*001*").replace("SE*49*0001", "SE*49*001"),
+        TooShort,
+        "ST",
+        Some(2),
+        "",
+    );
+    has(
+        &p837_with("SV1*HC:87880*50*", "SV1*HC:87880*5O*"),
+        InvalidCharacter,
+        "SV1",
+        Some(2),
+        "2400",
+    );
+    has(
+        &p837_with("SBR*P**GRP100", "SBR*Q**GRP100"),
+        InvalidCode,
+        "SBR",
+        Some(1),
+        "2000B",
+    );
+    has(
+        &p837_with("DMG*D8*19700101*F~", "DMG*D8*19700231*F~"),
+        InvalidDate,
+        "DMG",
+        Some(2),
+        "2010BA",
+    );
+    has(
+        &p837_with(
+            "DTP*472*RD8*20240302-20240303~",
+            "DTP*472*RD8*20240303-20240302~",
+        ),
+        InvalidDate,
+        "DTP",
+        Some(3),
+        "2400",
+    );
+    has(
+        &p837_with("*20240315*0930*CH~", "*20240315*2561*CH~"),
+        InvalidTime,
+        "BHT",
+        Some(5),
+        "",
+    );
+    has(
+        &p837_with("N3*100 FIRST AVENUE~", "N3*100 FIRST AVENUE*SUITE 1*EXTRA~"),
+        TooManyElements,
+        "N3",
+        Some(3),
+        "2010AA",
+    );
+    has(
+        &p837_with("HI*ABK:J069*", "HI*ABK:J069:1:2:3:4:5:6:7:8*"),
+        TooManyComponents,
+        "HI",
+        Some(1),
+        "2300",
+    );
+    has(
+        &p837_with("HI*ABK:J069*", "HI*ABK:J069^ABK:J070*"),
+        TooManyRepetitions,
+        "HI",
+        Some(1),
+        "2300",
+    );
+    has(
+        &p837_with(
+            "NM1*40*2*SAMPLE CLEARINGHOUSE*****",
+            "NM1*40*2*SAMPLE CLEARINGHOUSE*FIRST****",
+        ),
         NotUsedElement,
         "NM1",
         Some(4),
         "1000B",
     );
     has(
-        &p837_with("NM1*82*1*RENDERING*RHO****XX*1234567893~\nPRV", "NM1*82*1*RENDERING*RHO****XX~\nPRV"),
+        &p837_with(
+            "NM1*82*1*RENDERING*RHO****XX*1234567893~\nPRV",
+            "NM1*82*1*RENDERING*RHO****XX~\nPRV",
+        ),
         ConditionalElementMissing,
         "NM1",
         Some(9),
         "2310B",
     );
-    has(&p837_with("N4*SPRINGFIELD*IL*62701~\nDMG*D8*1970", "N4*SPRINGFIELD*IL*62701*US***ON~\nDMG*D8*1970"), ExclusionViolated, "N4", Some(7), "2010BA");
+    has(
+        &p837_with(
+            "N4*SPRINGFIELD*IL*62701~\nDMG*D8*1970",
+            "N4*SPRINGFIELD*IL*62701*US***ON~\nDMG*D8*1970",
+        ),
+        ExclusionViolated,
+        "N4",
+        Some(7),
+        "2010BA",
+    );
 }
 
 #[test]
@@ -242,7 +442,10 @@ fn nine_nine_nine_renders_the_report_and_reads_back() {
     let out = ack::implementation_acks(&report.interchanges[0], &options);
     let lines: Vec<&str> = out.lines().collect();
     assert!(lines[0].starts_with("ISA*00*          *00*          *ZZ*CLEARINGHOUSE  *ZZ*SUBMITTER01    *240316*1015*^*00501*000000042*0*T*:~"), "{}", lines[0]);
-    assert_eq!(lines[1], "GS*FA*RECEIVER01*SUBMITTER01*20240316*1015*7*X*005010X231A1~");
+    assert_eq!(
+        lines[1],
+        "GS*FA*RECEIVER01*SUBMITTER01*20240316*1015*7*X*005010X231A1~"
+    );
     assert!(lines.contains(&"AK1*HC*101*005010X222A1~"));
     assert!(lines.contains(&"AK2*837*0001*005010X222A1~"));
     assert!(lines.contains(&"IK3*N4*10*2010*3~"), "{out}");
@@ -261,7 +464,9 @@ fn nine_nine_nine_renders_the_report_and_reads_back() {
 
     // And it parses into outcomes for the ledger.
     let acks = ack::parse(out.as_bytes());
-    let ReceivedAck::Group(group) = &acks[0] else { panic!("{acks:?}") };
+    let ReceivedAck::Group(group) = &acks[0] else {
+        panic!("{acks:?}")
+    };
     assert_eq!(group.control, "101");
     assert_eq!(group.sets[0].errors.len(), 2);
     assert_eq!(group.sets[0].errors[1].elements[0].code, "7");
@@ -281,7 +486,10 @@ fn non_code_values_are_not_copied_unless_asked() {
     assert!(!plain.contains("19700231"));
     let copied = ack::implementation_acks(
         &report.interchanges[0],
-        &AckOptions { copy_bad_values: true, ..AckOptions::default() },
+        &AckOptions {
+            copy_bad_values: true,
+            ..AckOptions::default()
+        },
     );
     assert!(copied.contains("IK4*2**8*19700231~"), "{copied}");
 }
@@ -293,7 +501,9 @@ fn ta1_for_a_bad_envelope() {
     let ta1 = ack::interchange_acks(&report.interchanges[0], &AckOptions::default()).expect("TA1");
     assert!(ta1.contains("TA1*000000101*240315*0930*R*001~"), "{ta1}");
     let acks = ack::parse(ta1.as_bytes());
-    let ReceivedAck::Interchange(t) = &acks[0] else { panic!() };
+    let ReceivedAck::Interchange(t) = &acks[0] else {
+        panic!()
+    };
     assert_eq!((t.status.as_str(), t.note.as_str()), ("R", "001"));
     let ledger = t.to_acknowledgment().expect("ledger entry");
     assert_eq!(ledger.date.to_string(), "2024-03-15");
@@ -312,15 +522,34 @@ fn overlay_restricts_a_guide() {
     .unwrap();
     let acme = base.with_overlay(&overlay).unwrap();
     let validator = Validator::new().with_guide(&acme);
-    let text = fixture("837p-two-claims.x12").replace("CLM*CLAIM002*80***11:", "CLM*CLAIM002*80***22:");
+    let text =
+        fixture("837p-two-claims.x12").replace("CLM*CLAIM002*80***11:", "CLM*CLAIM002*80***22:");
     let report = validator.validate(text.as_bytes());
     let set = report.transactions().next().unwrap();
-    let found: Vec<_> = set.findings.iter().map(|f| (f.kind, f.segment_id.as_str())).collect();
-    assert!(found.contains(&(FindingKind::InvalidCode, "CLM")), "{found:?}");
-    assert!(found.contains(&(FindingKind::NotUsedSegment, "REF")), "{found:?}");
-    assert!(found.contains(&(FindingKind::LoopOverMax, "LX")), "{found:?}");
+    let found: Vec<_> = set
+        .findings
+        .iter()
+        .map(|f| (f.kind, f.segment_id.as_str()))
+        .collect();
+    assert!(
+        found.contains(&(FindingKind::InvalidCode, "CLM")),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&(FindingKind::NotUsedSegment, "REF")),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&(FindingKind::LoopOverMax, "LX")),
+        "{found:?}"
+    );
     // The base guide is unchanged.
-    assert!(Validator::new().validate(fixture("837p-two-claims.x12").as_bytes()).transactions().all(|t| t.accepted()));
+    assert!(
+        Validator::new()
+            .validate(fixture("837p-two-claims.x12").as_bytes())
+            .transactions()
+            .all(|t| t.accepted())
+    );
 }
 
 #[test]
@@ -328,10 +557,20 @@ fn schema_errors_name_the_line() {
     let err = Overlay::parse("overlay X 005010X222A1\nset 2300/CLM 05.1 colours=11\n").unwrap_err();
     assert!(matches!(err, SchemaError::Syntax { line: 2, .. }), "{err}");
     let overlay = Overlay::parse("overlay X 005010X222A1\n\nset 2999/CLM usage=N\n").unwrap();
-    let err = schema::guide("837", "005010X222A1").unwrap().with_overlay(&overlay).unwrap_err();
-    assert!(matches!(err, SchemaError::NotFound { line: 3, .. }), "{err}");
+    let err = schema::guide("837", "005010X222A1")
+        .unwrap()
+        .with_overlay(&overlay)
+        .unwrap_err();
+    assert!(
+        matches!(err, SchemaError::NotFound { line: 3, .. }),
+        "{err}"
+    );
     let dictionary = schema::dictionary();
-    let err = schema::Guide::parse("guide V 837 x\nST R 1 01\nloop 1000 R 1\nQQQ R 1\nend\n", dictionary).unwrap_err();
+    let err = schema::Guide::parse(
+        "guide V 837 x\nST R 1 01\nloop 1000 R 1\nQQQ R 1\nend\n",
+        dictionary,
+    )
+    .unwrap_err();
     assert!(matches!(err, SchemaError::Syntax { line: 4, .. }), "{err}");
     let err = schema::Guide::parse("guide V 837 x\nST R 1 01 77\n", dictionary).unwrap_err();
     assert!(matches!(err, SchemaError::Syntax { line: 2, .. }), "{err}");
@@ -352,7 +591,13 @@ fn garbage_never_panics() {
             let _ = Validator::new().validate(&v);
         }
     }
-    for odd in [&b""[..], b"ISA", b"ST*837*1~SE*2*1~", b"GS*HC~GE*1*1~IEA*1*1~", &[0xEF, 0xBB, 0xBF]] {
+    for odd in [
+        &b""[..],
+        b"ISA",
+        b"ST*837*1~SE*2*1~",
+        b"GS*HC~GE*1*1~IEA*1*1~",
+        &[0xEF, 0xBB, 0xBF],
+    ] {
         let _ = Validator::new().validate(odd);
     }
 }

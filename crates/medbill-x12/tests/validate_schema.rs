@@ -1,6 +1,6 @@
 //! The embedded guides and the schema text formats.
 
-use medbill_x12::schema::{self, Dictionary, Guide, Node, Overlay, SchemaError, Usage};
+use medbill_x12::schema;
 
 #[test]
 fn every_embedded_guide_parses() {

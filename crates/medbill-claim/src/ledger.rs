@@ -64,8 +64,9 @@
 //!   difference (a corrected claim that changes the charge);
 //! - `adjudicated` takes `paid` off insurance, and per adjustment
 //!   ([`Adjustment::balance_effect`]): PR moves from insurance to the patient; contractual
-//!   reductions come off insurance; denials (and coordination-of-benefits adjustments such as
-//!   CARC 23) stay in insurance, still owed, until appealed, rebilled, adjusted or written off;
+//!   reductions come off insurance; denials not assigned to the patient stay in insurance,
+//!   still owed, until appealed, rebilled, adjusted or written off; CARC 23 (a prior payer's
+//!   impact, on secondary remittances) moves nothing, since the primary's posting settled it;
 //! - `patient_paid` takes the amount off the patient balance;
 //! - `adjusted` and `written_off` take the amount off the named balance;
 //! - `transferred` moves the amount from the other balance to `to`;
@@ -166,9 +167,10 @@ pub enum AdjudicationOutcome {
 }
 
 impl AdjudicationOutcome {
-    /// Classifies a claim payment: status 22 is reversed; status 4 is denied; any denial
-    /// adjustment ([`Adjustment::is_denial`]) makes it denied when nothing was paid or
-    /// applied to the patient, partially paid otherwise; else paid.
+    /// Classifies a claim payment: status 22 is reversed; status 4 is denied; with any
+    /// denial adjustment ([`Adjustment::is_denial`], claim or line level) it is denied when
+    /// nothing was paid and partially paid otherwise; else paid (which includes a payment of
+    /// zero because everything went to the deductible).
     pub fn classify(payment: &ClaimPayment) -> Self {
         if payment.is_reversal() {
             return AdjudicationOutcome::Reversed;
@@ -182,11 +184,10 @@ impl AdjudicationOutcome {
             .map(|a| a.amount)
             .sum();
         if denied > Decimal::ZERO {
-            let pr = payment.patient_responsibility_from_adjustments();
-            if payment.paid.is_zero() && pr.is_zero() {
-                AdjudicationOutcome::Denied
-            } else {
+            if payment.paid > Decimal::ZERO {
                 AdjudicationOutcome::PartiallyPaid
+            } else {
+                AdjudicationOutcome::Denied
             }
         } else {
             AdjudicationOutcome::Paid

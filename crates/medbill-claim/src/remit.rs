@@ -77,10 +77,19 @@ impl Adjustment {
         self.group == GroupCode::Pr
     }
 
-    /// Whether this adjustment is a denial: not patient responsibility, and a reason whose
-    /// category is a denial (not contractual).
+    /// Whether the reason is CARC 23, the impact of a prior payer's adjudication: on a
+    /// secondary payer's remittance it restates what the primary already settled, so it is
+    /// neither a denial nor a new reduction of the balance.
+    pub fn is_prior_payer_impact(&self) -> bool {
+        self.reason.as_str() == "23"
+    }
+
+    /// Whether this adjustment is a denial: its reason's category is a denial category (not
+    /// contractual, not patient cost sharing), and it is not [a prior payer's
+    /// impact](Self::is_prior_payer_impact). The group does not matter: PR-27 (coverage
+    /// ended) and PR-204 (not a covered benefit) are denials the patient owes.
     pub fn is_denial(&self) -> bool {
-        !self.is_patient_responsibility() && self.category().is_denial()
+        self.category().is_denial() && !self.is_prior_payer_impact()
     }
 
     /// How the adjustment moves a claim's balances, per the ledger's policy (see
@@ -88,7 +97,7 @@ impl Adjustment {
     pub fn balance_effect(&self) -> BalanceEffect {
         if self.is_patient_responsibility() {
             BalanceEffect::ToPatient
-        } else if self.category().is_denial() {
+        } else if self.is_denial() || self.is_prior_payer_impact() {
             BalanceEffect::StaysOpen
         } else {
             BalanceEffect::WrittenDown
@@ -114,8 +123,9 @@ pub enum BalanceEffect {
     ToPatient,
     /// A contractual reduction: the insurance balance goes down and nobody owes it.
     WrittenDown,
-    /// A denial (or a coordination-of-benefits adjustment): the amount stays in the insurance
-    /// balance until it is appealed, rebilled, adjusted or written off.
+    /// A denial not assigned to the patient: the amount stays in the insurance balance until it
+    /// is appealed, rebilled, adjusted or written off. Also CARC 23 (a prior payer's impact),
+    /// which a primary's posting already settled.
     StaysOpen,
 }
 

@@ -273,3 +273,78 @@ fn fee_schedule_serialises_as_a_sorted_list() {
     let back: FeeSchedule = serde_json::from_str(&json).unwrap();
     assert_eq!(back, fees);
 }
+
+#[test]
+fn patient_denials_and_prior_payer_impact() {
+    // PR-27 (coverage ended) is a denial the patient owes: denied, reported, patient balance.
+    let mut ledger = ledger_with(&[office_visit("PCN1")]);
+    let c = claim_payment(
+        "PCN1",
+        "ICN1",
+        vec![line(
+            "99214",
+            "300.00",
+            "0.00",
+            vec![adj(GroupCode::Pr, "27", "300.00")],
+        )],
+    );
+    let report = ledger.post(&remittance(vec![c]), None);
+    assert_eq!(report.posted[0].outcome, AdjudicationOutcome::Denied);
+    assert_eq!(
+        report.denials[0].categories,
+        vec![DenialCategory::EligibilityCoverage]
+    );
+    let s = ledger.state(&"PCN1".into(), day("2026-12-31")).unwrap();
+    assert_eq!(
+        (s.insurance_balance, s.patient_balance),
+        (d("0.00"), d("300.00"))
+    );
+
+    // A secondary payment: OA-23 restates the primary; it is neither a denial nor a new
+    // reduction. The primary left 30 of the 300; it was transferred back to insurance.
+    let mut ledger = ledger_with(&[office_visit("PCN2")]);
+    let primary = claim_payment(
+        "PCN2",
+        "ICN2",
+        vec![line(
+            "99214",
+            "300.00",
+            "200.00",
+            vec![
+                adj(GroupCode::Co, "45", "70.00"),
+                adj(GroupCode::Pr, "2", "30.00"),
+            ],
+        )],
+    );
+    ledger.post(&remittance(vec![primary]), None);
+    ledger.push(medbill_claim::LedgerEvent::new(
+        "PCN2",
+        day("2026-04-01"),
+        medbill_claim::EventKind::Transferred {
+            amount: d("30.00"),
+            to: Responsibility::Insurance,
+        },
+    ));
+    let mut secondary = claim_payment(
+        "PCN2",
+        "SEC-9",
+        vec![line(
+            "99214",
+            "300.00",
+            "30.00",
+            vec![adj(GroupCode::Oa, "23", "270.00")],
+        )],
+    );
+    secondary.status = ClaimStatusCode::ProcessedSecondary;
+    let mut r = remittance(vec![secondary]);
+    r.payment.date = day("2026-04-20");
+    let report = ledger.post(&r, None);
+    assert_eq!(report.posted[0].outcome, AdjudicationOutcome::Paid);
+    assert!(report.denials.is_empty());
+    let s = ledger.state(&"PCN2".into(), day("2026-12-31")).unwrap();
+    assert_eq!(
+        (s.insurance_balance, s.patient_balance),
+        (d("0.00"), d("0.00"))
+    );
+    assert_eq!(s.status, ClaimStatus::Closed);
+}

@@ -238,6 +238,8 @@ pub struct Writer<W: Write> {
     scratch: Vec<u8>,
     /// Byte translation from a source's delimiters to ours, kept for the last source seen.
     translation: Option<(Delimiters, Box<[u16; 256]>)>,
+    /// In UTF-16 mode, the start of a UTF-8 character whose rest has not been written yet.
+    utf8_tail: Vec<u8>,
 }
 
 /// In a translation table: the byte may not appear in a value written with our delimiters.
@@ -263,6 +265,7 @@ impl<W: Write> Writer<W> {
             set: None,
             scratch: Vec::new(),
             translation: None,
+            utf8_tail: Vec::new(),
         }
     }
 
@@ -318,6 +321,11 @@ impl<W: Write> Writer<W> {
 
     /// Flushes and returns the underlying writer.
     pub fn into_inner(mut self) -> W {
+        if !self.utf8_tail.is_empty() {
+            // An incomplete character at the very end: written as U+FFFD.
+            self.utf8_tail.clear();
+            let _ = self.emit("\u{FFFD}".as_bytes());
+        }
         let _ = self.out.flush();
         self.out
     }
@@ -328,21 +336,29 @@ impl<W: Write> Writer<W> {
     }
 
     fn emit(&mut self, bytes: &[u8]) -> io::Result<()> {
-        match self.encoding {
-            Encoding::Bytes => self.out.write_all(bytes),
-            Encoding::Utf16Le | Encoding::Utf16Be => {
-                let big = self.encoding == Encoding::Utf16Be;
-                let mut encoded = Vec::with_capacity(bytes.len() * 2);
-                for unit in String::from_utf8_lossy(bytes).encode_utf16() {
-                    encoded.extend_from_slice(&if big {
-                        unit.to_be_bytes()
-                    } else {
-                        unit.to_le_bytes()
-                    });
-                }
-                self.out.write_all(&encoded)
-            }
+        let big = match self.encoding {
+            Encoding::Bytes => return self.out.write_all(bytes),
+            Encoding::Utf16Le => false,
+            Encoding::Utf16Be => true,
+        };
+        // Text may arrive split inside a character: keep an incomplete tail for the next call.
+        let mut pending = std::mem::take(&mut self.utf8_tail);
+        pending.extend_from_slice(bytes);
+        let complete = match std::str::from_utf8(&pending) {
+            Ok(_) => pending.len(),
+            Err(e) if e.error_len().is_none() => e.valid_up_to(),
+            Err(_) => pending.len(),
+        };
+        self.utf8_tail = pending.split_off(complete);
+        let mut encoded = Vec::with_capacity(pending.len() * 2);
+        for unit in String::from_utf8_lossy(&pending).encode_utf16() {
+            encoded.extend_from_slice(&if big {
+                unit.to_be_bytes()
+            } else {
+                unit.to_le_bytes()
+            });
         }
+        self.out.write_all(&encoded)
     }
 
     /// Writes raw bytes as they are (text between interchanges, for example).

@@ -741,6 +741,29 @@ impl Claim {
         }
     }
 
+    /// The full three-digit type of bill of an institutional claim: the two digits of
+    /// [`InstitutionalDetail::type_of_bill`] and the frequency code, such as `"111"`.
+    pub fn type_of_bill(&self) -> Option<String> {
+        self.institutional_detail()
+            .map(|i| format!("{}{}", i.type_of_bill, self.frequency.as_str()))
+    }
+
+    /// The diagnoses a professional line points at, in pointer order; empty for a line that
+    /// does not exist, for institutional claims, and for pointers past the end (which a
+    /// built claim does not have).
+    pub fn line_diagnoses(&self, line: usize) -> Vec<Icd10CmCode> {
+        let Some(p) = self.professional_detail() else {
+            return Vec::new();
+        };
+        let Some(l) = p.lines.get(line) else {
+            return Vec::new();
+        };
+        l.diagnosis_pointers
+            .iter()
+            .filter_map(|&ptr| p.diagnoses.get(usize::from(ptr).checked_sub(1)?).copied())
+            .collect()
+    }
+
     /// The number of service lines.
     pub fn line_count(&self) -> usize {
         match &self.detail {

@@ -22,6 +22,20 @@ fn builds_a_professional_claim() {
     assert_eq!(claim.patient_age_on(day("2026-02-27")), Some(64));
     assert!(claim.professional_detail().is_some());
     assert!(claim.institutional_detail().is_none());
+    let dx: Vec<String> = claim
+        .line_diagnoses(0)
+        .iter()
+        .map(|d| d.to_string())
+        .collect();
+    assert_eq!(dx, ["E11.9", "I10"]);
+    let dx: Vec<String> = claim
+        .line_diagnoses(1)
+        .iter()
+        .map(|d| d.to_string())
+        .collect();
+    assert_eq!(dx, ["I10"]);
+    assert!(claim.line_diagnoses(2).is_empty());
+    assert_eq!(claim.type_of_bill(), None);
 }
 
 #[test]
@@ -234,6 +248,7 @@ fn inpatient() -> medbill_claim::ClaimBuilder {
 fn builds_an_institutional_claim() {
     let claim = inpatient().build().unwrap();
     assert_eq!(claim.total_charge, d("16500.00"));
+    assert_eq!(claim.type_of_bill().as_deref(), Some("111"));
     assert_eq!(claim.diagnosis_codes().len(), 3);
     let detail = claim.institutional_detail().unwrap();
     assert_eq!(detail.principal_procedure.unwrap().code.as_str(), "0SR9019");

@@ -224,7 +224,7 @@ fn event_kind() -> impl Strategy<Value = EventKind> {
 
 fn ledger_event() -> impl Strategy<Value = LedgerEvent> {
     (
-        "[A-Za-z0-9 ,\"-]{1,12}",
+        "[A-Za-z0-9 ,\"\r\n-]{1,12}",
         0i64..3000,
         proptest::option::of(0u32..86_400),
         proptest::option::of("[A-Z0-9]{1,6}"),

@@ -245,7 +245,7 @@ def parse_item(item):
         lo, hi = code_part(parts[0]), code_part(parts[1])
     else:
         return None
-    if lo is None or hi is None or lo[0] != hi[0] or lo > hi:
+    if lo is None or hi is None or lo > hi:
         return None
     if not qual:
         return [(lo, hi, 0, "")]
@@ -256,7 +256,8 @@ def parse_excludes1(text):
     """All code ranges named in parentheses in an Excludes1 note."""
     out = []
     for group in re.findall(r"\(([^()]*)\)", text):
-        items = [i for i in group.split(",")]
+        # Items are separated by commas or "and"; a trailing comma leaves an empty item.
+        items = [i for i in re.split(r",|\s+and\s+", group) if i.strip()]
         parsed = [parse_item(i) for i in items]
         if any(p is None for p in parsed):
             continue

@@ -268,7 +268,73 @@ fn professional_claim() -> impl Strategy<Value = (Claim, usize)> {
         })
 }
 
+fn institutional_claim() -> impl Strategy<Value = Claim> {
+    let line = (
+        select(&["0120", "0250", "0300", "0450", "0636"][..]),
+        proptest::option::of(procedure()),
+        money(),
+        1i64..10,
+        proptest::option::of(0u64..5),
+    );
+    (
+        0u64..10,
+        prop::collection::vec(line, 1..6),
+        prop::collection::vec(
+            (
+                select(DIAGNOSES),
+                proptest::option::of(select(&["Y", "N", "U", "W", "1"][..])),
+            ),
+            0..5,
+        ),
+        any::<bool>(),
+    )
+        .prop_map(|(days, lines, others, with_pcs)| {
+            let from = day("2026-01-03");
+            let to = from + chrono::Days::new(days);
+            let mut b = Claim::institutional("PROP2", "13", from, to)
+                .billing_provider(common::billing())
+                .subscriber(common::subscriber())
+                .payer(
+                    common::payer(),
+                    medbill_claim::ClaimFilingIndicator::MedicarePartA,
+                )
+                .principal_diagnosis(medbill_claim::Diagnosis::new("I10".parse().unwrap(), None));
+            for (code, poa) in others {
+                b = b.other_diagnosis(medbill_claim::Diagnosis::new(
+                    code.parse().unwrap(),
+                    poa.map(|p| p.parse().unwrap()),
+                ));
+            }
+            if with_pcs {
+                b = b.procedure(medbill_claim::PcsProcedure {
+                    code: "0SR9019".parse().unwrap(),
+                    date: from,
+                });
+            }
+            for (rev, proc, charge, units, offset) in lines {
+                let mut l =
+                    medbill_claim::InstitutionalLine::new(rev, charge, Decimal::from(units));
+                if let Some(p) = proc {
+                    l = l.procedure(p, []);
+                }
+                if let Some(o) = offset {
+                    l = l.service_date(from + chrono::Days::new(o));
+                }
+                b = b.institutional_line(l);
+            }
+            b.build().unwrap()
+        })
+}
+
 proptest! {
+    #[test]
+    fn institutional_claims_round_trip(claim in institutional_claim()) {
+        let json = serde_json::to_string(&claim).unwrap();
+        let back: Claim = serde_json::from_str(&json).unwrap();
+        prop_assert_eq!(&back, &claim);
+        prop_assert_eq!(claim.type_of_bill(), Some("131".to_string()));
+    }
+
     #[test]
     fn generated_remittances_balance(remit in remittance()) {
         let report = remit.balance();

@@ -1,5 +1,6 @@
 //! The view of a claim the rules read.
 
+use std::borrow::Cow;
 use std::cell::OnceCell;
 
 use chrono::NaiveDate;
@@ -87,7 +88,7 @@ pub struct ClaimContext<'a> {
     options: &'a ScrubOptions,
     timely_filing_days: u32,
     lines: Vec<LineView<'a>>,
-    diagnoses: Vec<Icd10CmCode>,
+    diagnoses: Cow<'a, [Icd10CmCode]>,
     validity: OnceCell<Vec<Validity>>,
 }
 
@@ -163,7 +164,10 @@ impl<'a> ClaimContext<'a> {
             options,
             timely_filing_days,
             lines,
-            diagnoses: claim.diagnosis_codes(),
+            diagnoses: match &claim.detail {
+                ClaimDetail::Professional(p) => Cow::Borrowed(&p.diagnoses[..]),
+                _ => Cow::Owned(claim.diagnosis_codes()),
+            },
             validity: OnceCell::new(),
         }
     }

@@ -135,38 +135,20 @@ pub(crate) fn excludes1(ctx: &ClaimContext<'_>, sink: &mut Sink<'_>) {
     if dx.len() < 2 {
         return;
     }
-    let cm = ctx.data().icd10cm();
-    let notes: Vec<_> = dx.iter().map(|c| cm.excludes1(c)).collect();
-    for i in 0..dx.len() {
-        for j in i + 1..dx.len() {
-            if dx[i] == dx[j] {
-                continue;
-            }
-            let hit = notes[i]
-                .iter()
-                .find(|n| n.excluded().contains(&dx[j]))
-                .map(|n| (dx[i], dx[j], n))
-                .or_else(|| {
-                    notes[j]
-                        .iter()
-                        .find(|n| n.excluded().contains(&dx[i]))
-                        .map(|n| (dx[j], dx[i], n))
-                });
-            if let Some((under, excluded, note)) = hit {
-                sink.report(
-                    Hit::new(format!(
-                        "{excluded} and {under} are reported together, but an Excludes1 note at {} excludes {} from {under}",
-                        note.owner(),
-                        note.excluded()
-                    ))
-                    .codes([dx[i], dx[j]])
-                    .fix(format!(
-                        "keep the diagnosis the record supports and remove the other ({under} or {excluded}); \
-                         if the conditions are unrelated, document that and expect to appeal"
-                    )),
-                );
-            }
-        }
+    for (i, j, conflict) in ctx.data().excludes1_conflicts(dx) {
+        let (under, excluded, note) = (conflict.code, conflict.excluded, conflict.note);
+        sink.report(
+            Hit::new(format!(
+                "{excluded} and {under} are reported together, but an Excludes1 note at {} excludes {} from {under}",
+                note.owner(),
+                note.excluded()
+            ))
+            .codes([dx[i], dx[j]])
+            .fix(format!(
+                "keep the diagnosis the record supports and remove the other ({under} or {excluded}); \
+                 if the conditions are unrelated, document that and expect to appeal"
+            )),
+        );
     }
 }
 

@@ -56,7 +56,7 @@
 //! level and below: code first, use additional code, code also, manifestation ("in diseases
 //! classified elsewhere" in the title), placeholder `X`, and 7th character. With the default-on
 //! `titles` feature: long titles per release (short titles where the source has them, i.e.
-//! FY2025), every note ([`Icd10Cm::notes`]) and the meaning of 7th characters. Always
+//! FY2025), every note (`Icd10Cm::notes`) and the meaning of 7th characters. Always
 //! available: [`Chapter`] and [`Section`], and the Excludes1 notes parsed into [`CodeRange`]s
 //! ([`Icd10Cm::excludes1`], [`Icd10Cm::excludes1_conflict`]). Notes come from the FY2026
 //! tabular list and are used for every date (the FY2025 source has none).

@@ -213,6 +213,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn records_are_strictly_sorted_and_bucketed() {
+        for i in 1..COUNT {
+            assert!(key_at(i - 1) < key_at(i), "records {} and {i} out of order", i - 1);
+        }
+        assert_eq!(BUCKETS[BUCKET_COUNT] as usize, COUNT);
+    }
+
+    #[test]
     fn every_record_is_found() {
         let mut missing = Vec::new();
         for i in 0..COUNT {

@@ -68,11 +68,10 @@ static TEXT: Lazy<Option<Text>> = Lazy::new(|| {
 pub(crate) fn title(record: usize, release: usize, short: bool) -> Option<&'static str> {
     let text = TEXT.as_ref()?;
     let line = text.line(record)?;
-    let fields: Vec<&str> = line.split('\t').collect();
     let offset = usize::from(short);
     let mut r = release;
     loop {
-        let f = *fields.get(2 * r + offset)?;
+        let f = line.split('\t').nth(2 * r + offset)?;
         match f {
             "^" if r > 0 => r -= 1,
             "" => return None,

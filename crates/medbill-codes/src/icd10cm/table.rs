@@ -215,7 +215,11 @@ mod tests {
     #[test]
     fn records_are_strictly_sorted_and_bucketed() {
         for i in 1..COUNT {
-            assert!(key_at(i - 1) < key_at(i), "records {} and {i} out of order", i - 1);
+            assert!(
+                key_at(i - 1) < key_at(i),
+                "records {} and {i} out of order",
+                i - 1
+            );
         }
         assert_eq!(BUCKETS[BUCKET_COUNT] as usize, COUNT);
     }

@@ -6,8 +6,8 @@
 use libfuzzer_sys::fuzz_target;
 use medbill_codes::icd10cm::{DatePolicy, Icd10Cm};
 use medbill_codes::{
-    Carc, CptCode, GroupCode, HcpcsCode, Icd10CmCode, Icd10PcsCode, Modifier, Npi,
-    PlaceOfService, ProcedureCode, Rarc,
+    Carc, CptCode, GroupCode, HcpcsCode, Icd10CmCode, Icd10PcsCode, Modifier, Npi, PlaceOfService,
+    ProcedureCode, Rarc,
 };
 
 macro_rules! round_trip {
@@ -23,8 +23,13 @@ macro_rules! round_trip {
 /// the embedded range, and dates past it, are reached).
 fn icd10cm_lookup(text: &str, days: usize) {
     let cm = Icd10Cm::embedded();
-    let start = cm.releases()[0].effective_from().pred_opt().expect("a date");
-    let Some(date) = start.iter_days().nth(days * 4) else { return };
+    let start = cm.releases()[0]
+        .effective_from()
+        .pred_opt()
+        .expect("a date");
+    let Some(date) = start.iter_days().nth(days * 4) else {
+        return;
+    };
     for policy in [DatePolicy::Extrapolate, DatePolicy::Strict] {
         let v = cm.check_with(text, date, policy);
         let _ = v.reason().map(|r| r.to_string());
@@ -36,7 +41,11 @@ fn icd10cm_lookup(text: &str, days: usize) {
         if let Some(code) = v.code() {
             let _ = cm.excludes1(&code);
             let _ = (cm.chapter(&code), cm.section(&code));
-            let _ = (cm.title(&code), cm.notes(&code), cm.seventh_character_meaning(&code));
+            let _ = (
+                cm.title(&code),
+                cm.notes(&code),
+                cm.seventh_character_meaning(&code),
+            );
         }
     }
     // Two codes separated by '|': the Excludes1 query answers the same both ways round.
@@ -58,7 +67,9 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(s) = std::str::from_utf8(rest) {
         icd10cm_lookup(s, days);
     }
-    let Ok(s) = std::str::from_utf8(data) else { return };
+    let Ok(s) = std::str::from_utf8(data) else {
+        return;
+    };
     round_trip!(Icd10CmCode, s);
     round_trip!(Icd10PcsCode, s);
     round_trip!(CptCode, s);

@@ -14,7 +14,10 @@ fn opt(s: &str) -> Option<String> {
 fn structure(set: &TransactionSet, what: String) -> TypedError {
     let mut p = set.position(1);
     p.element = None;
-    TypedError::Structure { what, position: p }
+    TypedError::Structure {
+        what,
+        position: Box::new(p),
+    }
 }
 
 fn worse(a: AckOutcome, b: AckOutcome) -> AckOutcome {

@@ -90,7 +90,7 @@ pub enum TypedError {
         /// Why.
         reason: String,
         /// Where.
-        position: Position,
+        position: Box<Position>,
     },
     /// A claim the model refuses as a whole: it was skipped.
     #[error("claim {patient_control_number} skipped: {source} (claim at {position})")]
@@ -98,7 +98,7 @@ pub enum TypedError {
         /// CLM01 of the claim.
         patient_control_number: String,
         /// The claim's CLM segment.
-        position: Position,
+        position: Box<Position>,
         /// What the claim model refused.
         source: ClaimError,
     },
@@ -120,7 +120,7 @@ pub enum TypedError {
         /// What is missing or wrong.
         what: String,
         /// Where.
-        position: Position,
+        position: Box<Position>,
     },
     /// A value cannot be written (it contains a delimiter, or a required part is missing).
     #[error("cannot write {field}: {reason}")]
@@ -146,7 +146,7 @@ pub struct TypedFile {
 #[non_exhaustive]
 pub enum TypedTransaction {
     /// An 837P or 837I.
-    Claims(ClaimBatch),
+    Claims(Box<ClaimBatch>),
     /// An 835.
     Remittance(Box<RemittanceSet>),
     /// A 277CA or 999.
@@ -205,7 +205,7 @@ pub fn read_set(set: &TransactionSet, mode: ReadMode) -> TypedTransaction {
     };
     match set.id() {
         "837" => match read_837(set, mode) {
-            Ok(b) => TypedTransaction::Claims(b),
+            Ok(b) => TypedTransaction::Claims(Box::new(b)),
             Err(e) => failed(e),
         },
         "835" => match read_835(set, mode) {
@@ -296,7 +296,7 @@ pub(crate) fn settle(
             out_problems.append(&mut problems);
             out_problems.push(TypedError::Claim {
                 patient_control_number: pcn.to_owned(),
-                position: position.clone(),
+                position: Box::new(position.clone()),
                 source,
             });
         }

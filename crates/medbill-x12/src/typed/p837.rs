@@ -184,7 +184,7 @@ pub fn read_837(set: &TransactionSet, mode: ReadMode) -> Result<ClaimBatch, Type
     if set.id() != "837" {
         return Err(TypedError::Structure {
             what: format!("a {} set is not an 837", set.id()),
-            position: start(),
+            position: Box::new(start()),
         });
     }
     let version = set.version();
@@ -195,7 +195,7 @@ pub fn read_837(set: &TransactionSet, mode: ReadMode) -> Result<ClaimBatch, Type
     };
     let guide = guide_for("837", version).ok_or_else(|| TypedError::Structure {
         what: "no guide for this 837".into(),
-        position: start(),
+        position: Box::new(start()),
     })?;
     let mut r = R837 {
         set,
@@ -229,7 +229,7 @@ pub fn read_837(set: &TransactionSet, mode: ReadMode) -> Result<ClaimBatch, Type
     let Some(mut header) = r.header else {
         return Err(TypedError::Structure {
             what: "the 837 has no BHT".into(),
-            position: start(),
+            position: Box::new(start()),
         });
     };
     header.submitter_name = r.submitter.0;
@@ -344,6 +344,9 @@ struct ClaimParts {
     extra: Vec<RawSegment>,
 }
 
+/// A contact name and its (qualifier, number) pairs.
+type Contact = (Option<String>, Vec<(String, String)>);
+
 struct R837<'s> {
     set: &'s TransactionSet,
     mode: ReadMode,
@@ -352,7 +355,7 @@ struct R837<'s> {
     header: Option<SubmissionHeader>,
     header_extra: Vec<RawSegment>,
     submitter: (String, Option<String>, String),
-    contact: Option<(Option<String>, Vec<(String, String)>)>,
+    contact: Option<Contact>,
     receiver: (String, String),
     bill: Bill,
     sub: Sub,
@@ -391,7 +394,7 @@ impl R837<'_> {
         let e = TypedError::Value {
             field: field.to_owned(),
             reason: reason.into(),
-            position: position(self.set, f, element),
+            position: Box::new(position(self.set, f, element)),
         };
         match &mut self.claim {
             Some(c) => c.problems.push(e),
@@ -1653,11 +1656,12 @@ impl R837<'_> {
                 b = b.diagnosis(d);
             }
             for (i, l) in std::mem::take(&mut c.lines).into_iter().enumerate() {
-                match professional_line(l, i) {
+                let at = Box::new(l.lx.clone().unwrap_or_default());
+                match professional_line(l) {
                     Ok(line) => b = b.line(line),
-                    Err((at, e)) => c.problems.push(TypedError::Value {
+                    Err(e) => c.problems.push(TypedError::Value {
                         field: format!("lines[{i}]"),
-                        reason: e,
+                        reason: e.to_owned(),
                         position: at,
                     }),
                 }
@@ -1741,11 +1745,12 @@ impl R837<'_> {
             extra.push(RawSegment::new("2300", format!("DTP*096*TM*{h:02}00")));
         }
         for (i, l) in std::mem::take(&mut c.lines).into_iter().enumerate() {
+            let at = Box::new(l.lx.clone().unwrap_or_default());
             match institutional_line(l) {
                 Ok(line) => b = b.institutional_line(line),
-                Err((at, e)) => c.problems.push(TypedError::Value {
+                Err(e) => c.problems.push(TypedError::Value {
                     field: format!("lines[{i}]"),
-                    reason: e,
+                    reason: e.to_owned(),
                     position: at,
                 }),
             }
@@ -1765,16 +1770,11 @@ fn drug(l: &mut LineParts) -> Option<Drug> {
     }
 }
 
-fn professional_line(mut l: LineParts, _i: usize) -> Result<ProfessionalLine, (Position, String)> {
-    let at = l.lx.clone().unwrap_or_default();
-    let procedure = l
-        .procedure
-        .ok_or((at.clone(), "no usable SV101 procedure".to_owned()))?;
-    let charge = l.charge.ok_or((at.clone(), "no SV102 charge".to_owned()))?;
-    let units = l.units.ok_or((at.clone(), "no SV104 units".to_owned()))?;
-    let date = l
-        .date
-        .ok_or((at.clone(), "no DTP*472 date of service".to_owned()))?;
+fn professional_line(mut l: LineParts) -> Result<ProfessionalLine, &'static str> {
+    let procedure = l.procedure.ok_or("no usable SV101 procedure")?;
+    let charge = l.charge.ok_or("no SV102 charge")?;
+    let units = l.units.ok_or("no SV104 units")?;
+    let date = l.date.ok_or("no DTP*472 date of service")?;
     let mut line = ProfessionalLine::new(procedure, charge, units, date);
     line.modifiers = std::mem::take(&mut l.modifiers);
     line.unit_basis = UnitBasis::parse(&l.basis).unwrap_or(UnitBasis::Units);
@@ -1789,14 +1789,10 @@ fn professional_line(mut l: LineParts, _i: usize) -> Result<ProfessionalLine, (P
     Ok(line)
 }
 
-fn institutional_line(mut l: LineParts) -> Result<InstitutionalLine, (Position, String)> {
-    let at = l.lx.clone().unwrap_or_default();
-    let rev = l
-        .revenue_code
-        .take()
-        .ok_or((at.clone(), "no SV2".to_owned()))?;
-    let charge = l.charge.ok_or((at.clone(), "no SV203 charge".to_owned()))?;
-    let units = l.units.ok_or((at.clone(), "no SV205 units".to_owned()))?;
+fn institutional_line(mut l: LineParts) -> Result<InstitutionalLine, &'static str> {
+    let rev = l.revenue_code.take().ok_or("no SV2")?;
+    let charge = l.charge.ok_or("no SV203 charge")?;
+    let units = l.units.ok_or("no SV205 units")?;
     let mut line = InstitutionalLine::new(rev, charge, units);
     line.procedure = l.procedure;
     line.modifiers = std::mem::take(&mut l.modifiers);

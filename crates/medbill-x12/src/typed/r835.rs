@@ -89,12 +89,12 @@ pub fn read_835(set: &TransactionSet, mode: ReadMode) -> Result<RemittanceSet, T
     if set.id() != "835" {
         return Err(TypedError::Structure {
             what: format!("a {} set is not an 835", set.id()),
-            position: start(),
+            position: Box::new(start()),
         });
     }
     let guide = guide_for("835", set.version()).ok_or_else(|| TypedError::Structure {
         what: "no guide for this 835".into(),
-        position: start(),
+        position: Box::new(start()),
     })?;
     let mut walker = LoopWalker::new(guide);
     let mut r = R835 {
@@ -131,7 +131,7 @@ pub fn read_835(set: &TransactionSet, mode: ReadMode) -> Result<RemittanceSet, T
     let (Some(method), Some(amount), Some(trace)) = (r.method, r.amount, r.trace.clone()) else {
         return Err(TypedError::Structure {
             what: "the 835 has no usable BPR (method, amount) and TRN".into(),
-            position: start(),
+            position: Box::new(start()),
         });
     };
     r.extra.append(&mut r.group);
@@ -143,20 +143,20 @@ pub fn read_835(set: &TransactionSet, mode: ReadMode) -> Result<RemittanceSet, T
             let Some(d) = r.production.or_else(|| envelope_date(set)) else {
                 return Err(TypedError::Structure {
                     what: "the 835 has no payment date (BPR16) and no other date".into(),
-                    position: start(),
+                    position: Box::new(start()),
                 });
             };
             r.problems.push(TypedError::Value {
                 field: "payment.date".into(),
                 reason: "BPR16 is missing; the production date (DTM*405) or GS04 is used".into(),
-                position: start(),
+                position: Box::new(start()),
             });
             d
         }
         (None, _) => {
             return Err(TypedError::Structure {
                 what: "the 835 has no payment date (BPR16)".into(),
-                position: start(),
+                position: Box::new(start()),
             });
         }
     };
@@ -185,7 +185,7 @@ impl R835<'_> {
         let e = TypedError::Value {
             field: field.to_owned(),
             reason: reason.into(),
-            position: position(self.set, f, element),
+            position: Box::new(position(self.set, f, element)),
         };
         if self.current.is_some() {
             self.claim_problems.push(e);
@@ -363,7 +363,7 @@ impl R835<'_> {
                     first: Box::new(TypedError::Value {
                         field: "claims.clp".into(),
                         reason: what.into(),
-                        position: position(self.set, f, n),
+                        position: Box::new(position(self.set, f, n)),
                     }),
                 });
                 // Segments up to the next CLP are dropped with the claim.

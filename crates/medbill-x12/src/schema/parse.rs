@@ -239,7 +239,7 @@ fn parse_element_token(line: usize, token: &str) -> Result<ElementToken<'_>, Sch
 
 fn parse_rule(line: usize, s: &str) -> Result<SyntaxRule, SchemaError> {
     let kind = s.as_bytes().first().copied().unwrap_or(b'?');
-    if !matches!(kind, b'P' | b'R' | b'E' | b'C' | b'L') || s.len() < 5 || s.len() % 2 == 0 {
+    if !matches!(kind, b'P' | b'R' | b'E' | b'C' | b'L') || s.len() < 5 || s.len().is_multiple_of(2) {
         return Err(syntax(
             line,
             format!("`{s}` is not a syntax rule like P0809"),

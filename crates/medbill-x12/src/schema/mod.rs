@@ -12,9 +12,9 @@
 //! use medbill_x12::schema::{self, Usage};
 //!
 //! let guide = schema::guide("837", "005010X222A1").unwrap();
-//! let claim = guide.loop_by_id("2300").unwrap();
-//! assert_eq!(claim.usage, Usage::Required);
-//! assert_eq!(claim.max, 100);
+//! let line = guide.loop_by_id("2400").unwrap();
+//! assert_eq!(line.usage, Usage::Required);
+//! assert_eq!(line.max, 50);
 //! ```
 //!
 //! # The guide format

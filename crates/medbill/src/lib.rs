@@ -5,15 +5,94 @@
 //! revenue-cycle KPIs a practice is judged by.
 //!
 //! This crate is a thin facade: each focused crate is re-exported as a module behind a
-//! default-on cargo feature of the same name.
+//! default-on cargo feature of the same name, the names most programs need are in
+//! [`prelude`], and a few helpers do the first end-to-end steps a newcomer reaches for. It
+//! holds no billing logic of its own. The [`tutorial`] walks the whole revenue cycle with
+//! examples that run; `cargo run --release --example revenue_cycle` does it for a month of a
+//! small practice.
 //!
-//! | module | crate | what it does |
-//! |---|---|---|
-//! | [`codes`] | `medbill-codes` | ICD-10-CM/PCS, HCPCS, CPT format, modifiers, place of service, NPI, CARC/RARC |
-//! | [`claim`] | `medbill-claim` | claims, remittances, acknowledgments, ledger events, payment posting |
-//! | [`x12`] | `medbill-x12` | X12 5010 tokenizer, streaming reader, writer, validation, typed transactions |
-//! | [`scrub`] | `medbill-scrub` | claim edit rules (NCCI, ICD-10, modifiers, dates, payer rules) |
-//! | [`kpi`] | `medbill-kpi` | first-pass acceptance, denial rate, days in A/R, aging, collections, SLA scorecard |
+//! ## Which crate does what
+//!
+//! | module | crate | what it does | start with |
+//! |---|---|---|---|
+//! | [`codes`] | `medbill-codes` | ICD-10-CM (embedded, valid by date of service), ICD-10-PCS, HCPCS and CPT format, modifiers, place of service, NPI, CARC/RARC | `Icd10CmCode`, `Icd10Cm::embedded()`, `ProcedureCode`, `Carc` |
+//! | [`claim`] | `medbill-claim` | 837P/837I-shaped claims, 835-shaped remittances, 999/277CA acknowledgments, the claim ledger, payment posting | `Claim::professional`, `Remittance`, `Ledger`, `Ledger::post` |
+//! | [`x12`] | `medbill-x12` | X12 5010 tokenizer, streaming reader, writer, implementation-guide validation, 999/TA1, typed 837/835/277CA/999 | `x12::typed`, `x12::validate::Validator`, `x12::ack` |
+//! | [`scrub`] | `medbill-scrub` | claim edits before submission: ICD-10, NCCI PTP/MUE/add-on, modifiers, pointers, NPI, dates, payer rule sets | `Scrubber`, `ScrubOptions`, `Finding` |
+//! | [`kpi`] | `medbill-kpi` | first-pass acceptance, clean claims, denial rates, days in A/R, aging, collections, SLA scorecard, HTML dashboard | `KpiReport`, `dashboard_html` |
+//!
+//! How data flows:
+//!
+//! ```text
+//!  practice system ──Claim──> scrub ──> x12 (write 837P) ──> clearinghouse / payer
+//!                                                              │
+//!  ledger <── post (claim) <── x12 (read 835, 277CA, 999) <────┘
+//!    │
+//!    └──> kpi (scorecard, dashboard)
+//! ```
+//!
+//! ## Features
+//!
+//! | feature | default | enables | also enables |
+//! |---|---|---|---|
+//! | `codes` | yes | [`codes`] | |
+//! | `claim` | yes | [`claim`], [`Ledger`](claim::Ledger) helpers | `codes` |
+//! | `x12` | yes | [`x12`], [`read_837`], [`read_835_and_post`], [`read_acknowledgments`], [`check_x12`] | `claim` |
+//! | `scrub` | yes | [`scrub`], [`scrub_claims`], [`builtin_scrubber`] | `claim` |
+//! | `kpi` | yes | [`kpi`], [`kpi_report`] | `claim` |
+//!
+//! With `default-features = false` pick what you need, for example
+//! `features = ["codes"]` for code look-ups alone.
+//!
+//! ## The helpers
+//!
+//! ```no_run
+//! # fn main() -> Result<(), medbill::Error> {
+//! use medbill::prelude::*;
+//!
+//! let claims = medbill::read_837_file("claims.837")?;          // lenient: problems reported
+//! let findings = medbill::scrub_claims(&medbill::builtin_scrubber(), &claims.values,
+//!                                      "2026-10-05".parse().unwrap());
+//! let rejects = findings.iter().filter(|f| f.severity == Severity::Reject).count();
+//!
+//! let mut ledger = Ledger::new();
+//! for claim in &claims.values {
+//!     ledger.push(claim.created_event("2026-10-01".parse().unwrap()));
+//!     ledger.push(claim.submission_event("2026-10-05".parse().unwrap(), true));
+//! }
+//! let posted = medbill::read_835_file_and_post("payer.835", &mut ledger, None)?;
+//! let report = medbill::kpi_report(&ledger, "2026-10-31".parse().unwrap());
+//! println!("{rejects} rejects, {} remittances\n{}", posted.values.len(), report.to_text());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Data: ICD-10-CM is from CDC/NCHS (see each crate's docs for sources and versions); CPT is
+//! the AMA's and no CPT descriptor text is included.
+
+mod error;
+mod helpers;
+pub mod prelude;
+#[cfg(all(
+    feature = "codes",
+    feature = "claim",
+    feature = "x12",
+    feature = "scrub",
+    feature = "kpi"
+))]
+pub mod tutorial;
+
+pub use error::{Error, Result};
+
+#[cfg(feature = "kpi")]
+pub use helpers::kpi_report;
+#[cfg(feature = "scrub")]
+pub use helpers::{builtin_scrubber, scrub_claims};
+#[cfg(feature = "x12")]
+pub use helpers::{
+    Checked, Loaded, check_x12, read_835_and_post, read_835_file_and_post, read_837,
+    read_837_file, read_acknowledgments,
+};
 
 #[cfg(feature = "codes")]
 pub use medbill_codes as codes;

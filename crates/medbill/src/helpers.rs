@@ -75,7 +75,7 @@ impl<T> Loaded<T> {
 /// HL*1**20*1~NM1*85*2*CLINIC*****XX*1234567893~N3*1 MAIN ST~N4*TOWN*NY*12345~REF*EI*123456789~\
 /// HL*2*1*22*0~SBR*P*18*******CI~NM1*IL*1*DOE*JOHN****MI*M1~NM1*PR*2*PAYER*****PI*P1~\
 /// CLM*C1*100***11:B:1*Y*A*Y*Y~HI*ABK:R69~LX*1~SV1*HC:99213*100*UN*1***1~DTP*472*D8*20240101~\
-/// SE*21*0001~GE*1*1~IEA*1*000000001~";
+/// SE*20*0001~GE*1*1~IEA*1*000000001~";
 /// let read = medbill::read_837(file)?;
 /// assert!(read.is_clean());
 /// assert_eq!(read.values[0].patient_control_number, "C1");

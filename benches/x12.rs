@@ -15,6 +15,8 @@ use std::hint::black_box;
 use std::io::Write as _;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use medbill::x12::ack::{AckOptions, implementation_acks};
+use medbill::x12::validate::Validator;
 use medbill::x12::{Delimiters, EnvelopeChecker, Event, Reader, Token, Tokenizer, Writer};
 
 /// Claims per interchange: about 12 MB.
@@ -192,5 +194,75 @@ fn x12(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, x12);
+/// The synthetic file repeats HI01 with the repetition separator, which 005010X222A1 does not
+/// allow (each diagnosis is its own HI element); the validation benches use the same bytes with
+/// `^` there turned into `*`, which keeps every length and count.
+fn as_valid_837p(mut data: Vec<u8>) -> Vec<u8> {
+    let from = b"HI*ABK:J069^ABF:R05^ABF:E119";
+    let to = b"HI*ABK:J069*ABF:R05*ABF:E119";
+    let mut i = 0;
+    while let Some(at) = data[i..].windows(from.len()).position(|w| w == from) {
+        data[i + at..i + at + from.len()].copy_from_slice(to);
+        i += at + from.len();
+    }
+    data
+}
+
+/// Implementation-guide validation with the loop tree, and 999 generation.
+fn x12_validation(c: &mut Criterion) {
+    let validator = Validator::new();
+    let data = as_valid_837p(synthetic_837p(1, CLAIMS));
+    {
+        let report = validator.validate(&data);
+        let set = report.transactions().next().unwrap();
+        assert!(
+            set.accepted(),
+            "{:?}",
+            &set.findings[..set.findings.len().min(3)]
+        );
+        assert_eq!(set.loops.len(), 1 + 2 + 2 + CLAIMS * (1 + 2 + 1 + 3));
+    }
+    let mut group = c.benchmark_group("x12 validation");
+    group.sample_size(10);
+    group.throughput(Throughput::Bytes(data.len() as u64));
+    group.bench_function("validate 837P with loop tree", |b| {
+        b.iter(|| {
+            black_box(validator.validate(black_box(&data)))
+                .interchanges
+                .len()
+        })
+    });
+
+    // 10,000 claims, every hundredth with a bad subscriber payer responsibility code (SBR01).
+    let claims = 10_000;
+    let mut data = as_valid_837p(synthetic_837p(2, claims));
+    let mut seen = 0;
+    let mut i = 0;
+    while let Some(at) = data[i..].windows(8).position(|w| w == b"SBR*P*18") {
+        if seen % 100 == 0 {
+            data[i + at + 4] = b'Q';
+        }
+        seen += 1;
+        i += at + 8;
+    }
+    let report = validator.validate(&data);
+    let set = report.transactions().next().unwrap();
+    assert_eq!(set.findings.len(), claims / 100);
+    let options = AckOptions::default();
+    let ack = implementation_acks(&report.interchanges[0], &options);
+    assert_eq!(ack.matches("IK3*").count(), claims / 100);
+    group.throughput(Throughput::Elements(claims as u64));
+    group.bench_function("999 for 10,000 claims with 1% errors", |b| {
+        b.iter(|| implementation_acks(black_box(&report.interchanges[0]), &options).len())
+    });
+    group.bench_function("validate and 999, 10,000 claims with 1% errors", |b| {
+        b.iter(|| {
+            let report = validator.validate(black_box(&data));
+            implementation_acks(&report.interchanges[0], &options).len()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, x12, x12_validation);
 criterion_main!(benches);

@@ -90,8 +90,8 @@ fn read_claims(path: &Path) -> Result<Vec<Claim>, String> {
         .unwrap_or_default();
     match ext.as_str() {
         "json" => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| format!("{}: {e}", path.display()))?;
+            let text =
+                std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
             serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
         }
         "837" | "x12" | "edi" | "txt" => Err(format!(
@@ -233,7 +233,11 @@ fn main() -> ExitCode {
         },
     };
     let stamp = data.stamp();
-    let scrubber = match Scrubber::builder(data).with_builtins().config(config).build() {
+    let scrubber = match Scrubber::builder(data)
+        .with_builtins()
+        .config(config)
+        .build()
+    {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");
@@ -259,10 +263,7 @@ fn main() -> ExitCode {
     } else {
         println!("reference data: {stamp}");
         print_report(&claims, &results);
-        println!(
-            "{} claims, {clean} clean, {total} findings",
-            claims.len()
-        );
+        println!("{} claims, {clean} clean, {total} findings", claims.len());
     }
     ExitCode::SUCCESS
 }

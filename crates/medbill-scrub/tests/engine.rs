@@ -350,3 +350,36 @@ fn shared_hcpcs_corpus_when_present() {
     assert!(of(&f, "PROC.INVALID").is_empty(), "{f:#?}");
     assert!(of(&f, "MOD.INVALID").is_empty(), "{f:#?}");
 }
+
+/// The JSON claim file the `scrub_claims` example reads (until X12 837 input lands).
+#[test]
+fn example_claim_file_scrubs_as_documented() {
+    let text = std::fs::read_to_string(fixture("claims.json")).unwrap();
+    let claims: Vec<medbill_claim::Claim> = serde_json::from_str(&text).unwrap();
+    let results = scrubber().scrub_batch(&claims, &options());
+    let edits: Vec<Vec<&str>> = results
+        .iter()
+        .map(|f| {
+            let mut e: Vec<&str> = f.iter().map(|x| x.edit.as_str()).collect();
+            e.sort_unstable();
+            e
+        })
+        .collect();
+    assert_eq!(
+        edits,
+        [
+            vec![],
+            vec!["MOD.CONFLICT", "NCCI.MUE", "NCCI.PTP"],
+            vec![
+                "CLAIM.TOTAL",
+                "ICD10.EXTERNAL_CAUSE_FIRST",
+                "ICD10.SEVENTH_CHARACTER",
+                "ICD10.SEX"
+            ],
+        ]
+    );
+    assert_eq!(
+        format!("[{:<6}]", medbill_scrub::Severity::Deny),
+        "[deny  ]"
+    );
+}

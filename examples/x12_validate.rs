@@ -41,7 +41,10 @@ fn main() -> ExitCode {
     if ack {
         let options = AckOptions::default();
         for interchange in &report.interchanges {
-            if let Some(ta1) = interchange_acks(interchange, &options) {
+            // A TA1 only for a bad envelope, even when ISA14 asks for one either way.
+            if !interchange.envelope_ok()
+                && let Some(ta1) = interchange_acks(interchange, &options)
+            {
                 print!("{ta1}");
             }
             print!("{}", implementation_acks(interchange, &options));

@@ -243,3 +243,18 @@ pub(crate) fn timely_filing(ctx: &ClaimContext<'_>, sink: &mut Sink<'_>) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::npi_text_is_valid;
+
+    #[test]
+    fn npi_check_digit_text() {
+        assert!(npi_text_is_valid("1234567893"));
+        assert!(npi_text_is_valid("1245319599"));
+        assert!(!npi_text_is_valid("1234567890"));
+        assert!(!npi_text_is_valid("123456789"));
+        assert!(!npi_text_is_valid("12345678a3"));
+        assert!(!npi_text_is_valid(""));
+    }
+}

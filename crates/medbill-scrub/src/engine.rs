@@ -77,8 +77,7 @@ impl Scrubber {
                 if self.lines_of_business.is_empty() {
                     None
                 } else {
-                    self.lines_of_business
-                        .get(claim.filing_indicator.to_string().as_str())
+                    self.lines_of_business.get(claim.filing_indicator.as_str())
                 }
             })
             .unwrap_or(&self.default_set)

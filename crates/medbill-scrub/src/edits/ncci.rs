@@ -129,17 +129,13 @@ pub(crate) fn mue(ctx: &ClaimContext<'_>, sink: &mut Sink<'_>) {
         if lines[..i].iter().any(same) {
             continue;
         }
-        let group: Vec<u32> = lines[i..]
-            .iter()
-            .filter(|l| same(l))
-            .map(|l| l.number)
-            .collect();
         let total: Decimal = lines[i..].iter().filter(|l| same(l)).map(|l| l.units).sum();
         if total > limit {
             let date = line.from.map(|d| d.to_string()).unwrap_or_default();
-            let on_lines = group
+            let on_lines = lines[i..]
                 .iter()
-                .map(u32::to_string)
+                .filter(|l| same(l))
+                .map(|l| l.number.to_string())
                 .collect::<Vec<_>>()
                 .join(", ");
             let fix = if entry.adjudication == MueAdjudication::DatePolicy {

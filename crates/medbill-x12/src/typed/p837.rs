@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use medbill_claim::{
-    Accident, Address, Admission, BillingProvider, Claim, ClaimBuilder, ClaimFilingIndicator,
+    Accident, Address, Admission, BillingProvider, Claim, ClaimDetail, ClaimFilingIndicator,
     Diagnosis, Discharge, Drug, DrugUnit, FrequencyCode, InstitutionalLine, InstitutionalUnitBasis,
     LineAdjudication, Occurrence, OccurrenceSpan, OtherPayer, Patient, PayTo, Payer, PayerSequence,
     PcsProcedure, PersonName, Phi, PoaIndicator, ProfessionalLine, Provider, RawSegment,
@@ -217,6 +217,7 @@ pub fn read_837(set: &TransactionSet, mode: ReadMode) -> Result<ClaimBatch, Type
         claims: Vec::new(),
         problems: Vec::new(),
         saw_per: false,
+        proto: None,
     };
     let mut els = Vec::with_capacity(32);
     for (i, seg) in set.segments().enumerate() {
@@ -276,7 +277,7 @@ struct Pat {
 /// A service line being read.
 #[derive(Default)]
 struct LineParts {
-    lx: Option<Position>,
+    lx: Loc,
     procedure: Option<ProcedureCode>,
     revenue_code: Option<String>,
     modifiers: Vec<Modifier>,
@@ -303,7 +304,7 @@ struct LineParts {
 #[derive(Default)]
 struct ClaimParts {
     pcn: String,
-    at: Position,
+    at: Loc,
     problems: Vec<TypedError>,
     total: Option<Decimal>,
     code1: String,
@@ -364,6 +365,7 @@ struct R837<'s> {
     claims: Vec<Claim>,
     problems: Vec<TypedError>,
     saw_per: bool,
+    proto: Option<Claim>,
 }
 
 fn opt(s: &str) -> Option<String> {
@@ -818,7 +820,10 @@ impl R837<'_> {
     fn clm(&mut self, f: &Fields<'_>) {
         let mut c = ClaimParts {
             pcn: f.el(1).trim().to_owned(),
-            at: position(self.set, f, 0),
+            at: Loc {
+                byte: f.segment().offset(),
+                index: f.index,
+            },
             accepts: true,
             benefits: true,
             release: "Y".into(),
@@ -1295,10 +1300,13 @@ impl R837<'_> {
     fn line(&mut self, l: &'static str, f: &Fields<'_>) {
         let id = f.id();
         if l == "2400" && id == "LX" {
-            let at = position(self.set, f, 0);
+            let at = Loc {
+                byte: f.segment().offset(),
+                index: f.index,
+            };
             if let Some(c) = &mut self.claim {
                 c.lines.push(LineParts {
-                    lx: Some(at),
+                    lx: at,
                     ..LineParts::default()
                 });
             }
@@ -1559,204 +1567,226 @@ impl R837<'_> {
             return;
         };
         let built = self.build(&mut c);
+        // Positions are made only when something is reported: they allocate.
+        let at = if built.is_err() || !c.problems.is_empty() {
+            self.loc_position(c.at, "CLM")
+        } else {
+            Position::default()
+        };
         settle(
             self.mode,
             built,
             &c.pcn,
-            &c.at,
+            &at,
             std::mem::take(&mut c.problems),
             &mut self.claims,
             &mut self.problems,
         );
     }
 
+    fn loc_position(&self, loc: Loc, id: &str) -> Position {
+        let mut p = Position::at_byte(loc.byte).with_segment(
+            id,
+            self.set.first_segment_index() + u64::from(loc.index).saturating_sub(1),
+        );
+        p.set_segment_index = Some(loc.index);
+        let env = self.set.envelope();
+        p.interchange_control = Some(env.interchange_control());
+        p.group_control = env.group_control();
+        p.set_control = Some(self.set.control().to_owned());
+        p
+    }
+
+    /// A valid claim of the set's form holding nothing of note, built once: each claim read
+    /// is a copy with every field replaced, which costs far less than the builder's moves.
+    fn prototype(&mut self) -> Result<Claim, medbill_claim::ClaimError> {
+        if let Some(p) = &self.proto {
+            return Ok(p.clone());
+        }
+        let code = |e| medbill_claim::ClaimError::Code {
+            field: "prototype".into(),
+            source: e,
+        };
+        let billing = BillingProvider {
+            provider: Provider {
+                npi: None,
+                name: PersonName::default(),
+                organization: true,
+                taxonomy: None,
+                secondary_ids: Vec::new(),
+            },
+            tin: Phi::new(String::new()),
+            tin_is_ssn: false,
+            address: Address::default(),
+        };
+        let day = NaiveDate::default();
+        let dx = Icd10CmCode::parse("R69").map_err(code)?;
+        let b = match self.form {
+            ClaimForm::Institutional => Claim::institutional("P", "11", day, day)
+                .principal_diagnosis(Diagnosis::new(dx, None))
+                .institutional_line(InstitutionalLine::new("0001", Decimal::ZERO, Decimal::ONE)),
+            ClaimForm::Professional => Claim::professional("P")
+                .place_of_service(PlaceOfService::parse("11").map_err(code)?)
+                .diagnosis(dx)
+                .line(ProfessionalLine::new(
+                    ProcedureCode::parse("99213").map_err(code)?,
+                    Decimal::ZERO,
+                    Decimal::ONE,
+                    day,
+                )),
+        };
+        let p = b
+            .billing_provider(billing)
+            .subscriber(Subscriber::new(String::new(), PersonName::default()))
+            .payer(Payer::new("", ""), ClaimFilingIndicator::Commercial)
+            .build()?;
+        self.proto = Some(p.clone());
+        Ok(p)
+    }
+
     fn build(&mut self, c: &mut ClaimParts) -> Result<Claim, medbill_claim::ClaimError> {
         let missing = |field: &str| medbill_claim::ClaimError::Missing {
             field: field.to_owned(),
         };
-        let institutional = self.form == ClaimForm::Institutional;
-        let mut b: ClaimBuilder = if institutional {
-            let (from, to) = c.statement.ok_or_else(|| missing("statement_from"))?;
-            Claim::institutional(c.pcn.clone(), c.code1.clone(), from, to)
-        } else {
-            let pos = PlaceOfService::parse(&c.code1).map_err(|source| {
-                medbill_claim::ClaimError::Code {
-                    field: "place_of_service".into(),
-                    source,
-                }
-            })?;
-            Claim::professional(c.pcn.clone()).place_of_service(pos)
+        let billing = self
+            .bill
+            .provider
+            .clone()
+            .ok_or_else(|| missing("billing_provider"))?;
+        let subscriber = self
+            .sub
+            .subscriber
+            .clone()
+            .ok_or_else(|| missing("subscriber"))?;
+        let (Some(payer), Some(filing)) = (self.sub.payer.clone(), self.sub.filing) else {
+            return Err(missing("payer"));
         };
-        if let Some(bp) = &self.bill.provider {
-            b = b.billing_provider(bp.clone());
-        }
-        if let Some(p) = &self.bill.pay_to {
-            b = b.pay_to(p.clone());
-        }
-        if let Some(s) = &self.sub.subscriber {
-            b = b.subscriber(s.clone());
-        }
-        if let Some(p) = &self.pat.patient {
-            b = b.patient(p.clone());
-        }
-        if let (Some(p), Some(fi)) = (&self.sub.payer, self.sub.filing) {
-            b = b.payer(p.clone(), fi);
-        }
-        if let Some(s) = self.sub.sequence {
-            b = b.sequence(s);
-        }
-        for op in c.other_payers.drain(..) {
-            b = b.other_payer(op);
-        }
-        if let Some(t) = c.total {
-            b = b.total_charge(t);
-        } else {
-            return Err(missing("total_charge"));
-        }
-        b = b.frequency(
-            c.frequency.unwrap_or(FrequencyCode::Original),
-            c.original.take(),
-        );
-        if let Some(v) = c.prior_auth.take() {
-            b = b.prior_authorization(v);
-        }
-        if let Some(v) = c.referral.take() {
-            b = b.referral_number(v);
-        }
-        if !c.causes.is_empty() || c.accident_date.is_some() {
-            b = b.accident(Accident {
-                causes: std::mem::take(&mut c.causes),
-                state: c.accident_state.take(),
-                date: c.accident_date,
-            });
-        }
-        for code in c.conditions.drain(..) {
-            b = b.condition_code(code);
-        }
-        b = b.assignment(c.accepts, c.benefits);
-        if let Some(p) = c.rendering.take() {
-            b = b.rendering_provider(p);
-        }
-        if let Some(p) = c.referring.take() {
-            b = b.referring_provider(p);
-        }
-        if let Some(p) = c.facility.take() {
-            b = b.service_facility(p);
-        }
+        let total = c.total.ok_or_else(|| missing("total_charge"))?;
+        let mut claim = self.prototype()?;
+        claim.patient_control_number = c.pcn.clone();
+        claim.billing_provider = billing;
+        claim.pay_to = self.bill.pay_to.clone();
+        claim.rendering_provider = c.rendering.take();
+        claim.referring_provider = c.referring.take();
+        claim.service_facility = c.facility.take();
+        claim.subscriber = subscriber;
+        claim.patient = self.pat.patient.clone();
+        claim.payer = payer;
+        claim.filing_indicator = filing;
+        claim.sequence = self.sub.sequence.unwrap_or(PayerSequence::Primary);
+        claim.other_payers = std::mem::take(&mut c.other_payers);
+        claim.total_charge = total;
+        claim.frequency = c.frequency.unwrap_or(FrequencyCode::Original);
+        claim.original_payer_claim_number = c.original.take();
+        claim.prior_authorization = c.prior_auth.take();
+        claim.referral_number = c.referral.take();
+        claim.accident = (!c.causes.is_empty() || c.accident_date.is_some()).then(|| Accident {
+            causes: std::mem::take(&mut c.causes),
+            state: c.accident_state.take(),
+            date: c.accident_date,
+        });
+        claim.condition_codes = std::mem::take(&mut c.conditions);
+        claim.accepts_assignment = c.accepts;
+        claim.benefits_assigned = c.benefits;
+        claim.release_of_information = std::mem::take(&mut c.release);
         let mut extra = Vec::with_capacity(
             self.bill.extra.len() + self.sub.extra.len() + self.pat.extra.len() + c.extra.len(),
         );
         extra.extend(self.bill.extra.iter().cloned());
         extra.extend(self.sub.extra.iter().cloned());
         extra.extend(self.pat.extra.iter().cloned());
-        if institutional {
-            b = self.institutional(b, c, &mut extra);
-        } else {
-            for d in c.diagnoses.drain(..) {
-                b = b.diagnosis(d);
-            }
-            for (i, l) in std::mem::take(&mut c.lines).into_iter().enumerate() {
-                let at = Box::new(l.lx.clone().unwrap_or_default());
-                match professional_line(l) {
-                    Ok(line) => b = b.line(line),
-                    Err(e) => c.problems.push(TypedError::Value {
-                        field: format!("lines[{i}]"),
-                        reason: e.to_owned(),
-                        position: at,
-                    }),
+        let lines = std::mem::take(&mut c.lines);
+        match &mut claim.detail {
+            ClaimDetail::Professional(p) => {
+                p.place_of_service = PlaceOfService::parse(&c.code1).map_err(|source| {
+                    medbill_claim::ClaimError::Code {
+                        field: "place_of_service".into(),
+                        source,
+                    }
+                })?;
+                p.diagnoses = std::mem::take(&mut c.diagnoses);
+                p.lines = Vec::with_capacity(lines.len());
+                for (i, l) in lines.into_iter().enumerate() {
+                    let lx = l.lx;
+                    match professional_line(l) {
+                        Ok(line) => p.lines.push(line),
+                        Err(e) => c.problems.push(TypedError::Value {
+                            field: format!("lines[{i}]"),
+                            reason: e.to_owned(),
+                            position: Box::new(self.loc_position(lx, "LX")),
+                        }),
+                    }
                 }
             }
-        }
-        extra.append(&mut c.extra);
-        for e in extra {
-            b = b.extra(e);
-        }
-        let mut claim = b.build()?;
-        claim.release_of_information = c.release.clone();
-        Ok(claim)
-    }
-
-    fn institutional(
-        &mut self,
-        mut b: ClaimBuilder,
-        c: &mut ClaimParts,
-        extra: &mut Vec<RawSegment>,
-    ) -> ClaimBuilder {
-        if let Some(p) = c.attending.take() {
-            b = b.attending_provider(p);
-        }
-        if let Some(p) = c.operating.take() {
-            b = b.operating_provider(p);
-        }
-        if let Some(d) = c.principal {
-            b = b.principal_diagnosis(d);
-        }
-        if let Some(d) = c.admitting {
-            b = b.admitting_diagnosis(d);
-        }
-        for d in c.reasons.drain(..) {
-            b = b.reason_for_visit(d);
-        }
-        for d in c.others.drain(..) {
-            b = b.other_diagnosis(d);
-        }
-        for d in c.external.drain(..) {
-            b = b.external_cause(d);
-        }
-        for p in c.procedures.drain(..) {
-            b = b.procedure(p);
-        }
-        for o in c.occurrences.drain(..) {
-            b = b.occurrence(o);
-        }
-        for s in c.spans.drain(..) {
-            b = b.occurrence_span(s);
-        }
-        for v in c.values.drain(..) {
-            b = b.value_code(v);
-        }
-        if let Some(d) = c.drg.take() {
-            b = b.drg(d);
-        }
-        let (t, s, st, text) = c.cl1.take().unwrap_or_default();
-        let has_cl1 = !text.is_empty();
-        match c.admission_date {
-            Some((date, hour)) => {
-                b = b.admission(Admission {
+            ClaimDetail::Institutional(d) => {
+                let (from, to) = c.statement.ok_or_else(|| missing("statement_from"))?;
+                d.type_of_bill = std::mem::take(&mut c.code1);
+                d.statement_from = from;
+                d.statement_to = to;
+                d.attending_provider = c.attending.take();
+                d.operating_provider = c.operating.take();
+                d.principal_diagnosis =
+                    c.principal.ok_or_else(|| missing("principal_diagnosis"))?;
+                d.admitting_diagnosis = c.admitting;
+                d.reason_for_visit = std::mem::take(&mut c.reasons);
+                d.other_diagnoses = std::mem::take(&mut c.others);
+                d.external_causes = std::mem::take(&mut c.external);
+                let mut procedures = std::mem::take(&mut c.procedures).into_iter();
+                d.principal_procedure = procedures.next();
+                d.other_procedures = procedures.collect();
+                d.occurrences = std::mem::take(&mut c.occurrences);
+                d.occurrence_spans = std::mem::take(&mut c.spans);
+                d.value_codes = std::mem::take(&mut c.values);
+                d.drg = c.drg.take();
+                let (t, s, st, text) = c.cl1.take().unwrap_or_default();
+                let codes = !t.is_empty() || !s.is_empty();
+                d.admission = c.admission_date.map(|(date, hour)| Admission {
                     date,
                     hour,
                     type_code: opt(&t),
                     source_code: opt(&s),
                 });
+                let kept_cl1 = c.admission_date.is_none() && codes;
+                if kept_cl1 {
+                    // Admission codes without an admission date: the model cannot hold them.
+                    extra.push(RawSegment::new("2300", text));
+                }
+                d.discharge = None;
+                if !st.is_empty() && !kept_cl1 {
+                    d.discharge = Some(Discharge {
+                        hour: c.discharge_hour,
+                        status_code: st,
+                    });
+                } else if let Some(h) = c.discharge_hour {
+                    extra.push(RawSegment::new("2300", format!("DTP*096*TM*{h:02}00")));
+                }
+                d.lines = Vec::with_capacity(lines.len());
+                for (i, l) in lines.into_iter().enumerate() {
+                    let lx = l.lx;
+                    match institutional_line(l) {
+                        Ok(line) => d.lines.push(line),
+                        Err(e) => c.problems.push(TypedError::Value {
+                            field: format!("lines[{i}]"),
+                            reason: e.to_owned(),
+                            position: Box::new(self.loc_position(lx, "LX")),
+                        }),
+                    }
+                }
             }
-            None if has_cl1 && (!t.is_empty() || !s.is_empty()) => {
-                // Admission codes without an admission date: the model cannot hold them.
-                extra.push(RawSegment::new("2300", text.clone()));
-            }
-            None => {}
+            _ => {}
         }
-        let kept_cl1 = c.admission_date.is_none() && (!t.is_empty() || !s.is_empty());
-        if !st.is_empty() && !kept_cl1 {
-            b = b.discharge(Discharge {
-                hour: c.discharge_hour,
-                status_code: st,
-            });
-        } else if let Some(h) = c.discharge_hour {
-            extra.push(RawSegment::new("2300", format!("DTP*096*TM*{h:02}00")));
-        }
-        for (i, l) in std::mem::take(&mut c.lines).into_iter().enumerate() {
-            let at = Box::new(l.lx.clone().unwrap_or_default());
-            match institutional_line(l) {
-                Ok(line) => b = b.institutional_line(line),
-                Err(e) => c.problems.push(TypedError::Value {
-                    field: format!("lines[{i}]"),
-                    reason: e.to_owned(),
-                    position: at,
-                }),
-            }
-        }
-        b
+        extra.append(&mut c.extra);
+        claim.extra = extra;
+        claim.validate()?;
+        Ok(claim)
     }
+}
+
+/// Where a segment is, cheaply: its byte offset and 1-based index in the set.
+#[derive(Clone, Copy, Debug, Default)]
+struct Loc {
+    byte: u64,
+    index: u32,
 }
 
 fn drug(l: &mut LineParts) -> Option<Drug> {

@@ -33,3 +33,23 @@ fn every_embedded_guide_parses() {
         }
     }
 }
+
+#[test]
+fn code_sets_match_exactly() {
+    let dictionary =
+        schema::Dictionary::parse("seg ST ID/3/3 AN/4/9\nseg ZZ AN/1/20 AN/1/20\n").unwrap();
+    let text = "guide V 999 test\nST R 1 01 02\nZZ R 1 01=A,AB,ABCDEFG 02=A,ABCDEFGH\n";
+    let guide = schema::Guide::parse(text, &dictionary).unwrap();
+    let zz = &guide.segment_rules()[1];
+    let short = &guide.elements_of(zz)[0].codes;
+    let long = &guide.elements_of(zz)[1].codes;
+    for set in [short, long] {
+        assert!(set.contains(b"A"));
+        for no in [&b""[..], b"B", b"A\0", b"\0A", b"AA", b"ABCDEFGHI", b"a"] {
+            assert!(!set.contains(no), "{no:?}");
+        }
+    }
+    assert!(short.contains(b"AB") && short.contains(b"ABCDEFG") && !short.contains(b"ABCDEF"));
+    assert!(long.contains(b"ABCDEFGH") && !long.contains(b"ABCDEFG"));
+    assert_eq!(short.iter().collect::<Vec<_>>(), ["A", "AB", "ABCDEFG"]);
+}

@@ -263,6 +263,11 @@ impl SegmentId {
         }
     }
 
+    /// Whether this is the identifier `id` (a byte comparison, for hot paths).
+    pub fn is(&self, id: &[u8]) -> bool {
+        &self.bytes[..usize::from(self.len)] == id
+    }
+
     /// The identifier's text.
     pub fn as_str(&self) -> &str {
         std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or("")
@@ -282,8 +287,27 @@ impl fmt::Display for SegmentId {
 }
 
 /// A sorted set of allowed code values, searched by binary search.
+///
+/// Codes of up to seven bytes (nearly all X12 codes) are also packed into integers with their
+/// length, so a look-up is an integer binary search rather than string comparisons.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct CodeSet(Box<[Box<str>]>);
+pub struct CodeSet {
+    codes: Box<[Box<str>]>,
+    /// Every code packed, sorted, when every code is short enough; else empty.
+    packed: Box<[u64]>,
+}
+
+/// Up to seven bytes and the length in one integer; `None` for longer values.
+fn pack_code(v: &[u8]) -> Option<u64> {
+    if v.len() > 7 {
+        return None;
+    }
+    let mut x = 0u64;
+    for &b in v {
+        x = (x << 8) | u64::from(b);
+    }
+    Some(((x << (8 * (7 - v.len()))) << 8) | v.len() as u64)
+}
 
 impl CodeSet {
     fn from_list(list: &str) -> CodeSet {
@@ -294,22 +318,33 @@ impl CodeSet {
             .collect();
         codes.sort();
         codes.dedup();
-        CodeSet(codes.into_boxed_slice())
+        let packed: Option<Vec<u64>> = codes.iter().map(|c| pack_code(c.as_bytes())).collect();
+        let mut packed = packed.unwrap_or_default();
+        packed.sort_unstable();
+        CodeSet {
+            codes: codes.into_boxed_slice(),
+            packed: packed.into_boxed_slice(),
+        }
     }
 
     /// Whether the set lists no codes (any value of the right type is allowed).
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.codes.is_empty()
     }
 
     /// Whether `value` is one of the codes.
     pub fn contains(&self, value: &[u8]) -> bool {
-        self.0.binary_search_by(|c| c.as_bytes().cmp(value)).is_ok()
+        if !self.packed.is_empty() {
+            return pack_code(value).is_some_and(|p| self.packed.binary_search(&p).is_ok());
+        }
+        self.codes
+            .binary_search_by(|c| c.as_bytes().cmp(value))
+            .is_ok()
     }
 
     /// The codes, sorted.
     pub fn iter(&self) -> impl Iterator<Item = &str> {
-        self.0.iter().map(|c| &**c)
+        self.codes.iter().map(|c| &**c)
     }
 }
 
@@ -404,6 +439,10 @@ pub struct Guide {
     elements: Vec<ElementRule>,
     /// Sorted IDs of every segment used anywhere in the guide.
     known: Vec<SegmentId>,
+    /// Per loop: the positions of its required entries, for the missing-entry checks.
+    required: Vec<Box<[u32]>>,
+    /// Per loop: the positions of its LS and LE segments, when it has both.
+    brackets: Vec<Option<(u32, u32)>>,
 }
 
 impl Guide {
@@ -494,7 +533,47 @@ impl Guide {
     pub fn with_overlay(&self, overlay: &Overlay) -> Result<Guide, SchemaError> {
         let mut guide = self.clone();
         overlay.apply_to(&mut guide)?;
+        guide.index();
         Ok(guide)
+    }
+
+    /// Positions (in [`children`](Guide::children)) of the required entries of a loop.
+    pub(crate) fn required_entries(&self, loop_index: u32) -> &[u32] {
+        &self.required[loop_index as usize]
+    }
+
+    /// Positions of a loop's LS and LE segments, when it has both.
+    pub(crate) fn brackets(&self, loop_index: u32) -> Option<(u32, u32)> {
+        self.brackets[loop_index as usize]
+    }
+
+    /// Computes the derived tables (after parsing, and after an overlay changes usages).
+    pub(crate) fn index(&mut self) {
+        let mut required = Vec::with_capacity(self.loops.len());
+        let mut brackets = Vec::with_capacity(self.loops.len());
+        for l in &self.loops {
+            let children = self.children(l);
+            let usage = |n: &Node| match *n {
+                Node::Segment(s) => self.segment_rule(s).usage,
+                Node::Loop(x) => self.loop_rule(x).usage,
+            };
+            required.push(
+                (0..children.len() as u32)
+                    .filter(|&i| usage(&children[i as usize]) == Usage::Required)
+                    .collect(),
+            );
+            let find = |id: &[u8]| {
+                children
+                    .iter()
+                    .position(|n| matches!(*n, Node::Segment(s) if self.segment_rule(s).id.is(id)))
+            };
+            brackets.push(match (find(b"LS"), find(b"LE")) {
+                (Some(ls), Some(le)) => Some((ls as u32, le as u32)),
+                _ => None,
+            });
+        }
+        self.required = required;
+        self.brackets = brackets;
     }
 }
 

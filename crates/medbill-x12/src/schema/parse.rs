@@ -239,7 +239,8 @@ fn parse_element_token(line: usize, token: &str) -> Result<ElementToken<'_>, Sch
 
 fn parse_rule(line: usize, s: &str) -> Result<SyntaxRule, SchemaError> {
     let kind = s.as_bytes().first().copied().unwrap_or(b'?');
-    if !matches!(kind, b'P' | b'R' | b'E' | b'C' | b'L') || s.len() < 5 || s.len().is_multiple_of(2) {
+    if !matches!(kind, b'P' | b'R' | b'E' | b'C' | b'L') || s.len() < 5 || s.len().is_multiple_of(2)
+    {
         return Err(syntax(
             line,
             format!("`{s}` is not a syntax rule like P0809"),
@@ -562,7 +563,7 @@ pub(super) fn parse_guide(text: &str, dictionary: &Dictionary) -> Result<Guide, 
     let mut known: Vec<SegmentId> = segments.iter().map(|s| s.id).collect();
     known.sort();
     known.dedup();
-    Ok(Guide {
+    let mut guide = Guide {
         version,
         transaction,
         name,
@@ -571,7 +572,11 @@ pub(super) fn parse_guide(text: &str, dictionary: &Dictionary) -> Result<Guide, 
         segments,
         elements,
         known,
-    })
+        required: Vec::new(),
+        brackets: Vec::new(),
+    };
+    guide.index();
+    Ok(guide)
 }
 
 /// A companion guide: changes applied on top of a base guide (see the [module docs](super)).

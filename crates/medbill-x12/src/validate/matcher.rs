@@ -140,7 +140,7 @@ impl<'g> Matcher<'g> {
                 continue;
             }
             // An HL's level decides its loop; it never matches by ID alone.
-            if by_key || rule.id.as_str() == "HL" {
+            if by_key || rule.id.is(b"HL") {
                 if self.key_matches(rule, segment) {
                     return Some(i as u32);
                 }
@@ -201,9 +201,12 @@ impl<'g> Matcher<'g> {
         frame.pos = entry.max(old);
         let instance = frame.instance;
         // Required entries skipped over on the way to this one.
-        for i in old..entry {
-            if self.counts[counts_at + i as usize] == 0 {
-                self.report_missing(children[i as usize], index, segment, findings);
+        if entry > old {
+            let loop_index = self.stack.last().map_or(0, |f| f.loop_index);
+            for &i in guide.required_entries(loop_index) {
+                if (old..entry).contains(&i) && self.counts[counts_at + i as usize] == 0 {
+                    self.report_missing(children[i as usize], index, segment, findings);
+                }
             }
         }
         self.counts[counts_at + entry as usize] += 1;
@@ -228,7 +231,8 @@ impl<'g> Matcher<'g> {
                     f.loop_id = lr.id.clone();
                     findings.push(f);
                 }
-                let hl_id = (id.as_str() == "HL")
+                let hl_id = id
+                    .is(b"HL")
                     .then(|| {
                         segment
                             .element(1)
@@ -237,7 +241,7 @@ impl<'g> Matcher<'g> {
                     .flatten();
                 self.push_frame(x, index, instance, hl_id);
                 self.counts[self.stack.last().map_or(0, |f| f.counts_at)] = 1;
-                if id.as_str() == "HL" {
+                if id.is(b"HL") {
                     self.check_hl(segment, index, input, findings);
                 }
                 if let Some(trigger) = guide.trigger(lr) {
@@ -384,13 +388,15 @@ impl<'g> Matcher<'g> {
         };
         let l = guide.loop_rule(frame.loop_index);
         let children = guide.children(l);
-        let counts = &self.counts[frame.counts_at..frame.counts_at + children.len()];
-        for (i, node) in children.iter().enumerate().skip(frame.pos as usize + 1) {
-            if counts[i] == 0 {
-                self.report_missing(*node, index, at, findings);
+        for &i in guide.required_entries(frame.loop_index) {
+            if i > frame.pos && self.counts[frame.counts_at + i as usize] == 0 {
+                self.report_missing(children[i as usize], index, at, findings);
             }
         }
-        self.check_ls_le(children, frame.counts_at, index, at, findings);
+        if let Some((ls, le)) = guide.brackets(frame.loop_index) {
+            let at_ = (ls as usize, le as usize);
+            self.check_ls_le(children, frame.counts_at, at_, index, at, findings);
+        }
         let frame = self.stack.pop().expect("checked above");
         self.counts.truncate(frame.counts_at);
     }
@@ -400,6 +406,7 @@ impl<'g> Matcher<'g> {
         &self,
         children: &[Node],
         counts_at: usize,
+        (ls, le): (usize, usize),
         index: u32,
         at: &Segment<'_>,
         findings: &mut Vec<Finding>,
@@ -407,18 +414,6 @@ impl<'g> Matcher<'g> {
         let id_of = |n: &Node| match *n {
             Node::Segment(s) => Some(self.guide.segment_rule(s).id),
             Node::Loop(_) => None,
-        };
-        let Some(ls) = children
-            .iter()
-            .position(|n| id_of(n).is_some_and(|i| i.as_str() == "LS"))
-        else {
-            return;
-        };
-        let Some(le) = children
-            .iter()
-            .position(|n| id_of(n).is_some_and(|i| i.as_str() == "LE"))
-        else {
-            return;
         };
         let (ls_n, le_n) = (self.counts[counts_at + ls], self.counts[counts_at + le]);
         let inner = (ls + 1..le)

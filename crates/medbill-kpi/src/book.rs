@@ -4,11 +4,12 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use chrono::{Days, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
+use chrono::{Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use medbill_claim::{
-    AdjudicationOutcome, BalanceEffect, EventKind, FrequencyCode, LedgerEvent, PayerSequence,
-    Responsibility, WriteOffKind,
+    AdjudicatedLine, AdjudicationOutcome, Adjustment, BalanceEffect, EventKind, FrequencyCode,
+    LedgerEvent, PayerSequence, Responsibility, WriteOffKind,
 };
+use medbill_codes::{Carc, GroupCode};
 use rust_decimal::Decimal;
 
 use crate::period::Period;
@@ -24,9 +25,12 @@ fn epoch() -> NaiveDate {
     NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN)
 }
 
+/// `epoch().num_days_from_ce()`.
+const EPOCH_DAYS_FROM_CE: i32 = 693_596;
+
 fn make_key(date: NaiveDate, time: Option<NaiveTime>, seq: usize) -> Key {
     // Days since 1900 in 18 bits (until year 2617); earlier dates clamp to 1900-01-01.
-    let day = (date - epoch()).num_days().clamp(0, (1 << 18) - 1) as u64;
+    let day = (date.num_days_from_ce() - EPOCH_DAYS_FROM_CE).clamp(0, (1 << 18) - 1) as u64;
     let secs = u64::from(time.map_or(0, |t| t.num_seconds_from_midnight()));
     let seq = (seq as u64).min((1 << SEQ_BITS) - 1);
     (day << (SEQ_BITS + SECS_BITS)) | (secs << SEQ_BITS) | seq
@@ -84,7 +88,14 @@ impl Hasher for IdHasher {
 
     #[inline]
     fn finish(&self) -> u64 {
-        self.hash
+        // The multiply-rotate rounds leave the low bits (which pick the bucket) depending
+        // on few input bits; ids such as "C00001234" differ only near the end. Finish with
+        // an avalanche step (MurmurHash3's fmix64).
+        let mut h = self.hash;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h
     }
 }
 
@@ -267,8 +278,14 @@ pub struct Book<'a> {
 impl<'a> Book<'a> {
     /// Builds the book from events, as of the end of `as_of`.
     pub fn new(events: &'a [LedgerEvent], as_of: NaiveDate) -> Book<'a> {
-        let mut index: IdMap<&'a str, u32> = IdMap::default();
-        index.reserve(events.len() / 8);
+        // Claim ids of up to 15 bytes (nearly all) are keys held inline, so a look-up does
+        // not chase a pointer to another event's string; longer ones are keyed by reference.
+        let mut short_index: IdMap<u128, u32> = IdMap::default();
+        short_index.reserve(events.len() / 8);
+        let mut long_index: IdMap<&'a str, u32> = IdMap::default();
+        // Contractual adjustments of each adjudication, found in the first pass, so the
+        // second does not read the lines again: (event index, amount).
+        let mut contractual: Vec<(u32, Decimal)> = Vec::new();
         let mut claims: Vec<ClaimFacts> = Vec::with_capacity(events.len() / 8);
         let mut payers: Vec<String> = Vec::new();
         let mut payer_index: IdMap<&'a str, u16> = IdMap::default();
@@ -277,11 +294,14 @@ impl<'a> Book<'a> {
         let mut rejections: Vec<(u32, Key)> = Vec::new();
         let mut resubmissions: Vec<(u32, Key)> = Vec::new();
         let mut min_date = as_of;
+        let mut effects = EffectCache::default();
         // Payer slots are u16; beyond that many distinct payers, the rest share "no payer".
         const MAX_PAYERS: usize = u16::MAX as usize - 1;
         let provisional_none = u16::MAX;
 
-        for (seq, e) in events.iter().enumerate() {
+        // First the claim index of every event: a tight loop of hash look-ups, whose cache
+        // misses the processor can overlap; then the facts, with every claim's address known.
+        for e in events {
             if e.date > as_of {
                 event_claim.push(u32::MAX);
                 continue;
@@ -290,16 +310,28 @@ impl<'a> Book<'a> {
                 min_date = e.date;
             }
             let id = e.claim_id.as_str();
-            let ci = match index.get(id) {
-                Some(&ci) => ci,
+            let found = match short_key(id) {
+                Some(k) => short_index.get(&k).copied(),
+                None => long_index.get(id).copied(),
+            };
+            let ci = match found {
+                Some(ci) => ci,
                 None => {
                     let ci = claims.len() as u32;
-                    index.insert(id, ci);
+                    match short_key(id) {
+                        Some(k) => short_index.insert(k, ci),
+                        None => long_index.insert(id, ci),
+                    };
                     claims.push(ClaimFacts::new(e.date, provisional_none));
                     ci
                 }
             };
             event_claim.push(ci);
+        }
+        for (seq, (e, &ci)) in events.iter().zip(&event_claim).enumerate() {
+            if ci == u32::MAX {
+                continue;
+            }
             let key = make_key(e.date, e.time, seq);
             let c = &mut claims[ci as usize];
             if e.date < c.first_event {
@@ -391,15 +423,22 @@ impl<'a> Book<'a> {
                     ..
                 } => {
                     c.insurance -= *paid;
-                    for adj in e.kind.adjustments() {
-                        match adj.balance_effect() {
+                    let mut written_down = Decimal::ZERO;
+                    for adj in adjustments_of(&e.kind) {
+                        match effects.get(adj) {
                             BalanceEffect::ToPatient => {
                                 c.insurance -= adj.amount;
                                 c.patient += adj.amount;
                             }
-                            BalanceEffect::WrittenDown => c.insurance -= adj.amount,
+                            BalanceEffect::WrittenDown => {
+                                c.insurance -= adj.amount;
+                                written_down += adj.amount;
+                            }
                             _ => {}
                         }
+                    }
+                    if !written_down.is_zero() {
+                        contractual.push((seq as u32, written_down));
                     }
                     let first = match outcome {
                         AdjudicationOutcome::Paid => Some(FirstOutcome::Paid),
@@ -479,19 +518,28 @@ impl<'a> Book<'a> {
         let nslots = payers.len() + 1;
         let mut days = vec![DayTotals::default(); ndays * nslots];
         let mut opening = vec![DayTotals::default(); nslots];
-        for (e, &ci) in events.iter().zip(&event_claim) {
-            if ci == u32::MAX {
+        // The payer slots alone, so the second pass does not reload whole claim facts.
+        let claim_payer: Vec<u16> = claims.iter().map(|c| c.payer).collect();
+        let mut next_contractual = contractual.iter().peekable();
+        for (seq, (e, &ci)) in events.iter().zip(&event_claim).enumerate() {
+            if ci == u32::MAX || e.kind.amount().is_none() {
                 continue;
             }
-            let c = &claims[ci as usize];
-            let slot = c.payer as usize;
+            let mut written_down = Decimal::ZERO;
+            if let Some(&&(at, amount)) = next_contractual.peek()
+                && at as usize == seq
+            {
+                written_down = amount;
+                next_contractual.next();
+            }
+            let slot = claim_payer[ci as usize] as usize;
             let t = if e.date < first_day {
                 &mut opening[slot]
             } else {
                 let d = (e.date - first_day).num_days() as usize;
                 &mut days[slot * ndays + d]
             };
-            add_money(t, &e.kind);
+            add_money(t, &e.kind, written_down);
         }
         // Charge corrections change A/R on the date of the charge that stands.
         for c in &claims {
@@ -594,7 +642,60 @@ impl<'a> Book<'a> {
     }
 }
 
-fn add_money(t: &mut DayTotals, kind: &EventKind) {
+/// Claim-level then line-level adjustments of an `adjudicated` event, without collecting them.
+pub(crate) fn adjustments_of(kind: &EventKind) -> impl Iterator<Item = &Adjustment> {
+    let (claim, lines): (&[Adjustment], &[AdjudicatedLine]) = match kind {
+        EventKind::Adjudicated {
+            adjustments, lines, ..
+        } => (adjustments, lines),
+        _ => (&[], &[]),
+    };
+    claim
+        .iter()
+        .chain(lines.iter().flat_map(|l| l.adjustments.iter()))
+}
+
+/// A claim id of up to 15 bytes packed into an integer with its length, so distinct ids give
+/// distinct keys.
+#[inline]
+fn short_key(id: &str) -> Option<u128> {
+    let b = id.as_bytes();
+    if b.len() > 15 {
+        return None;
+    }
+    let mut w = [0u8; 16];
+    w[..b.len()].copy_from_slice(b);
+    w[15] = b.len() as u8;
+    Some(u128::from_le_bytes(w))
+}
+
+/// Balance effects by (group, reason): the CARC category look-up is a string match, and a
+/// ledger uses few distinct codes, so a short list searched linearly is much faster.
+#[derive(Default)]
+struct EffectCache {
+    seen: Vec<(GroupCode, Carc, BalanceEffect)>,
+}
+
+impl EffectCache {
+    #[inline]
+    fn get(&mut self, adj: &Adjustment) -> BalanceEffect {
+        if let Some(hit) = self
+            .seen
+            .iter()
+            .find(|(g, r, _)| *g == adj.group && *r == adj.reason)
+        {
+            return hit.2;
+        }
+        let effect = adj.balance_effect();
+        if self.seen.len() < 128 {
+            self.seen.push((adj.group, adj.reason, effect));
+        }
+        effect
+    }
+}
+
+/// `written_down`: the adjudication's contractual adjustments, found in the first pass.
+fn add_money(t: &mut DayTotals, kind: &EventKind, written_down: Decimal) {
     match kind {
         EventKind::Created { charge, .. } => {
             t.charges += *charge;
@@ -603,12 +704,8 @@ fn add_money(t: &mut DayTotals, kind: &EventKind) {
         EventKind::Adjudicated { paid, .. } => {
             t.insurance_paid += *paid;
             t.ar_delta -= *paid;
-            for adj in kind.adjustments() {
-                if adj.balance_effect() == BalanceEffect::WrittenDown {
-                    t.contractual += adj.amount;
-                    t.ar_delta -= adj.amount;
-                }
-            }
+            t.contractual += written_down;
+            t.ar_delta -= written_down;
         }
         EventKind::PatientPaid {
             amount,
@@ -658,6 +755,11 @@ pub(crate) fn key_timestamp(key: Key) -> NaiveDateTime {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn epoch_constant() {
+        assert_eq!(epoch().num_days_from_ce(), EPOCH_DAYS_FROM_CE);
+    }
 
     #[test]
     fn keys_order_by_date_time_then_position() {

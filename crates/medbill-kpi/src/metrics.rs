@@ -9,7 +9,7 @@ use medbill_codes::DenialCategory;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::book::{Book, ClaimFacts, FirstOutcome, NONE, key_date, key_seconds};
+use crate::book::{Book, ClaimFacts, FirstOutcome, NONE, adjustments_of, key_date, key_seconds};
 use crate::calendar::BusinessCalendar;
 use crate::period::Period;
 use crate::ratio::{Ratio, mean};
@@ -547,10 +547,7 @@ impl Book<'_> {
 
     fn denied_amount(&self, c: &ClaimFacts) -> Decimal {
         match self.events.get(c.first_adj_event as usize) {
-            Some(e) => e
-                .kind
-                .adjustments()
-                .iter()
+            Some(e) => adjustments_of(&e.kind)
                 .filter(|a| a.is_denial())
                 .map(|a| a.amount)
                 .sum(),
@@ -631,7 +628,7 @@ impl Book<'_> {
             let denied_in_full = c.first_outcome == Some(FirstOutcome::Denied);
             if c.initially_denied() {
                 let mut seen: Vec<DenialCategory> = Vec::new();
-                for a in e.kind.adjustments().into_iter().filter(|a| a.is_denial()) {
+                for a in adjustments_of(&e.kind).filter(|a| a.is_denial()) {
                     let cat = a.category();
                     let entry = out.by_category.entry(cat).or_default();
                     entry.1 += a.amount;

@@ -97,6 +97,7 @@ fn main() -> ExitCode {
                 NoticeKind::TextOutsideInterchange => "text_outside_interchange",
                 NoticeKind::LineBreaksBetweenSegments => "line_breaks_between_segments",
                 NoticeKind::UnterminatedSegment => "unterminated_segment",
+                NoticeKind::TrailingSeparator => "trailing_separator",
                 _ => "other",
             };
             json!({"notice": kind, "byte": n.byte})

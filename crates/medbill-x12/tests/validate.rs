@@ -601,3 +601,22 @@ fn garbage_never_panics() {
         let _ = Validator::new().validate(odd);
     }
 }
+
+#[test]
+fn positions_and_notices() {
+    let text = p837_with("SBR*P**GRP100", "SBR*Q**GRP100")
+        .replace("N3*1 ELM STREET~", "N3*1 ELM STREET*~");
+    let report = validate(&text);
+    let set = only_set(&report);
+    let at = set.findings[0].position(Some("000000101"), Some("101"), Some(&set.control));
+    assert_eq!(at.set_segment_index, Some(13));
+    assert_eq!(at.segment_id.as_deref(), Some("SBR"));
+    assert_eq!((at.element, at.component), (Some(1), None));
+    assert_eq!(at.set_control.as_deref(), Some("0001"));
+    let kinds: Vec<_> = report.notices.iter().map(|n| n.kind).collect();
+    assert!(
+        kinds.contains(&medbill_x12::validate::NoticeKind::TrailingSeparator),
+        "{kinds:?}"
+    );
+    assert!(kinds.contains(&medbill_x12::validate::NoticeKind::LineBreaksBetweenSegments));
+}

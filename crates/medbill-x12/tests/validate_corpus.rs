@@ -68,7 +68,7 @@ fn known_difference(path: &str, version: &str) -> Option<&'static str> {
         return Some("834 (X220A1) is not among the guides this crate embeds: IK5 code 1");
     }
     Some(match path.rsplit('/').next()? {
-        "sample1.txt" => "pyx12 rejects trailing element separators, which we accept",
+        "sample1.txt" => "pyx12 rejects trailing element separators; we accept them with a notice",
         "1.edi" if path.contains("HR276") => {
             "narrative text around the EDI: pyx12 cannot read it, we read it with a notice"
         }

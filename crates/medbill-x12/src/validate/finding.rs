@@ -188,6 +188,25 @@ impl Finding {
         self.ik4_code().unwrap_or_else(|| self.ik3_code())
     }
 
+    /// The finding's place as a part-1 [`Position`](crate::Position), with the set's control
+    /// numbers (pass `None` for the ones not known).
+    pub fn position(
+        &self,
+        interchange: Option<&str>,
+        group: Option<&str>,
+        set: Option<&str>,
+    ) -> crate::Position {
+        let mut at = crate::Position::at_byte(self.byte);
+        at.set_segment_index = Some(self.segment_index);
+        at.segment_id = Some(self.segment_id.as_str().to_owned());
+        at.element = self.element.map(u32::from);
+        at.component = self.component.map(u32::from);
+        at.interchange_control = interchange.map(str::to_owned);
+        at.group_control = group.map(str::to_owned);
+        at.set_control = set.map(str::to_owned);
+        at
+    }
+
     /// A message for a person, without the element's value.
     pub fn message(&self) -> String {
         let mut m = String::from(self.kind.describe());

@@ -37,6 +37,15 @@ use matcher::Matcher;
 
 /// Validates X12 files against implementation guides.
 ///
+/// ```
+/// use medbill_x12::validate::{FindingKind, Validator};
+///
+/// let report = Validator::new().validate(b"ISA*00*          *00*          *ZZ*A              *ZZ*B              *240101*1200*^*00501*000000001*0*T*:~GS*HC*A*B*20240101*1200*1*X*005010X222A1~ST*837*0001*005010X222A1~BHT*0019*00*1*20240101*1200*XX~SE*3*0001~GE*1*1~IEA*1*000000001~");
+/// let set = report.transactions().next().unwrap();
+/// let bht06 = set.findings.iter().find(|f| f.segment_id.as_str() == "BHT").unwrap();
+/// assert_eq!((bht06.kind, bht06.element, bht06.code()), (FindingKind::InvalidCode, Some(6), "7"));
+/// ```
+///
 /// [`Validator::new`] knows every embedded guide; [`with_guide`](Validator::with_guide) adds or
 /// replaces one (for example a base guide with a payer's [`Overlay`](crate::schema::Overlay)
 /// applied), matched by transaction set ID and version like the embedded ones.
@@ -119,6 +128,9 @@ pub enum NoticeKind {
     LineBreaksBetweenSegments,
     /// The last segment has no terminator.
     UnterminatedSegment,
+    /// A segment ends with an element separator (empty trailing elements), which X12 syntax
+    /// does not allow but most readers accept; pyx12 rejects it.
+    TrailingSeparator,
 }
 
 /// A [`NoticeKind`] and the byte where it was first seen.
@@ -468,6 +480,9 @@ impl<'g> Run<'_, 'g, '_> {
         }
         if !segment.is_terminated() {
             self.notice(segment.offset(), NoticeKind::UnterminatedSegment);
+        }
+        if segment.raw().last() == Some(&segment.delimiters().element) && segment.id() != b"ISA" {
+            self.notice(segment.offset(), NoticeKind::TrailingSeparator);
         }
         match segment.id() {
             b"ISA" => self.isa(segment),

@@ -620,3 +620,46 @@ fn positions_and_notices() {
     );
     assert!(kinds.contains(&medbill_x12::validate::NoticeKind::LineBreaksBetweenSegments));
 }
+
+#[test]
+fn claim_context_ties_errors_to_claims() {
+    let text = p837_with(
+        "CLM*CLAIM002*80***11:B:1*Y*A*Y*Y",
+        "CLM*CLAIM002*80***11:B:1*Y*Q*Y*Y",
+    )
+    .replace("DTP*472*D8*20240302~", "DTP*472*D8*20240231~");
+    let report = validate(&text);
+    let set = only_set(&report);
+    assert!(
+        set.findings
+            .iter()
+            .all(|f| f.claim_id.as_deref() == Some("CLAIM002")),
+        "{:?}",
+        set.findings
+    );
+    assert!(!format!("{:?}", set.findings).contains("CLAIM002"));
+    let out = ack::implementation_acks(&report.interchanges[0], &AckOptions::default());
+    let lines: Vec<&str> = out.lines().collect();
+    let clm = lines
+        .iter()
+        .position(|l| l.starts_with("IK3*CLM*"))
+        .expect(&out);
+    assert_eq!(lines[clm + 1], "CTX*CLM01:CLAIM002~");
+    assert_eq!(lines[clm + 2], "IK4*7**7*Q~");
+    let dtp = lines
+        .iter()
+        .position(|l| l.starts_with("IK3*DTP*"))
+        .expect(&out);
+    assert!(lines[dtp].ends_with("*2400*8~"), "{}", lines[dtp]);
+    assert_eq!(lines[dtp + 1], "CTX*CLM01:CLAIM002~");
+    let quiet = ack::implementation_acks(
+        &report.interchanges[0],
+        &AckOptions {
+            claim_context: false,
+            ..AckOptions::default()
+        },
+    );
+    assert!(!quiet.contains("CTX"));
+    // Still a valid 999.
+    assert!(validate(&out).transactions().all(|t| t.accepted()));
+}

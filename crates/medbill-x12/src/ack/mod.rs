@@ -67,6 +67,9 @@ pub struct AckOptions {
     pub copy_bad_values: bool,
     /// A line break after each segment terminator.
     pub line_breaks: bool,
+    /// Write the business-unit CTX (`CTX*CLM01:...`, the claim's patient control number) after
+    /// each IK3 inside a claim, so the submitter can find the claim. On by default.
+    pub claim_context: bool,
 }
 
 impl Default for AckOptions {
@@ -90,6 +93,7 @@ impl Default for AckOptions {
             },
             copy_bad_values: false,
             line_breaks: true,
+            claim_context: true,
         }
     }
 }
@@ -295,11 +299,13 @@ fn write_set(out: &mut Out<'_>, set: &Transaction<'_>, options: &AckOptions) {
         let index = f.segment_index.to_string();
         if !f.kind.is_element() {
             out.seg(&["IK3", f.segment_id.as_str(), &index, &loop_id, f.ik3_code()]);
+            write_claim_context(out, f, options);
             i += 1;
             continue;
         }
         // One IK3 (code 8) for all element findings of one segment, then an IK4 for each.
         out.seg(&["IK3", f.segment_id.as_str(), &index, &loop_id, "8"]);
+        write_claim_context(out, f, options);
         let mut n = 0;
         while i < findings.len()
             && findings[i].kind.is_element()
@@ -317,6 +323,25 @@ fn write_set(out: &mut Out<'_>, set: &Transaction<'_>, options: &AckOptions) {
     let codes = set.ik5_codes();
     ik5.extend(codes.iter().copied());
     out.seg(&ik5);
+}
+
+/// The business-unit CTX (`CTX*CLM01:claim id`) that ties an IK3 to its claim, when the
+/// finding is inside a claim and the caller wants it.
+fn write_claim_context(out: &mut Out<'_>, f: &Finding, options: &AckOptions) {
+    let Some(id) = f.claim_id.as_deref().filter(|_| options.claim_context) else {
+        return;
+    };
+    let d = out.d;
+    if id.is_empty()
+        || id.len() > 35
+        || id
+            .bytes()
+            .any(|b| d.contains(b) || !(0x20..0x7f).contains(&b))
+    {
+        return;
+    }
+    let context = format!("CLM01{}{id}", char::from(d.component));
+    out.seg(&["CTX", &context]);
 }
 
 fn write_ik4(out: &mut Out<'_>, set: &Transaction<'_>, f: &Finding, options: &AckOptions) {

@@ -141,6 +141,11 @@ pub struct Finding {
     pub byte: u64,
     /// A copy of the bad value, when there is one.
     pub bad_value: Option<String>,
+    /// The claim the finding is in (its CLM01, the patient control number), for the 999's
+    /// business-unit CTX; redacted in `Debug`.
+    pub claim_id: Option<String>,
+    /// Where CLM01 is in the input, until the validator copies it into `claim_id`.
+    pub(crate) claim_span: Option<(u64, usize)>,
 }
 
 impl Finding {
@@ -234,6 +239,7 @@ impl fmt::Debug for Finding {
             .field("repetition", &self.repetition)
             .field("byte", &self.byte)
             .field("bad_value", &self.bad_value.as_ref().map(|_| "<redacted>"))
+            .field("claim_id", &self.claim_id.as_ref().map(|_| "<redacted>"))
             .finish()
     }
 }

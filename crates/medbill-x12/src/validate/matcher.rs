@@ -26,6 +26,8 @@ struct Frame {
     instance: u32,
     /// For an HL loop: the HL01 value's span in the input.
     hl_id: Option<(usize, usize)>,
+    /// For a claim loop (opened by CLM): the CLM01 value's span in the input.
+    claim: Option<(u64, usize)>,
 }
 
 pub(super) struct Matcher<'g> {
@@ -73,6 +75,7 @@ impl<'g> Matcher<'g> {
             counts_at,
             instance,
             hl_id,
+            claim: None,
         });
     }
 
@@ -240,6 +243,11 @@ impl<'g> Matcher<'g> {
                     })
                     .flatten();
                 self.push_frame(x, index, instance, hl_id);
+                if id.is(b"CLM")
+                    && let Some(frame) = self.stack.last_mut()
+                {
+                    frame.claim = segment.element(1).map(|e| (e.offset(), e.bytes().len()));
+                }
                 self.counts[self.stack.last().map_or(0, |f| f.counts_at)] = 1;
                 if id.is(b"HL") {
                     self.check_hl(segment, index, input, findings);
@@ -249,6 +257,11 @@ impl<'g> Matcher<'g> {
                 }
             }
         }
+    }
+
+    /// The CLM01 span of the innermost open claim loop.
+    fn claim_span(&self) -> Option<(u64, usize)> {
+        self.stack.iter().rev().find_map(|f| f.claim)
     }
 
     fn earlier_in_current(&self, id: SegmentId) -> bool {
@@ -275,6 +288,7 @@ impl<'g> Matcher<'g> {
             return;
         }
         let loop_id = &self.guide.loop_rule(rule.in_loop).id;
+        let claim_span = self.claim_span();
         let mut report = |f: ElementFinding| {
             findings.push(Finding {
                 kind: f.kind,
@@ -290,6 +304,8 @@ impl<'g> Matcher<'g> {
                         .get(at as usize..at as usize + len)
                         .map(|b| String::from_utf8_lossy(b).into_owned())
                 }),
+                claim_id: None,
+                claim_span,
             });
         };
         element::check_segment(self.guide, rule, segment, segment.offset(), &mut report);
@@ -357,6 +373,8 @@ impl<'g> Matcher<'g> {
                         repetition: None,
                         byte: at.offset(),
                         bad_value: None,
+                        claim_id: None,
+                        claim_span: self.claim_span(),
                     });
                 }
             }
@@ -373,6 +391,8 @@ impl<'g> Matcher<'g> {
                         repetition: None,
                         byte: at.offset(),
                         bad_value: None,
+                        claim_id: None,
+                        claim_span: self.claim_span(),
                     });
                 }
             }
@@ -440,6 +460,8 @@ impl<'g> Matcher<'g> {
                 repetition: None,
                 byte: at.offset(),
                 bad_value: None,
+                claim_id: None,
+                claim_span: self.claim_span(),
             });
         }
     }
@@ -467,6 +489,8 @@ impl<'g> Matcher<'g> {
             repetition: None,
             byte: segment.offset(),
             bad_value: None,
+            claim_id: None,
+            claim_span: self.claim_span(),
         }
     }
 }

@@ -790,6 +790,12 @@ impl<'g> Run<'_, 'g, '_> {
     }
 
     fn push_set(&mut self, mut set: OpenSet<'g>) {
+        for f in &mut set.transaction.findings {
+            if let Some((at, len)) = f.claim_span.take() {
+                let bytes = self.input.get(at as usize..at as usize + len);
+                f.claim_id = bytes.map(|b| String::from_utf8_lossy(b).into_owned());
+            }
+        }
         if let Some(m) = set.matcher.take() {
             set.transaction.loops = m.instances;
         }

@@ -386,11 +386,9 @@ impl<'a> Book<'a> {
                 EventKind::Scrubbed {
                     passed,
                     manual_intervention,
-                } => {
-                    if key < c.first_scrub {
-                        c.first_scrub = key;
-                        c.scrub_clean = *passed && !*manual_intervention;
-                    }
+                } if key < c.first_scrub => {
+                    c.first_scrub = key;
+                    c.scrub_clean = *passed && !*manual_intervention;
                 }
                 EventKind::Submitted { charge, .. } => {
                     if key < c.first_submit {

@@ -591,7 +591,7 @@ impl Book<'_> {
         };
         if let Some((slot, claims)) = self.claims_for(payer) {
             for c in claims {
-                if !slot.is_none_or(|s| s == c.payer) {
+                if slot.is_some_and(|s| s != c.payer) {
                     continue;
                 }
                 if in_period(c.first_adj, month) && c.initially_denied() {

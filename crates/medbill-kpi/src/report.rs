@@ -230,8 +230,8 @@ impl KpiReport {
         let _ = writeln!(s);
         let _ = writeln!(
             s,
-            "{:<32} {:>10}  {:<9} {}",
-            "metric", "value", "status", "target / warning"
+            "{:<32} {:>10}  {:<9} target / warning",
+            "metric", "value", "status"
         );
         for line in &self.scorecard {
             let value = match line.value {

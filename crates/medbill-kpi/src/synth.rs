@@ -399,7 +399,6 @@ fn one_claim(
     } else {
         None
     };
-    let denied_one = denied_line.is_some();
     let deductible = g.rng.chance(250);
     let (event, pr_cents) = adjudication(
         tables,
@@ -466,22 +465,21 @@ fn one_claim(
         }
         return;
     }
-    if let Some(i) = denied_line {
-        if g.rng.chance(400) {
-            g.push_after(
-                adjudicated,
-                (5, 30),
-                None,
-                true,
-                EventKind::WrittenOff {
-                    amount: cents(lines[i].1),
-                    responsibility: Responsibility::Insurance,
-                    write_off: WriteOffKind::Administrative,
-                },
-            );
-        }
+    if let Some(i) = denied_line
+        && g.rng.chance(400)
+    {
+        g.push_after(
+            adjudicated,
+            (5, 30),
+            None,
+            true,
+            EventKind::WrittenOff {
+                amount: cents(lines[i].1),
+                responsibility: Responsibility::Insurance,
+                write_off: WriteOffKind::Administrative,
+            },
+        );
     }
-    let _ = denied_one;
     // A few payers overpay and are refunded.
     if g.rng.chance(5) {
         g.push(

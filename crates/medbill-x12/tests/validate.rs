@@ -663,3 +663,31 @@ fn claim_context_ties_errors_to_claims() {
     // Still a valid 999.
     assert!(validate(&out).transactions().all(|t| t.accepted()));
 }
+
+#[test]
+fn parse_reads_claim_context_and_foreign_999s() {
+    let text = "ISA*00*          *00*          *ZZ*123456789012345*ZZ*123456789012346*080503*1705*>*00501*000010216*0*T*:~\
+GS*FA*1234567890*2345678901*20080503*1705*20213*X*005010X231A1~ST*999*2870001*005010X231A1~\
+AK1*HC*17456*005010X222A1~AK2*837*0001~IK5*A~AK2*837*0002~IK3*CLM*22**8~CTX*CLM01:123456789~\
+IK4*2*782*1~IK5*R*5~AK9*P*2*2*1~SE*12*2870001~GE*1*20213~IEA*1*000010216~";
+    let acks = ack::parse(text.as_bytes());
+    let ReceivedAck::Group(g) = &acks[0] else {
+        panic!()
+    };
+    assert_eq!(
+        (g.status.as_str(), g.counts),
+        ("P", [Some(2), Some(2), Some(1)])
+    );
+    assert_eq!(g.sets[0].status, "A");
+    let err = &g.sets[1].errors[0];
+    assert_eq!(err.claim_id.as_deref(), Some("123456789"));
+    assert!(!format!("{err:?}").contains("123456789"));
+    assert_eq!(
+        (err.elements[0].element, err.elements[0].reference.as_str()),
+        (Some(2), "782")
+    );
+    let ledger = g.to_acknowledgments();
+    assert_eq!(ledger.len(), 2);
+    assert!(ledger[0].outcome.is_accepted() && !ledger[1].outcome.is_accepted());
+    assert_eq!(ledger[1].reasons[0].element.as_deref(), Some("2"));
+}

@@ -476,8 +476,8 @@ impl SetAck {
     }
 }
 
-/// An IK3 and its IK4s.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// An IK3 and its IK4s. `Debug` redacts the claim id.
+#[derive(Clone, PartialEq, Eq)]
 pub struct SegmentError {
     /// IK301 segment ID.
     pub segment_id: String,
@@ -487,6 +487,8 @@ pub struct SegmentError {
     pub loop_id: String,
     /// IK304 segment syntax error code.
     pub code: String,
+    /// The claim named by a business-unit CTX (`CTX*CLM01:...`) after the IK3, if any.
+    pub claim_id: Option<String>,
     /// The IK4s.
     pub elements: Vec<ElementError>,
 }
@@ -506,6 +508,19 @@ pub struct ElementError {
     pub code: String,
     /// IK404 copy of the bad value (redacted in `Debug`).
     pub bad_value: Option<String>,
+}
+
+impl fmt::Debug for SegmentError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SegmentError")
+            .field("segment_id", &self.segment_id)
+            .field("position", &self.position)
+            .field("loop_id", &self.loop_id)
+            .field("code", &self.code)
+            .field("claim_id", &self.claim_id.as_ref().map(|_| "<redacted>"))
+            .field("elements", &self.elements)
+            .finish()
+    }
 }
 
 impl fmt::Debug for ElementError {
@@ -653,8 +668,23 @@ pub fn parse(input: &[u8]) -> Vec<ReceivedAck> {
                         position: parse_u32(&el(2)),
                         loop_id: el(3),
                         code: el(4),
+                        claim_id: None,
                         elements: Vec::new(),
                     });
+                }
+            }
+            b"CTX" => {
+                let context = s.element(1);
+                let name = context.and_then(|c| c.component(1)).map(|c| c.bytes());
+                let value = context.and_then(|c| c.component(2));
+                if name == Some(&b"CLM01"[..])
+                    && let Some(v) = value
+                    && let Some(e) = group
+                        .as_mut()
+                        .and_then(|g| g.sets.last_mut())
+                        .and_then(|s| s.errors.last_mut())
+                {
+                    e.claim_id = Some(String::from_utf8_lossy(v.bytes()).into_owned());
                 }
             }
             b"IK4" | b"AK4" => {

@@ -16,14 +16,19 @@
 //! `reason` says why in a sentence. `billable` is whether the code is a billable leaf in the
 //! release that answered (`null` when the code is not in it). A `note` field appears when the
 //! answer needs a caveat, e.g. a date after the newest embedded ICD-10-CM release, answered from
-//! that release. The program exits 0 whatever the codes are; 2 on a usage error.
+//! that release. `category` carries a modifier's category or a CARC's denial category.
+//! `--hcpcs FILE` loads a CMS HCPCS alpha-numeric file for `hcpcs` (and Level II modifiers the
+//! built-in table lacks); without it, HCPCS codes are format-checked only. The program exits 0
+//! whatever the codes are; 1 when the HCPCS file cannot be read; 2 on a usage error.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use medbill::codes::icd10cm::{DatePolicy, Icd10Cm};
-use medbill::codes::{Carc, CptCode, HcpcsCode, Icd10PcsCode, Modifier, Npi, PlaceOfService};
+use medbill::codes::{
+    Carc, CptCode, HcpcsCode, HcpcsTable, Icd10PcsCode, Modifier, Npi, PcsCheck, PlaceOfService,
+};
 use serde::Serialize;
 
 const USAGE: &str = "\
@@ -145,6 +150,9 @@ struct Lookup {
     billable: Option<bool>,
     title: Option<String>,
     reason: Option<String>,
+    /// Modifier category or CARC denial category, where the system has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    category: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     note: Option<String>,
 }
@@ -159,6 +167,7 @@ impl Lookup {
             billable: None,
             title: None,
             reason: None,
+            category: None,
             note: None,
         }
     }
@@ -212,24 +221,62 @@ fn lookup_icd10cm(input: &str, date: NaiveDate) -> Lookup {
     out
 }
 
-/// ICD-10-PCS. Format only for now; to be wired to the embedded PCS tables.
-fn lookup_icd10pcs(input: &str, _date: NaiveDate) -> Lookup {
-    Lookup::format_only(
-        input,
-        System::Icd10Pcs,
-        input.parse::<Icd10PcsCode>(),
-        "the ICD-10-PCS tables",
-    )
+/// ICD-10-PCS: the embedded editions, by date of service.
+fn lookup_icd10pcs(input: &str, date: NaiveDate) -> Lookup {
+    let mut out = Lookup::new(input, System::Icd10Pcs);
+    let code = match input.parse::<Icd10PcsCode>() {
+        Ok(code) => code,
+        Err(e) => {
+            out.reason = Some(e.to_string());
+            return out;
+        }
+    };
+    out.code = Some(code.to_string());
+    out.title = code.title().map(str::to_string);
+    match code.check(date) {
+        PcsCheck::Valid { .. } => {
+            out.valid = true;
+            out.billable = Some(true);
+        }
+        PcsCheck::Unverified { in_nearest, .. } => {
+            out.valid = in_nearest;
+            out.billable = Some(in_nearest);
+            out.note = Some(code.check(date).to_string());
+            if !in_nearest {
+                out.reason = Some(format!("{code} is not in the nearest embedded edition"));
+            }
+        }
+        other => out.reason = Some(other.to_string()),
+    }
+    out
 }
 
-/// HCPCS Level II. Format only for now; to be wired to the HCPCS file given with `--hcpcs`.
-fn lookup_hcpcs(input: &str, _date: NaiveDate, _file: Option<&Path>) -> Lookup {
-    Lookup::format_only(
-        input,
-        System::Hcpcs,
-        input.parse::<HcpcsCode>(),
-        "a HCPCS file",
-    )
+/// HCPCS Level II: validity by date of service in the file given with `--hcpcs`; format only
+/// without one (no current HCPCS release is embedded).
+fn lookup_hcpcs(input: &str, date: NaiveDate, table: Option<&HcpcsTable>) -> Lookup {
+    let Some(table) = table else {
+        return Lookup::format_only(
+            input,
+            System::Hcpcs,
+            input.parse::<HcpcsCode>(),
+            "a HCPCS file (pass --hcpcs FILE)",
+        );
+    };
+    let mut out = Lookup::new(input, System::Hcpcs);
+    let code = match input.parse::<HcpcsCode>() {
+        Ok(code) => code,
+        Err(e) => {
+            out.reason = Some(e.to_string());
+            return out;
+        }
+    };
+    out.code = Some(code.to_string());
+    out.title = table.procedure(code).map(|r| r.long_description.clone());
+    match table.check(code, date) {
+        Ok(_) => out.valid = true,
+        Err(why) => out.reason = Some(format!("{code} on {date}: {why}")),
+    }
+    out
 }
 
 /// CPT: format and category only (descriptors are AMA-licensed and not shipped).
@@ -245,24 +292,63 @@ fn lookup_cpt(input: &str, _date: NaiveDate) -> Lookup {
     out
 }
 
-/// Procedure modifiers. Format only for now; to be wired to the modifier table and its names.
-fn lookup_modifier(input: &str, _date: NaiveDate) -> Lookup {
-    Lookup::format_only(
-        input,
-        System::Modifier,
-        input.parse::<Modifier>(),
-        "the modifier table",
-    )
+/// Procedure modifiers: the built-in table (our own descriptions), then the `--hcpcs` file's
+/// modifier records for Level II modifiers the table lacks.
+fn lookup_modifier(input: &str, date: NaiveDate, table: Option<&HcpcsTable>) -> Lookup {
+    let mut out = Lookup::new(input, System::Modifier);
+    let modifier = match input.parse::<Modifier>() {
+        Ok(m) => m,
+        Err(e) => {
+            out.reason = Some(e.to_string());
+            return out;
+        }
+    };
+    out.code = Some(modifier.to_string());
+    if let Some(info) = modifier.info() {
+        out.valid = true;
+        out.title = Some(info.description.to_string());
+        out.category = serde_json::to_value(info.category)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string));
+    } else if let Some(record) = table.and_then(|t| t.modifier(modifier)) {
+        out.title = Some(record.long_description.clone());
+        match table.map(|t| t.check_modifier(modifier, date)) {
+            Some(Ok(_)) => out.valid = true,
+            Some(Err(why)) => out.reason = Some(format!("{modifier} on {date}: {why}")),
+            None => {}
+        }
+    } else {
+        out.reason = Some(format!(
+            "{modifier} is not a modifier in the built-in table{}",
+            if table.is_some() {
+                " nor in the HCPCS file"
+            } else {
+                ""
+            }
+        ));
+    }
+    out
 }
 
-/// Place of service. Format only for now; to be wired to the CMS place of service names.
+/// Place of service: the CMS list of assigned codes and their names.
 fn lookup_pos(input: &str, _date: NaiveDate) -> Lookup {
-    Lookup::format_only(
-        input,
-        System::Pos,
-        input.parse::<PlaceOfService>(),
-        "the place of service list",
-    )
+    let mut out = Lookup::new(input, System::Pos);
+    match input.parse::<PlaceOfService>() {
+        Ok(pos) => {
+            out.code = Some(pos.to_string());
+            match pos.name() {
+                Some(name) => {
+                    out.valid = true;
+                    out.title = Some(name.to_string());
+                }
+                None => {
+                    out.reason = Some(format!("{pos} is not an assigned place of service code"))
+                }
+            }
+        }
+        Err(e) => out.reason = Some(e.to_string()),
+    }
+    out
 }
 
 /// NPI: the check digit is the whole check (valid means the Luhn check digit matches).
@@ -278,20 +364,34 @@ fn lookup_npi(input: &str, _date: NaiveDate) -> Lookup {
     out
 }
 
-/// Claim adjustment reason codes. Format only for now; to be wired to the CARC list and its
-/// denial categories.
+/// Claim adjustment reason codes: the built-in list with its denial categories (our own
+/// summaries; X12's descriptions are not shipped).
 fn lookup_carc(input: &str, _date: NaiveDate) -> Lookup {
-    Lookup::format_only(input, System::Carc, input.parse::<Carc>(), "the CARC list")
+    let mut out = Lookup::new(input, System::Carc);
+    match input.parse::<Carc>() {
+        Ok(carc) => {
+            out.code = Some(carc.to_string());
+            out.category = Some(carc.denial_category().to_string());
+            if carc.is_listed() {
+                out.valid = true;
+                out.title = carc.summary().map(str::to_string);
+            } else {
+                out.reason = Some(format!("{carc} is not in the built-in CARC list"));
+            }
+        }
+        Err(e) => out.reason = Some(e.to_string()),
+    }
+    out
 }
 
 /// Dispatches one code to its system's function.
-fn lookup(args: &Args, input: &str) -> Lookup {
+fn lookup(args: &Args, hcpcs: Option<&HcpcsTable>, input: &str) -> Lookup {
     match args.system {
         System::Icd10Cm => lookup_icd10cm(input, args.date),
         System::Icd10Pcs => lookup_icd10pcs(input, args.date),
-        System::Hcpcs => lookup_hcpcs(input, args.date, args.hcpcs_file.as_deref()),
+        System::Hcpcs => lookup_hcpcs(input, args.date, hcpcs),
         System::Cpt => lookup_cpt(input, args.date),
-        System::Modifier => lookup_modifier(input, args.date),
+        System::Modifier => lookup_modifier(input, args.date, hcpcs),
         System::Pos => lookup_pos(input, args.date),
         System::Npi => lookup_npi(input, args.date),
         System::Carc => lookup_carc(input, args.date),
@@ -310,8 +410,25 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let hcpcs = match args
+        .hcpcs_file
+        .as_deref()
+        .map(HcpcsTable::from_path_lenient)
+    {
+        None => None,
+        Some(Ok((table, problems))) => {
+            for problem in &problems {
+                eprintln!("lookup_code: skipped: {problem}");
+            }
+            Some(table)
+        }
+        Some(Err(e)) => {
+            eprintln!("lookup_code: {e}");
+            return ExitCode::from(1);
+        }
+    };
     for input in &args.codes {
-        let line = lookup(&args, input);
+        let line = lookup(&args, hcpcs.as_ref(), input);
         match serde_json::to_string(&line) {
             Ok(json) => println!("{json}"),
             Err(e) => eprintln!("lookup_code: {input}: {e}"),

@@ -1,4 +1,4 @@
-//! X12 throughput on a synthetic 837P of about 12 MB built here: one transaction set whose
+//! X12 throughput on a synthetic 837P of about 10 MB built here: one transaction set whose
 //! claim loop (subscriber HL, CLM, three service lines) is repeated with HL and CLM01
 //! renumbered and SE01 fixed. Reports bytes per second for tokenizing (every element and
 //! component visited), streaming envelope reading with checks, and writing.
@@ -7,7 +7,7 @@
 //!
 //! To produce a large file for a memory measurement, set `MEDBILL_X12_SYNTH_OUT=path` (and
 //! optionally `MEDBILL_X12_SYNTH_COPIES=n`, default 1): the bench first writes `n` such
-//! interchanges, with distinct control numbers, to `path`. 85 copies make about 1 GB.
+//! interchanges, with distinct control numbers, to `path`. 100 copies make about 1 GB.
 
 #![allow(missing_docs)] // criterion's macros generate undocumented items
 
@@ -19,7 +19,7 @@ use medbill::x12::ack::{AckOptions, implementation_acks};
 use medbill::x12::validate::Validator;
 use medbill::x12::{Delimiters, EnvelopeChecker, Event, Reader, Token, Tokenizer, Writer};
 
-/// Claims per interchange: about 12 MB.
+/// Claims per interchange: about 10 MB.
 const CLAIMS: usize = 25_000;
 
 /// One interchange holding one 837P transaction set with `claims` claims.

@@ -264,5 +264,98 @@ fn x12_validation(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, x12, x12_validation);
+/// A synthetic 835 with `claims` claim payments of three service lines each.
+fn synthetic_835(claims: usize) -> Vec<u8> {
+    let mut body = String::with_capacity(claims * 420 + 1024);
+    let mut seg = |s: &str| {
+        body.push_str(s);
+        body.push('~');
+    };
+    seg("ST*835*0001*005010X221A1");
+    let total = 210 * claims;
+    seg(&format!(
+        "BPR*I*{total}*C*ACH*CCP*01*999999999*DA*123456*1512345678**01*999988880*DA*98765*20240115"
+    ));
+    seg("TRN*1*EFT0001*1512345678");
+    seg("N1*PR*SYNTHETIC PAYER*XV*87726");
+    seg("N3*1 PAYER WAY");
+    seg("N4*HARTFORD*CT*06101");
+    seg("PER*BL*EDI*TE*8005551212");
+    seg("N1*PE*SYNTHETIC CLINIC*XX*1234567893");
+    seg("LX*1");
+    for n in 0..claims {
+        seg(&format!("CLP*C{n:09}*1*300*210*30*12*ICN{n:09}*11*1"));
+        seg(&format!("NM1*QC*1*PATIENT*SYNTH****MI*M{n:09}"));
+        seg("DTM*232*20240101");
+        for _ in 0..3 {
+            seg("SVC*HC:99213:25*100*70**1");
+            seg("DTM*472*20240101");
+            seg("CAS*CO*45*20");
+            seg("CAS*PR*2*10");
+            seg("AMT*B6*80");
+        }
+    }
+    let segments = body.matches('~').count();
+    body.push_str(&format!("SE*{}*0001~", segments + 1));
+    let mut out = String::from(
+        "ISA*00*          *00*          *ZZ*PAYER          *ZZ*CLINIC         *240115*1200*^*00501*000000001*0*P*:~GS*HP*PAYER*CLINIC*20240115*1200*1*X*005010X221A1~",
+    );
+    out.push_str(&body);
+    out.push_str("GE*1*1~IEA*1*000000001~");
+    out.into_bytes()
+}
+
+/// Typed reading and writing: 837P claims from and to the synthetic file, and an 835.
+fn x12_typed(c: &mut Criterion) {
+    use medbill::x12::typed::{self, InterchangeHeader, ReadMode};
+    let data = as_valid_837p(synthetic_837p(1, CLAIMS));
+    let read = |data: &[u8]| {
+        let set = Reader::new(data).next_transaction().unwrap().unwrap();
+        typed::read_837(&set, ReadMode::Lenient).unwrap()
+    };
+    let batch = read(&data);
+    assert_eq!(batch.claims.len(), CLAIMS, "{:?}", batch.problems.first());
+    let envelope = InterchangeHeader::new("SUBMITTER", "RECEIVER", 1, batch.header.created);
+    let written = typed::write_837(&batch.claims, &batch.header, &envelope).unwrap();
+    assert_eq!(read(&written).claims, batch.claims);
+    let remits = synthetic_835(CLAIMS);
+    eprintln!(
+        "typed: 837P {} bytes in, {} bytes written; 835 {} bytes; {CLAIMS} claims each",
+        data.len(),
+        written.len(),
+        remits.len()
+    );
+
+    let mut group = c.benchmark_group("x12 typed");
+    group.sample_size(10);
+    group.throughput(Throughput::Bytes(data.len() as u64));
+    group.bench_function("837P read into claims (reader included)", |b| {
+        b.iter(|| read(black_box(&data)).claims.len())
+    });
+    group.throughput(Throughput::Bytes(written.len() as u64));
+    group.bench_function("837P write from claims", |b| {
+        b.iter(|| {
+            typed::write_837(black_box(&batch.claims), &batch.header, &envelope)
+                .unwrap()
+                .len()
+        })
+    });
+    group.throughput(Throughput::Bytes(remits.len() as u64));
+    group.bench_function("835 read into a remittance (reader included)", |b| {
+        b.iter(|| {
+            let set = Reader::new(black_box(&remits[..]))
+                .next_transaction()
+                .unwrap()
+                .unwrap();
+            typed::read_835(&set, ReadMode::Lenient)
+                .unwrap()
+                .remittance
+                .claims
+                .len()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, x12, x12_validation, x12_typed);
 criterion_main!(benches);

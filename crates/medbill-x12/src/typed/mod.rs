@@ -269,16 +269,41 @@ pub(crate) fn envelope_date(set: &TransactionSet) -> Option<NaiveDate> {
 
 /// Parses `CCYYMMDD`.
 pub(crate) fn parse_date(s: &str) -> Option<NaiveDate> {
-    let s = s.trim();
-    if s.len() != 8 || !s.bytes().all(|b| b.is_ascii_digit()) {
+    let b = s.trim().as_bytes();
+    if b.len() != 8 || !b.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    NaiveDate::parse_from_str(s, "%Y%m%d").ok()
+    let n = |r: std::ops::Range<usize>| {
+        b[r].iter()
+            .fold(0u32, |acc, &d| acc * 10 + u32::from(d - b'0'))
+    };
+    NaiveDate::from_ymd_opt(i32::try_from(n(0..4)).ok()?, n(4..6), n(6..8))
 }
 
-/// Formats `CCYYMMDD`.
+/// Formats `CCYYMMDD` (by hand: chrono's `format` parses its pattern on every call).
 pub(crate) fn format_date(d: NaiveDate) -> impl fmt::Display {
-    d.format("%Y%m%d")
+    use chrono::Datelike;
+    struct Date8([u8; 8]);
+    impl fmt::Display for Date8 {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(std::str::from_utf8(&self.0).unwrap_or("00000000"))
+        }
+    }
+    let mut b = *b"00000000";
+    let year = u32::try_from(d.year()).unwrap_or(0).min(9999);
+    for (i, v) in [
+        (0usize, year / 1000),
+        (1, year / 100 % 10),
+        (2, year / 10 % 10),
+        (3, year % 10),
+    ] {
+        b[i] = b'0' + v as u8;
+    }
+    b[4] = b'0' + (d.month() / 10) as u8;
+    b[5] = b'0' + (d.month() % 10) as u8;
+    b[6] = b'0' + (d.day() / 10) as u8;
+    b[7] = b'0' + (d.day() % 10) as u8;
+    Date8(b)
 }
 
 /// Keeps a claim's problems in lenient mode, or turns them into one skip in strict mode.

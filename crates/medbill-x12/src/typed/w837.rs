@@ -155,6 +155,13 @@ struct Pending<'a> {
 
 impl<'a> Pending<'a> {
     fn new(guide: &Guide, loop_id: &'a str, extras: &'a [RawSegment]) -> Pending<'a> {
+        if !extras.iter().any(|r| r.loop_id == loop_id) {
+            return Pending {
+                loop_id,
+                items: Vec::new(),
+                next: 0,
+            };
+        }
         let mut items: Vec<(usize, &'a str)> = extras
             .iter()
             .filter(|r| r.loop_id == loop_id)
@@ -971,23 +978,30 @@ impl W837 {
             // 837I OI06 is the release of information code too; keep the same value.
         }
         p.rest(&mut self.out);
-        let letters = if self.institutional {
-            "ABCDEFGHI"
+        let loops: &[&str] = if self.institutional {
+            &[
+                "2330A", "2330B", "2330C", "2330D", "2330E", "2330F", "2330G", "2330H", "2330I",
+            ]
         } else {
-            "ABCDEFG"
+            &[
+                "2330A", "2330B", "2330C", "2330D", "2330E", "2330F", "2330G",
+            ]
         };
-        for letter in letters.chars() {
-            let loop_id = format!("2330{letter}");
-            let tagged = format!("{loop_id}[{}]", i + 1);
+        let suffix = format!("[{}]", i + 1);
+        for &loop_id in loops {
             let extras: Vec<RawSegment> = c
                 .extra
                 .iter()
-                .filter(|r| r.loop_id == tagged)
-                .map(|r| RawSegment::new(loop_id.clone(), r.text.clone()))
+                .filter(|r| {
+                    r.loop_id
+                        .strip_prefix(loop_id)
+                        .is_some_and(|rest| rest == suffix)
+                })
+                .map(|r| RawSegment::new(loop_id, r.text.clone()))
                 .collect();
-            let mut p = Pending::new(g, &loop_id, &extras);
-            match letter {
-                'A' => {
+            let mut p = Pending::new(g, loop_id, &extras);
+            match loop_id.as_bytes()[4] {
+                b'A' => {
                     let (name, id) = match sub {
                         Some(s) => (s.name.reveal().clone(), s.member_id.reveal().clone()),
                         None => (PersonName::default(), String::new()),
@@ -1002,7 +1016,7 @@ impl W837 {
                         self.out.seg("REF").el("SY").el(ssn.reveal()).end();
                     }
                 }
-                'B' => {
+                b'B' => {
                     self.out
                         .seg("NM1")
                         .el("PR")
@@ -1068,15 +1082,16 @@ impl W837 {
                 .end();
         }
         l2410.rest(&mut self.out);
-        let letters = if self.institutional {
-            "ABCD"
+        let loops: &[&str] = if self.institutional {
+            &["2420A", "2420B", "2420C", "2420D"]
         } else {
-            "ABCDEFGH"
+            &[
+                "2420A", "2420B", "2420C", "2420D", "2420E", "2420F", "2420G", "2420H",
+            ]
         };
-        for letter in letters.chars() {
-            let loop_id = format!("2420{letter}");
-            let mut p = Pending::new(g, &loop_id, extras);
-            if letter == 'A'
+        for &loop_id in loops {
+            let mut p = Pending::new(g, loop_id, extras);
+            if loop_id == "2420A"
                 && !self.institutional
                 && let Some(r) = rendering
             {

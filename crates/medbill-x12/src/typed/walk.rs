@@ -127,8 +127,18 @@ pub(crate) struct Fields<'a> {
 impl<'a> Fields<'a> {
     pub(crate) fn new(seg: Segment<'a>, index: u32, mut els: Vec<&'a str>) -> Fields<'a> {
         els.clear();
-        els.extend(seg.elements().map(|e| e.as_str().unwrap_or("")));
         let d = seg.delimiters();
+        let raw = seg.raw();
+        let id_len = seg.id().len();
+        match std::str::from_utf8(raw) {
+            // One UTF-8 check for the segment, then a byte split (the separator is ASCII).
+            Ok(text) if d.element.is_ascii() && seg.id() != b"ISA" => {
+                if id_len < text.len() {
+                    els.extend(text[id_len + 1..].split(char::from(d.element)));
+                }
+            }
+            _ => els.extend(seg.elements().map(|e| e.as_str().unwrap_or(""))),
+        }
         Fields {
             seg,
             els,

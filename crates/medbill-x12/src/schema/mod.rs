@@ -443,6 +443,8 @@ pub struct Guide {
     required: Vec<Box<[u32]>>,
     /// Per loop: the positions of its LS and LE segments, when it has both.
     brackets: Vec<Option<(u32, u32)>>,
+    /// Parallel to `nodes`: the segment ID each entry starts with (a loop's opening segment).
+    node_ids: Vec<SegmentId>,
 }
 
 impl Guide {
@@ -542,6 +544,11 @@ impl Guide {
         &self.required[loop_index as usize]
     }
 
+    /// The segment ID each entry of a loop starts with, parallel to [`children`](Guide::children).
+    pub(crate) fn child_ids(&self, l: &LoopRule) -> &[SegmentId] {
+        &self.node_ids[l.children.start as usize..l.children.end as usize]
+    }
+
     /// Positions of a loop's LS and LE segments, when it has both.
     pub(crate) fn brackets(&self, loop_index: u32) -> Option<(u32, u32)> {
         self.brackets[loop_index as usize]
@@ -574,6 +581,17 @@ impl Guide {
         }
         self.required = required;
         self.brackets = brackets;
+        self.node_ids = self
+            .nodes
+            .iter()
+            .map(|n| match *n {
+                Node::Segment(s) => self.segment_rule(s).id,
+                Node::Loop(x) => self
+                    .trigger(self.loop_rule(x))
+                    .map(|t| t.id)
+                    .unwrap_or_default(),
+            })
+            .collect();
     }
 }
 

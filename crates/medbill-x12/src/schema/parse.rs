@@ -574,6 +574,7 @@ pub(super) fn parse_guide(text: &str, dictionary: &Dictionary) -> Result<Guide, 
         known,
         required: Vec::new(),
         brackets: Vec::new(),
+        node_ids: Vec::new(),
     };
     guide.index();
     Ok(guide)

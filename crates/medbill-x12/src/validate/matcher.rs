@@ -131,7 +131,11 @@ impl<'g> Matcher<'g> {
         if depth > 0 {
             begin = begin.max(1);
         }
+        let ids = self.guide.child_ids(l);
         for (i, node) in children.iter().enumerate().skip(begin) {
+            if ids[i] != id {
+                continue;
+            }
             let rule = match *node {
                 Node::Segment(s) => self.guide.segment_rule(s),
                 Node::Loop(x) => match self.guide.trigger(self.guide.loop_rule(x)) {

@@ -265,6 +265,7 @@ const MAX_DAYS: i64 = 3660;
 pub struct Book<'a> {
     pub(crate) events: &'a [LedgerEvent],
     pub(crate) as_of: NaiveDate,
+    skipped: usize,
     pub(crate) claims: Vec<ClaimFacts>,
     pub(crate) payers: Vec<String>,
     /// First day with its own totals; money before it is in `opening`.
@@ -328,8 +329,16 @@ impl<'a> Book<'a> {
             };
             event_claim.push(ci);
         }
-        for (seq, (e, &ci)) in events.iter().zip(&event_claim).enumerate() {
+        let mut skipped = 0usize;
+        for (seq, e) in events.iter().enumerate() {
+            let ci = event_claim[seq];
             if ci == u32::MAX {
+                continue;
+            }
+            if !amounts_in_range(&e.kind) {
+                // Ignored everywhere, so sums can never overflow.
+                event_claim[seq] = u32::MAX;
+                skipped += 1;
                 continue;
             }
             let key = make_key(e.date, e.time, seq);
@@ -557,6 +566,7 @@ impl<'a> Book<'a> {
         Book {
             events,
             as_of,
+            skipped,
             claims,
             payers,
             first_day,
@@ -569,6 +579,11 @@ impl<'a> Book<'a> {
     /// The date the book is as of.
     pub fn as_of(&self) -> NaiveDate {
         self.as_of
+    }
+
+    /// Events ignored because an amount exceeded [`MAX_AMOUNT`].
+    pub fn skipped_events(&self) -> usize {
+        self.skipped
     }
 
     /// Number of distinct claims with an event on or before the book's date.
@@ -651,6 +666,28 @@ pub(crate) fn adjustments_of(kind: &EventKind) -> impl Iterator<Item = &Adjustme
     claim
         .iter()
         .chain(lines.iter().flat_map(|l| l.adjustments.iter()))
+}
+
+/// The largest amount an event may carry (a trillion dollars); beyond it the event is
+/// ignored, which keeps every sum far inside `Decimal`'s range.
+pub const MAX_AMOUNT: Decimal = Decimal::from_parts(3_567_587_328, 232, 0, false, 0);
+
+fn amounts_in_range(kind: &EventKind) -> bool {
+    let ok = |d: &Decimal| d.abs() <= MAX_AMOUNT;
+    match kind {
+        EventKind::Adjudicated {
+            charge,
+            paid,
+            patient_responsibility,
+            ..
+        } => {
+            ok(charge)
+                && ok(paid)
+                && ok(patient_responsibility)
+                && adjustments_of(kind).all(|a| ok(&a.amount))
+        }
+        _ => kind.amount().is_none_or(|a| ok(&a)),
+    }
 }
 
 /// A claim id of up to 15 bytes packed into an integer with its length, so distinct ids give

@@ -89,7 +89,7 @@ mod report;
 mod scorecard;
 pub mod synth;
 
-pub use book::Book;
+pub use book::{Book, MAX_AMOUNT};
 pub use calendar::{BusinessCalendar, us_federal_holidays};
 pub use error::KpiError;
 pub use html::dashboard_html;

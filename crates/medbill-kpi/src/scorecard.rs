@@ -324,12 +324,14 @@ pub struct BillingVolume {
 
 impl PricingModel {
     /// What the model costs for the volume.
+    /// Saturates at `Decimal::MAX` rather than overflow on absurd inputs.
     pub fn cost(&self, volume: &BillingVolume) -> Decimal {
-        match self {
-            PricingModel::PercentOfCollections { rate } => volume.collections * *rate,
-            PricingModel::PerClaim { fee } => *fee * Decimal::from(volume.claims),
-            PricingModel::FlatMonthly { fee } => *fee * Decimal::from(volume.months),
-        }
+        let product = match self {
+            PricingModel::PercentOfCollections { rate } => volume.collections.checked_mul(*rate),
+            PricingModel::PerClaim { fee } => fee.checked_mul(Decimal::from(volume.claims)),
+            PricingModel::FlatMonthly { fee } => fee.checked_mul(Decimal::from(volume.months)),
+        };
+        product.unwrap_or(Decimal::MAX)
     }
 }
 

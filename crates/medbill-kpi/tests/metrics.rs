@@ -330,3 +330,59 @@ fn report_json_shape() {
     let text = report.to_text();
     assert!(text.contains("First-pass acceptance"));
 }
+
+#[test]
+fn absurd_amounts_are_skipped_not_overflowed() {
+    use medbill_kpi::MAX_AMOUNT;
+    assert_eq!(MAX_AMOUNT, d("1000000000000"));
+    let mut events = fixture();
+    // Amounts near Decimal's limit would overflow any sum; the book leaves them out.
+    let huge = "70000000000000000000000000000";
+    for i in 0..4 {
+        events.push(ev(
+            &format!("Z{i}"),
+            "2026-03-02",
+            Some("P1"),
+            created(huge, "2026-03-01", false),
+        ));
+        events.push(ev(
+            &format!("Z{i}"),
+            "2026-03-03",
+            None,
+            patient_paid(&format!("-{huge}"), false),
+        ));
+    }
+    let book = Book::new(&events, day("2026-03-31"));
+    assert_eq!(book.skipped_events(), 8);
+    assert_eq!(book.ar(CreditBalances::Exclude), d("600"));
+    let report = KpiReport::from_book(&book, &ReportOptions::default());
+    assert_eq!(report.collections.charges, d("730"));
+}
+
+#[test]
+fn monthly_trends() {
+    let events = fixture();
+    let book = Book::new(&events, day("2026-03-31"));
+    let t = book.trends(day("2026-01-01"), day("2026-03-31"), 90);
+    assert_eq!(t.total.len(), 3);
+    let mar = &t.total[2];
+    // The same March numbers as the period metrics above.
+    assert_eq!(mar.first_pass_acceptance.unwrap().rounded(4), d("0.6667"));
+    assert_eq!(mar.clean_claim_rate.unwrap().rounded(4), d("0.3333"));
+    assert_eq!(mar.denial_rate.unwrap().rounded(4), d("0.6667"));
+    assert_eq!((mar.charges, mar.payments), (d("730"), d("205")));
+    // A/R at the end of March with credits netted: 600 - 15 = 585; days 585 * 90 / 980.
+    assert_eq!(mar.ar, d("585"));
+    assert_eq!(mar.days_in_ar.unwrap().rounded(1), d("53.7"));
+    // February: G first submitted and accepted (1/1); first adjudications G (paid) and
+    // H (denied): 1 / 2.
+    let feb = &t.total[1];
+    assert_eq!(feb.first_pass_acceptance.unwrap().rounded(2), d("1.00"));
+    assert_eq!(feb.denial_rate.unwrap().rounded(2), d("0.50"));
+    // By payer: P2 in March had C adjudicated and denied in part: 1 / 1.
+    assert_eq!(
+        t.by_payer["P2"][2].denial_rate.unwrap().rounded(2),
+        d("1.00")
+    );
+    assert!(t.by_payer["P2"][1].denial_rate.is_none());
+}

@@ -691,3 +691,12 @@ IK4*2*782*1~IK5*R*5~AK9*P*2*2*1~SE*12*2870001~GE*1*20213~IEA*1*000010216~";
     assert!(ledger[0].outcome.is_accepted() && !ledger[1].outcome.is_accepted());
     assert_eq!(ledger[1].reasons[0].element.as_deref(), Some("2"));
 }
+
+#[test]
+fn utf16_input_is_decoded() {
+    let text = fixture("837p-two-claims.x12");
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    let report = Validator::new().validate(&utf16);
+    assert!(only_set(&report).accepted());
+}

@@ -91,7 +91,12 @@ impl<'g> Validator<'g> {
     }
 
     /// Validates a whole file in memory. Never fails: what cannot be read is reported.
+    ///
+    /// UTF-16 input (with a byte order mark) is decoded first; byte offsets then count bytes of
+    /// the decoded text, as in [`Position`](crate::Position).
     pub fn validate(&self, input: &[u8]) -> Report<'g> {
+        let decoded = crate::decode_utf16(input);
+        let input = &decoded[..];
         let mut run = Run {
             validator: self,
             input,

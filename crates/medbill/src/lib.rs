@@ -86,13 +86,13 @@ pub use error::{Error, Result};
 
 #[cfg(feature = "kpi")]
 pub use helpers::kpi_report;
-#[cfg(feature = "scrub")]
-pub use helpers::{builtin_scrubber, scrub_claims};
 #[cfg(feature = "x12")]
 pub use helpers::{
-    Checked, Loaded, check_x12, read_835_and_post, read_835_file_and_post, read_837,
-    read_837_file, read_acknowledgments,
+    Checked, Loaded, check_x12, read_835_and_post, read_835_file_and_post, read_837, read_837_file,
+    read_acknowledgments,
 };
+#[cfg(feature = "scrub")]
+pub use helpers::{builtin_scrubber, scrub_claims};
 
 #[cfg(feature = "codes")]
 pub use medbill_codes as codes;

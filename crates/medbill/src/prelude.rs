@@ -8,7 +8,9 @@
 //! `medbill::x12::Severity`.
 
 #[cfg(feature = "codes")]
-pub use medbill_codes::{Carc, GroupCode, Icd10CmCode, Modifier, Npi, PlaceOfService, ProcedureCode};
+pub use medbill_codes::{
+    Carc, GroupCode, Icd10CmCode, Modifier, Npi, PlaceOfService, ProcedureCode,
+};
 
 #[cfg(feature = "claim")]
 pub use medbill_claim::{

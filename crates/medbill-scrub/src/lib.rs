@@ -16,6 +16,47 @@
 //!   embedded ICD-10-CM code sets, and the CMS NCCI tables ([`ncci`]) and HCPCS file the
 //!   caller loads. [`Scrubber::scrub_batch`] scrubs many claims in parallel.
 //!
+//! # Edits
+//!
+//! The built-in edits and their default severities are listed at [`builtin_rules`]. What the
+//! edits need beyond the claim:
+//!
+//! | edits | data | without it |
+//! |---|---|---|
+//! | `ICD10.*` | embedded ICD-10-CM FY2025 and FY2026 (`medbill-codes`) | always available; dates of service before October 1 2024 are not judged |
+//! | `PROC.INVALID`, Level II part of `MOD.INVALID` | CMS HCPCS file ([`ReferenceData::with_hcpcs`]) | HCPCS codes and Level II modifiers are not judged |
+//! | `NCCI.PTP`, `NCCI.MUE`, `NCCI.ADD_ON` | CMS NCCI quarterly files ([`ncci`]) | silent |
+//!
+//! NCCI edits are applied within a claim: lines of the same date of service and rendering
+//! provider (PTP, per-date MUE, add-on primaries). Services of the same day billed on separate
+//! claims are not compared. Professional claims use the practitioner tables (and the DME MUE
+//! table for codes the practitioner table lacks), institutional claims the outpatient hospital
+//! tables.
+//!
+//! ## Age and sex edits (`ICD10.AGE`, `ICD10.SEX`)
+//!
+//! The groups follow the edit definitions of the CMS **Medicare Code Editor** (MCE), the edit
+//! software CMS publishes with each IPPS release ("Definitions of Medicare Code Edits"). The
+//! MCE lists individual codes; this crate covers them by the ICD-10-CM chapter, category and
+//! subcategory ranges they fall in:
+//!
+//! | MCE edit | ages or sex | codes |
+//! |---|---|---|
+//! | newborn diagnosis | age 0 | P00-P96 (chapter 16, perinatal), Z38 (liveborn infant), Z05 (observation of newborn) |
+//! | pediatric diagnosis | 0-17 | Z00.12 (routine child health examination) |
+//! | maternity diagnosis | 9-64 (12-55 in MCE versions before FY2019) | O00-O9A (chapter 15), Z3A, Z33, Z34, Z36, Z37, Z39 |
+//! | adult diagnosis | 15-124 | Z00.0 (general adult medical examination) |
+//! | female only | F | C51-C58, D06, D25-D28, N70-N77, N80-N98, O00-O9A, Z3A, Z33, Z34, Z36, Z37, Z39, Z01.41, Z12.4 |
+//! | male only | M | C60-C63, D07.4-D07.6, D29, N40-N53, Z12.5 |
+//!
+//! Ages are whole years on the date diagnoses are coded for (the first date of service; the
+//! statement end of an institutional claim). A few codes inside these ranges that the MCE
+//! exempts are therefore reported; re-grade or disable the edits per payer where that matters.
+//! Patients with sex `U` or without a birth date are not edited, and findings never state the
+//! age or birth date.
+//!
+//! # Example
+//!
 //! ```
 //! use medbill_claim::{Address, BillingProvider, Claim, ClaimFilingIndicator, Payer,
 //!     PersonName, Phi, ProfessionalLine, Provider, Subscriber};

@@ -27,7 +27,12 @@ fn diagnostic_json(d: &Diagnostic) -> Value {
 fn inspect(path: &str) -> (Value, bool) {
     let file = match File::open(path) {
         Ok(f) => f,
-        Err(e) => return (json!({ "file": path, "errors": [{ "message": e.to_string() }] }), false),
+        Err(e) => {
+            return (
+                json!({ "file": path, "errors": [{ "message": e.to_string() }] }),
+                false,
+            );
+        }
     };
     let mut reader = Reader::new(file);
     let mut transactions = Vec::new();
@@ -52,12 +57,20 @@ fn inspect(path: &str) -> (Value, bool) {
         }
         // Drain as we go so findings do not pile up in the reader.
         for d in reader.take_diagnostics() {
-            let list = if d.severity == Severity::Error { &mut errors } else { &mut warnings };
+            let list = if d.severity == Severity::Error {
+                &mut errors
+            } else {
+                &mut warnings
+            };
             list.push(diagnostic_json(&d));
         }
     }
     for d in reader.take_diagnostics() {
-        let list = if d.severity == Severity::Error { &mut errors } else { &mut warnings };
+        let list = if d.severity == Severity::Error {
+            &mut errors
+        } else {
+            &mut warnings
+        };
         list.push(diagnostic_json(&d));
     }
     let summary = reader.summary();
@@ -87,5 +100,9 @@ fn main() -> ExitCode {
         all_x12 &= x12;
         println!("{report}");
     }
-    if all_x12 { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    if all_x12 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }

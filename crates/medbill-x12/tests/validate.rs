@@ -700,3 +700,42 @@ fn utf16_input_is_decoded() {
     let report = Validator::new().validate(&utf16);
     assert!(only_set(&report).accepted());
 }
+
+#[test]
+fn streaming_gives_the_same_report() {
+    let texts = [
+        fixture("837p-two-claims.x12"),
+        fixture("837i-two-2320.x12"),
+        fixture("835-repeated-cas-svc.x12"),
+        fixture("271-ls-le.x12"),
+        p837_with("SBR*P**GRP100", "SBR*Q**GRP100").replace("HL*3*2*23*0~", "HL*3*9*23*0~"),
+        fixture("837p-two-claims.x12")
+            .replace("SE*49*0001~\n", "")
+            .replace("IEA*1*000000101", "IEA*1*000000109"),
+    ];
+    for text in &texts {
+        let whole = validate(text);
+        let streamed = Validator::new().validate_reader(text.as_bytes()).unwrap();
+        let a: Vec<_> = whole
+            .transactions()
+            .map(|t| (t.findings.clone(), t.errors.clone(), t.loops.clone()))
+            .collect();
+        let b: Vec<_> = streamed
+            .transactions()
+            .map(|t| (t.findings.clone(), t.errors.clone(), t.loops.clone()))
+            .collect();
+        assert_eq!(a, b);
+        let ea: Vec<_> = whole
+            .interchanges
+            .iter()
+            .map(|i| i.errors.clone())
+            .collect();
+        let eb: Vec<_> = streamed
+            .interchanges
+            .iter()
+            .map(|i| i.errors.clone())
+            .collect();
+        assert_eq!(ea, eb);
+        assert!(!a.is_empty());
+    }
+}

@@ -93,6 +93,13 @@ fn verdicts_agree_with_pyx12() {
             continue;
         };
         let ours = accepted(&bytes);
+        // Streaming gives the same verdict.
+        let streamed = Validator::new().validate_reader(&bytes[..]).is_ok_and(|r| {
+            r.transactions().count() > 0
+                && r.transactions().all(|t| t.accepted())
+                && r.interchanges.iter().all(|i| i.envelope_ok())
+        });
+        assert_eq!(ours, streamed, "{}", row.path);
         let theirs = row.pyx12.starts_with("OK");
         compared += 1;
         if ours != theirs && known_difference(&row.path, &row.version).is_none() {

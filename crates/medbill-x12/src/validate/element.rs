@@ -13,7 +13,8 @@ pub(super) struct ElementFinding {
     pub(super) component: Option<u8>,
     pub(super) repetition: Option<u16>,
     pub(super) byte: u64,
-    pub(super) value: Option<(u64, usize)>,
+    /// A copy of the bad value (error path only).
+    pub(super) value: Option<String>,
 }
 
 fn finding(kind: FindingKind, element: usize, byte: u64) -> ElementFinding {
@@ -155,7 +156,7 @@ fn check_element(
             if let Some(kind) = check_value(r, bytes) {
                 let mut f = finding(kind, position, value.offset());
                 f.repetition = repetition;
-                f.value = Some((value.offset(), bytes.len()));
+                f.value = Some(String::from_utf8_lossy(bytes).into_owned());
                 report(f);
             }
             continue;
@@ -187,7 +188,7 @@ fn check_element(
                 f.component = Some((c + 1) as u8);
                 f.repetition = repetition;
                 if !component.bytes().is_empty() {
-                    f.value = Some((component.offset(), component.bytes().len()));
+                    f.value = Some(String::from_utf8_lossy(component.bytes()).into_owned());
                 }
                 report(f);
             }
@@ -344,7 +345,7 @@ fn check_date_qualifier(segment: &Segment<'_>, report: &mut impl FnMut(ElementFi
             FindingKind::InvalidDate
         };
         let mut f = finding(kind, value_at, value.offset());
-        f.value = Some((value.offset(), v.len()));
+        f.value = Some(String::from_utf8_lossy(v).into_owned());
         report(f);
     }
 }

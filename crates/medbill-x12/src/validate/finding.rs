@@ -144,8 +144,6 @@ pub struct Finding {
     /// The claim the finding is in (its CLM01, the patient control number), for the 999's
     /// business-unit CTX; redacted in `Debug`.
     pub claim_id: Option<String>,
-    /// Where CLM01 is in the input, until the validator copies it into `claim_id`.
-    pub(crate) claim_span: Option<(u64, usize)>,
 }
 
 impl Finding {

@@ -24,10 +24,34 @@ struct Frame {
     counts_at: usize,
     /// The loop instance in the tree.
     instance: u32,
-    /// For an HL loop: the HL01 value's span in the input.
-    hl_id: Option<(usize, usize)>,
-    /// For a claim loop (opened by CLM): the CLM01 value's span in the input.
-    claim: Option<(u64, usize)>,
+    /// For an HL loop: its HL01.
+    hl_id: Option<Inline>,
+    /// For a claim loop (opened by CLM): its CLM01.
+    claim: Option<Inline>,
+}
+
+/// A short element value kept inline (HL01 is at most 12 bytes, CLM01 38), so keeping one per
+/// loop instance allocates nothing; longer values are cut.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Inline {
+    bytes: [u8; 38],
+    len: u8,
+}
+
+impl Inline {
+    fn new(v: &[u8]) -> Inline {
+        let len = v.len().min(38);
+        let mut bytes = [0u8; 38];
+        bytes[..len].copy_from_slice(&v[..len]);
+        Inline {
+            bytes,
+            len: len as u8,
+        }
+    }
+
+    fn get(&self) -> &[u8] {
+        &self.bytes[..usize::from(self.len)]
+    }
 }
 
 pub(super) struct Matcher<'g> {
@@ -35,8 +59,8 @@ pub(super) struct Matcher<'g> {
     stack: Vec<Frame>,
     counts: Vec<u32>,
     pub(super) instances: Vec<LoopInstance>,
-    /// Spans of every HL01 seen, for telling a wrong parent from a missing one.
-    hl_ids: Vec<(usize, usize)>,
+    /// Every HL01 seen, for telling a wrong parent from a missing one.
+    hl_ids: Vec<Inline>,
 }
 
 impl<'g> Matcher<'g> {
@@ -52,13 +76,7 @@ impl<'g> Matcher<'g> {
         m
     }
 
-    fn push_frame(
-        &mut self,
-        loop_index: u32,
-        first: u32,
-        parent: u32,
-        hl_id: Option<(usize, usize)>,
-    ) {
+    fn push_frame(&mut self, loop_index: u32, first: u32, parent: u32, hl_id: Option<Inline>) {
         let l = self.guide.loop_rule(loop_index);
         let counts_at = self.counts.len();
         self.counts.resize(counts_at + l.children.len(), 0);
@@ -159,12 +177,11 @@ impl<'g> Matcher<'g> {
     }
 
     /// Places one segment, appending findings. `index` is the segment's 1-based position in the
-    /// set; `input` is the whole input (for HL01/HL02 spans).
+    /// set.
     pub(super) fn segment(
         &mut self,
         segment: &Segment<'_>,
         index: u32,
-        input: &[u8],
         findings: &mut Vec<Finding>,
     ) {
         let Some(id) = SegmentId::new(segment.id()) else {
@@ -229,7 +246,7 @@ impl<'g> Matcher<'g> {
                         index,
                     ));
                 }
-                self.check(rule, segment, index, input, findings);
+                self.check(rule, segment, index, findings);
             }
             Node::Loop(x) => {
                 let lr = guide.loop_rule(x);
@@ -240,32 +257,29 @@ impl<'g> Matcher<'g> {
                 }
                 let hl_id = id
                     .is(b"HL")
-                    .then(|| {
-                        segment
-                            .element(1)
-                            .map(|e| (e.offset() as usize, e.bytes().len()))
-                    })
+                    .then(|| segment.element(1).map(|e| Inline::new(e.bytes())))
                     .flatten();
                 self.push_frame(x, index, instance, hl_id);
                 if id.is(b"CLM")
                     && let Some(frame) = self.stack.last_mut()
                 {
-                    frame.claim = segment.element(1).map(|e| (e.offset(), e.bytes().len()));
+                    frame.claim = segment.element(1).map(|e| Inline::new(e.bytes()));
                 }
                 self.counts[self.stack.last().map_or(0, |f| f.counts_at)] = 1;
                 if id.is(b"HL") {
-                    self.check_hl(segment, index, input, findings);
+                    self.check_hl(segment, index, findings);
                 }
                 if let Some(trigger) = guide.trigger(lr) {
-                    self.check(trigger, segment, index, input, findings);
+                    self.check(trigger, segment, index, findings);
                 }
             }
         }
     }
 
-    /// The CLM01 span of the innermost open claim loop.
-    fn claim_span(&self) -> Option<(u64, usize)> {
-        self.stack.iter().rev().find_map(|f| f.claim)
+    /// The CLM01 of the innermost open claim loop (called on the error path only).
+    fn claim_id(&self) -> Option<String> {
+        let claim = self.stack.iter().rev().find_map(|f| f.claim)?;
+        Some(String::from_utf8_lossy(claim.get()).into_owned())
     }
 
     fn earlier_in_current(&self, id: SegmentId) -> bool {
@@ -284,7 +298,6 @@ impl<'g> Matcher<'g> {
         rule: &SegmentRule,
         segment: &Segment<'_>,
         index: u32,
-        input: &[u8],
         findings: &mut Vec<Finding>,
     ) {
         if rule.usage == Usage::NotUsed {
@@ -292,7 +305,6 @@ impl<'g> Matcher<'g> {
             return;
         }
         let loop_id = &self.guide.loop_rule(rule.in_loop).id;
-        let claim_span = self.claim_span();
         let mut report = |f: ElementFinding| {
             findings.push(Finding {
                 kind: f.kind,
@@ -303,37 +315,25 @@ impl<'g> Matcher<'g> {
                 component: f.component,
                 repetition: f.repetition,
                 byte: f.byte,
-                bad_value: f.value.and_then(|(at, len)| {
-                    input
-                        .get(at as usize..at as usize + len)
-                        .map(|b| String::from_utf8_lossy(b).into_owned())
-                }),
-                claim_id: None,
-                claim_span,
+                bad_value: f.value,
+                claim_id: self.claim_id(),
             });
         };
         element::check_segment(self.guide, rule, segment, segment.offset(), &mut report);
     }
 
     /// HL02 must name the HL of the enclosing HL loop.
-    fn check_hl(
-        &mut self,
-        segment: &Segment<'_>,
-        index: u32,
-        input: &[u8],
-        findings: &mut Vec<Finding>,
-    ) {
+    fn check_hl(&mut self, segment: &Segment<'_>, index: u32, findings: &mut Vec<Finding>) {
         let own = self.stack.last().and_then(|f| f.hl_id);
         let parent_id = self.stack[..self.stack.len() - 1]
             .iter()
             .rev()
             .find_map(|f| f.hl_id);
         let hl02 = segment.element(2).filter(|e| !e.is_empty());
-        let span = |s: (usize, usize)| input.get(s.0..s.0 + s.1).unwrap_or(&[]);
         let kind = match (hl02, parent_id) {
             (None, None) => None,
-            (Some(p), Some(parent)) if p.bytes() == span(parent) => None,
-            (Some(p), _) => Some(if self.hl_ids.iter().any(|&s| span(s) == p.bytes()) {
+            (Some(p), Some(parent)) if p.bytes() == parent.get() => None,
+            (Some(p), _) => Some(if self.hl_ids.iter().any(|s| s.get() == p.bytes()) {
                 FindingKind::HlWrongParent
             } else {
                 FindingKind::HlParentNotFound
@@ -377,8 +377,7 @@ impl<'g> Matcher<'g> {
                         repetition: None,
                         byte: at.offset(),
                         bad_value: None,
-                        claim_id: None,
-                        claim_span: self.claim_span(),
+                        claim_id: self.claim_id(),
                     });
                 }
             }
@@ -395,8 +394,7 @@ impl<'g> Matcher<'g> {
                         repetition: None,
                         byte: at.offset(),
                         bad_value: None,
-                        claim_id: None,
-                        claim_span: self.claim_span(),
+                        claim_id: self.claim_id(),
                     });
                 }
             }
@@ -464,8 +462,7 @@ impl<'g> Matcher<'g> {
                 repetition: None,
                 byte: at.offset(),
                 bad_value: None,
-                claim_id: None,
-                claim_span: self.claim_span(),
+                claim_id: self.claim_id(),
             });
         }
     }
@@ -493,8 +490,7 @@ impl<'g> Matcher<'g> {
             repetition: None,
             byte: segment.offset(),
             bad_value: None,
-            claim_id: None,
-            claim_span: self.claim_span(),
+            claim_id: self.claim_id(),
         }
     }
 }

@@ -99,24 +99,64 @@ impl<'g> Validator<'g> {
         let input = &decoded[..];
         let mut run = Run {
             validator: self,
-            input,
             report: Report::default(),
             state: State::default(),
         };
         for token in Tokenizer::new(input) {
             match token {
-                Token::Text(text) => {
-                    if text.bytes().starts_with(&[0xEF, 0xBB, 0xBF]) {
-                        run.notice(text.offset(), NoticeKind::ByteOrderMark);
-                    } else if !text.is_whitespace() {
-                        run.notice(text.offset(), NoticeKind::TextOutsideInterchange);
-                    }
-                }
+                Token::Text(text) => run.text(text.bytes(), text.offset()),
                 Token::Segment(segment) => run.segment(&segment),
             }
         }
-        run.end_of_input();
+        run.end_of_input(input.len() as u64);
         run.report
+    }
+
+    /// Validates a file from any reader, one transaction set at a time, with the streaming
+    /// [`Reader`](crate::Reader): memory is bounded by the largest set, not the file. The report
+    /// is the same as [`validate`](Self::validate)'s; only a failing source, or input with no
+    /// interchange at all, is an error.
+    ///
+    /// ```
+    /// use medbill_x12::validate::Validator;
+    ///
+    /// let file = b"ISA*00*          *00*          *ZZ*A              *ZZ*B              *240101*1200*^*00501*000000001*0*T*:~GS*HC*A*B*20240101*1200*1*X*005010X222A1~ST*837*0001*005010X222A1~SE*2*0001~GE*1*1~IEA*1*000000001~";
+    /// let report = Validator::new().validate_reader(&file[..])?;
+    /// assert_eq!(report.transactions().next().unwrap().ik5_codes(), ["5"]);
+    /// # Ok::<(), medbill_x12::X12Error>(())
+    /// ```
+    pub fn validate_reader<R: std::io::Read>(
+        &self,
+        source: R,
+    ) -> Result<Report<'g>, crate::X12Error> {
+        let mut reader = crate::Reader::new(source);
+        let mut run = Run {
+            validator: self,
+            report: Report::default(),
+            state: State::default(),
+        };
+        let mut end = 0u64;
+        while let Some(event) = reader.next_event()? {
+            match event {
+                crate::Event::Text(text) => {
+                    end = end.max(text.offset + text.bytes.len() as u64);
+                    run.text(&text.bytes, text.offset);
+                }
+                crate::Event::Segment(raw) => {
+                    let segment = raw.segment();
+                    end = end.max(segment.offset() + segment.raw().len() as u64 + 1);
+                    run.segment(&segment);
+                }
+                crate::Event::Transaction(set) => {
+                    for segment in set.segments() {
+                        end = end.max(segment.offset() + segment.raw().len() as u64 + 1);
+                        run.segment(&segment);
+                    }
+                }
+            }
+        }
+        run.end_of_input(end);
+        Ok(run.report)
     }
 }
 
@@ -421,8 +461,8 @@ struct State<'g> {
     set: Option<OpenSet<'g>>,
     group_sets: u32,
     interchange_groups: u32,
-    /// Spans of the current group's ST02 values, for uniqueness.
-    controls: Vec<(usize, usize)>,
+    /// The current group's ST02 values, for uniqueness.
+    controls: Vec<String>,
     saw_trivia: bool,
 }
 
@@ -431,9 +471,8 @@ struct OpenSet<'g> {
     matcher: Option<Matcher<'g>>,
 }
 
-struct Run<'v, 'g, 'i> {
+struct Run<'v, 'g> {
     validator: &'v Validator<'g>,
-    input: &'i [u8],
     report: Report<'g>,
     state: State<'g>,
 }
@@ -448,7 +487,15 @@ fn element_text(segment: &Segment<'_>, n: usize) -> String {
         .map_or_else(String::new, |e| text(e.bytes()))
 }
 
-impl<'g> Run<'_, 'g, '_> {
+impl<'g> Run<'_, 'g> {
+    fn text(&mut self, bytes: &[u8], offset: u64) {
+        if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+            self.notice(offset, NoticeKind::ByteOrderMark);
+        } else if !bytes.iter().all(u8::is_ascii_whitespace) {
+            self.notice(offset, NoticeKind::TextOutsideInterchange);
+        }
+    }
+
     fn notice(&mut self, byte: u64, kind: NoticeKind) {
         if !self.report.notices.iter().any(|n| n.kind == kind) {
             self.report.notices.push(Notice { kind, byte });
@@ -501,7 +548,7 @@ impl<'g> Run<'_, 'g, '_> {
                     set.transaction.segment_count += 1;
                     let index = set.transaction.segment_count;
                     if let Some(m) = &mut set.matcher {
-                        m.segment(segment, index, self.input, &mut set.transaction.findings);
+                        m.segment(segment, index, &mut set.transaction.findings);
                     }
                 } else {
                     // A segment between envelopes.
@@ -731,18 +778,13 @@ impl<'g> Run<'_, 'g, '_> {
         if !(4..=9).contains(&t.control.len()) {
             t.errors.push("7");
         }
-        if let Some(e) = s.element(2) {
-            let span = (e.offset() as usize, e.bytes().len());
-            let input = self.input;
-            let get = |(a, n): (usize, usize)| input.get(a..a + n).unwrap_or(&[]);
-            if self.state.controls.iter().any(|&c| get(c) == get(span)) {
-                t.errors.push("23");
-            }
-            self.state.controls.push(span);
+        if self.state.controls.contains(&t.control) {
+            t.errors.push("23");
         }
+        self.state.controls.push(t.control.clone());
         let mut matcher = guide.map(Matcher::new);
         if let Some(m) = &mut matcher {
-            m.segment(s, 1, self.input, &mut t.findings);
+            m.segment(s, 1, &mut t.findings);
         }
         self.state.set = Some(OpenSet {
             transaction: t,
@@ -759,7 +801,7 @@ impl<'g> Run<'_, 'g, '_> {
         t.segment_count += 1;
         let index = t.segment_count;
         if let Some(m) = &mut set.matcher {
-            m.segment(s, index, self.input, &mut t.findings);
+            m.segment(s, index, &mut t.findings);
             m.finish(index, s, &mut t.findings);
         }
         let count = s.element(1).map(|e| e.bytes()).unwrap_or_default();
@@ -795,12 +837,6 @@ impl<'g> Run<'_, 'g, '_> {
     }
 
     fn push_set(&mut self, mut set: OpenSet<'g>) {
-        for f in &mut set.transaction.findings {
-            if let Some((at, len)) = f.claim_span.take() {
-                let bytes = self.input.get(at as usize..at as usize + len);
-                f.claim_id = bytes.map(|b| String::from_utf8_lossy(b).into_owned());
-            }
-        }
         if let Some(m) = set.matcher.take() {
             set.transaction.loops = m.instances;
         }
@@ -832,8 +868,7 @@ impl<'g> Run<'_, 'g, '_> {
         }
     }
 
-    fn end_of_input(&mut self) {
-        let end = self.input.len() as u64;
+    fn end_of_input(&mut self, end: u64) {
         if self.state.in_interchange {
             self.close_group(end);
             self.envelope_error("023", end);

@@ -27,16 +27,20 @@ pub enum Encoding {
     Utf16Be,
 }
 
-/// Detects UTF-16 from the first bytes: a byte order mark, or `I`, `S` interleaved with zeros.
+/// Detects UTF-16 from the first bytes: a byte order mark, or two ASCII characters interleaved
+/// with zeros (`I\0S\0` for an ISA, or any text before it).
 pub(crate) fn detect_encoding(start: &[u8]) -> Encoding {
-    match start {
-        [0xFF, 0xFE, ..] | [b'I', 0, b'S', 0, ..] => Encoding::Utf16Le,
-        [0xFE, 0xFF, ..] | [0, b'I', 0, b'S', ..] => Encoding::Utf16Be,
+    let ascii = |b: u8| b != 0 && b.is_ascii();
+    match *start {
+        [0xFF, 0xFE, ..] => Encoding::Utf16Le,
+        [0xFE, 0xFF, ..] => Encoding::Utf16Be,
+        [a, 0, b, 0, ..] if ascii(a) && ascii(b) => Encoding::Utf16Le,
+        [0, a, 0, b, ..] if ascii(a) && ascii(b) => Encoding::Utf16Be,
         _ => Encoding::Bytes,
     }
 }
 
-/// Decodes UTF-16 input (detected by byte order mark or by an `ISA` of interleaved zeros) to
+/// Decodes UTF-16 input (detected by a byte order mark or by ASCII interleaved with zeros) to
 /// UTF-8, keeping a byte order mark as U+FEFF so a writer can restore it. Other input is
 /// returned unchanged. Invalid code units become U+FFFD.
 ///

@@ -227,10 +227,13 @@ fn utf16_input_is_decoded_and_written_back() {
 fn utf16_with_non_ascii_text_round_trips_in_small_reads() {
     let mut text = "Remarque : réclamation n° 7 — ☃ 😀\r\n".as_bytes().to_vec();
     text.extend(fixture("claim-837p.x12"));
-    let input = utf16(&text, false, true);
-    for chunk in [1, 2, 3, 5, 64] {
-        let r = read_with(&input, chunk).expect("readable");
-        assert_eq!(write_events(&r), input, "chunk {chunk}");
+    for (big, bom) in [(false, true), (true, false)] {
+        let input = utf16(&text, big, bom);
+        for chunk in [1, 2, 3, 5, 64] {
+            let r = read_with(&input, chunk).expect("readable");
+            assert_eq!(r.sets().len(), 1);
+            assert_eq!(write_events(&r), input, "chunk {chunk}");
+        }
     }
 }
 

@@ -739,3 +739,22 @@ fn streaming_gives_the_same_report() {
         assert!(!a.is_empty());
     }
 }
+
+#[test]
+fn acknowledgment_values_never_carry_our_delimiters() {
+    // The file uses `|` between elements, so `*` may appear inside a value.
+    let text = fixture("837p-two-claims.x12")
+        .replace('*', "|")
+        .replace("ST|837|0001|", "ST|837|0*01|")
+        .replace("SE|49|0001", "SE|49|0*01");
+    let report = validate(&text);
+    let set = only_set(&report);
+    assert_eq!(set.control, "0*01");
+    let out = ack::implementation_acks(&report.interchanges[0], &AckOptions::default());
+    assert!(out.contains("AK2*837*0?01*005010X222A1~"), "{out}");
+    let acks = ack::parse(out.as_bytes());
+    let ReceivedAck::Group(g) = &acks[0] else {
+        panic!()
+    };
+    assert_eq!(g.sets.len(), 1);
+}

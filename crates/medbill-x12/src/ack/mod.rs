@@ -127,6 +127,17 @@ impl Out<'_> {
     }
 }
 
+/// A value copied from the acknowledged file, with any of our delimiters (or a non-printable
+/// byte) replaced by `?`, since the acknowledged file may use other delimiters.
+fn clean(d: &Delimiters, s: &str) -> String {
+    s.chars()
+        .map(|c| match u8::try_from(c) {
+            Ok(b) if (0x20..0x7f).contains(&b) && !d.contains(b) => c,
+            _ => '?',
+        })
+        .collect()
+}
+
 fn pad(s: &str, width: usize) -> String {
     let mut s: String = s.chars().take(width).collect();
     while s.len() < width {
@@ -164,6 +175,9 @@ impl AckOptions {
         let date = ccyymmdd(self.date.as_deref().unwrap_or(&of.date));
         let time = self.time.clone().unwrap_or_else(|| of.time.clone());
         let usage = self.usage.clone().unwrap_or_else(|| of.usage.clone());
+        let d = &self.delimiters;
+        let (sq, sid, rq, rid) = (clean(d, &sq), clean(d, &sid), clean(d, &rq), clean(d, &rid));
+        let (date, time, usage) = (clean(d, &date), clean(d, &time), clean(d, &usage));
         let rep = self
             .delimiters
             .repetition
@@ -215,7 +229,15 @@ pub fn interchange_acks(of: &Interchange<'_>, options: &AckOptions) -> Option<St
         count: 0,
     };
     options.header(&mut out, of);
-    out.seg(&["TA1", &of.control, &of.date, &of.time, code, note]);
+    let d = &options.delimiters;
+    out.seg(&[
+        "TA1",
+        &clean(d, &of.control),
+        &clean(d, &of.date),
+        &clean(d, &of.time),
+        code,
+        note,
+    ]);
     out.seg(&[
         "IEA",
         "0",
@@ -239,6 +261,7 @@ pub fn implementation_acks(of: &Interchange<'_>, options: &AckOptions) -> String
     options.header(&mut out, of);
     let (date, time) = options.ack_date_time(of);
     let first = &of.groups[0];
+    let d = &options.delimiters;
     let app_sender = options
         .application_sender
         .clone()
@@ -251,10 +274,10 @@ pub fn implementation_acks(of: &Interchange<'_>, options: &AckOptions) -> String
     out.seg(&[
         "GS",
         "FA",
-        &app_sender,
-        &app_receiver,
-        &date,
-        &time,
+        &clean(d, &app_sender),
+        &clean(d, &app_receiver),
+        &clean(d, &date),
+        &clean(d, &time),
         &group_control,
         "X",
         "005010X231A1",
@@ -263,7 +286,13 @@ pub fn implementation_acks(of: &Interchange<'_>, options: &AckOptions) -> String
         let control = format!("{:04}", options.first_set_control as usize + n);
         let start = out.count;
         out.seg(&["ST", "999", &control, "005010X231A1"]);
-        out.seg(&["AK1", &group.functional_id, &group.control, &group.version]);
+        let d = &options.delimiters;
+        out.seg(&[
+            "AK1",
+            &clean(d, &group.functional_id),
+            &clean(d, &group.control),
+            &clean(d, &group.version),
+        ]);
         for set in &group.transactions {
             write_set(&mut out, set, options);
         }
@@ -290,21 +319,39 @@ pub fn implementation_acks(of: &Interchange<'_>, options: &AckOptions) -> String
 }
 
 fn write_set(out: &mut Out<'_>, set: &Transaction<'_>, options: &AckOptions) {
-    out.seg(&["AK2", &set.id, &set.control, &set.version]);
+    let d = &options.delimiters;
+    out.seg(&[
+        "AK2",
+        &clean(d, &set.id),
+        &clean(d, &set.control),
+        &clean(d, &set.version),
+    ]);
     let mut i = 0;
     let findings = &set.findings;
     while i < findings.len() {
         let f = &findings[i];
-        let loop_id: String = f.loop_id.chars().take(4).collect();
+        let loop_id = clean(d, &f.loop_id.chars().take(4).collect::<String>());
         let index = f.segment_index.to_string();
         if !f.kind.is_element() {
-            out.seg(&["IK3", f.segment_id.as_str(), &index, &loop_id, f.ik3_code()]);
+            out.seg(&[
+                "IK3",
+                &clean(d, f.segment_id.as_str()),
+                &index,
+                &loop_id,
+                f.ik3_code(),
+            ]);
             write_claim_context(out, f, options);
             i += 1;
             continue;
         }
         // One IK3 (code 8) for all element findings of one segment, then an IK4 for each.
-        out.seg(&["IK3", f.segment_id.as_str(), &index, &loop_id, "8"]);
+        out.seg(&[
+            "IK3",
+            &clean(d, f.segment_id.as_str()),
+            &index,
+            &loop_id,
+            "8",
+        ]);
         write_claim_context(out, f, options);
         let mut n = 0;
         while i < findings.len()

@@ -918,20 +918,20 @@ fn run() -> Result<(), Box<dyn Error>> {
     };
     let report = KpiReport::compute(ledger.events(), as_of, &options);
     print!("{}", report.to_text());
-    // The scorecard's initial denial rate is HFMA's: denials first adjudicated in a month over
-    // claims submitted in the three months before. The ledger starts in September, so it is
-    // measured for October.
-    let october = Period::month_of(as_of);
-    let hfma = medbill::kpi::Book::new(ledger.events(), as_of).hfma_denial_rate(october, None);
+    // The scorecard's initial denial rate is HFMA's: denials in a month over the average
+    // monthly submissions of the three months before. The ledger starts in September, so it
+    // has no value here; the same-period rate is the one to read for this month.
+    let denials = &report.denials.total;
     println!(
-        "HFMA initial denial rate, {}: {} ({} claims denied in {} over claims submitted in the prior three months)",
-        october,
-        hfma.rate_by_count()
+        "Denial rate in the period: {} ({} of {} adjudicated claims with a denial, {} of {} charges)",
+        denials
+            .rate_by_count()
             .map_or("-".to_string(), |r| format!("{}%", r.as_percent(2))),
-        hfma.denied,
-        october
+        denials.denied,
+        denials.adjudicated,
+        usd(denials.denied_charges),
+        usd(denials.adjudicated_charges)
     );
-
     if let Some(dir) = &args.out {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         let write = |name: &str, bytes: &[u8]| -> Result<(), String> {

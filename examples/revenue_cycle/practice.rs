@@ -85,7 +85,7 @@ pub(crate) fn payers() -> Vec<PayerProfile> {
         },
         PayerProfile {
             payer: p("BCX01", "BLUE EXAMPLE PPO"),
-            filing: ClaimFilingIndicator::BlueCrossBlueShield,
+            filing: ClaimFilingIndicator::Ppo,
             weight: 22,
             contract_per_mille: 1250,
             coinsurance_per_mille: 0,
@@ -101,7 +101,7 @@ pub(crate) fn payers() -> Vec<PayerProfile> {
         },
         PayerProfile {
             payer: p("UHX02", "UNITED EXAMPLE CHOICE"),
-            filing: ClaimFilingIndicator::Commercial,
+            filing: ClaimFilingIndicator::PointOfService,
             weight: 17,
             contract_per_mille: 1180,
             coinsurance_per_mille: 0,

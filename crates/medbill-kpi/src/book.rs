@@ -617,7 +617,10 @@ impl<'a> Book<'a> {
             Some(s) => vec![s as usize],
             None => (0..nslots).collect(),
         };
-        let last = self.first_day + Days::new(self.ndays as u64);
+        let last = self
+            .first_day
+            .checked_add_days(Days::new(self.ndays as u64))
+            .unwrap_or(NaiveDate::MAX);
         let start = period.start().max(self.first_day);
         let end = period.end().min(last);
         if start < end {

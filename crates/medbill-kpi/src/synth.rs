@@ -288,7 +288,12 @@ fn one_claim(
     payer: Option<&SynthPayer>,
     denial_weight: u64,
 ) {
-    let dos = config.start + Days::new(g.rng.below(u64::from(config.days.max(1))));
+    // Keep every date the generator derives (a few hundred days on) inside chrono's range.
+    let start = config
+        .start
+        .min(NaiveDate::from_ymd_opt(200_000, 1, 1).unwrap_or(NaiveDate::MAX));
+    let days = u64::from(config.days.clamp(1, 3_650_000));
+    let dos = start + Days::new(g.rng.below(days));
     let nlines = 1 + g.rng.below(3) as usize;
     let lines: Vec<(ProcedureCode, i64)> = (0..nlines)
         .map(|_| tables.codes[g.rng.below(tables.codes.len() as u64) as usize])

@@ -386,3 +386,19 @@ fn monthly_trends() {
     );
     assert!(t.by_payer["P2"][1].denial_rate.is_none());
 }
+
+#[test]
+fn extreme_dates_do_not_panic() {
+    let events = fixture();
+    for as_of in [
+        chrono::NaiveDate::MIN,
+        chrono::NaiveDate::MAX,
+        day("1900-01-01"),
+        day("2999-12-31"),
+    ] {
+        let report = KpiReport::compute(&events, as_of, &ReportOptions::default());
+        let _ = report.summary();
+        let _ = medbill_kpi::dashboard_html(&report);
+        let _ = report.to_text();
+    }
+}

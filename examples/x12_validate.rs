@@ -12,6 +12,7 @@
 
 use std::process::ExitCode;
 
+use medbill::x12::X12Error;
 use medbill::x12::ack::{AckOptions, implementation_acks, interchange_acks};
 use medbill::x12::validate::{NoticeKind, Validator};
 use serde_json::json;
@@ -29,14 +30,27 @@ fn main() -> ExitCode {
         eprintln!("usage: x12_validate [--ack] FILE");
         return ExitCode::from(2);
     };
-    let input = match std::fs::read(&path) {
-        Ok(bytes) => bytes,
+    // Streaming: memory is bounded by the largest transaction set, not the file.
+    let file = match std::fs::File::open(&path) {
+        Ok(f) => std::io::BufReader::new(f),
         Err(e) => {
             eprintln!("x12_validate: cannot read {path}: {e}");
             return ExitCode::from(1);
         }
     };
-    let report = Validator::new().validate(&input);
+    let report = match Validator::new().validate_reader(file) {
+        Ok(report) => report,
+        Err(X12Error::Io(e)) => {
+            eprintln!("x12_validate: cannot read {path}: {e}");
+            return ExitCode::from(1);
+        }
+        Err(e) => {
+            // Read, but not X12: no transactions to report.
+            let out = json!({"file": path, "transactions": [], "error": e.to_string()});
+            println!("{out}");
+            return ExitCode::SUCCESS;
+        }
+    };
 
     if ack {
         let options = AckOptions::default();

@@ -5,10 +5,19 @@
 //!     [--hcpcs FILE] [--config FILE] [--submitted YYYY-MM-DD] [--json]
 //! ```
 //!
-//! `FILE` is the claims to scrub. **X12 837 input arrives with medbill-x12's typed 837
-//! reader (a later issue)**: until then this program reads a JSON array of `medbill-claim`
-//! claims (a file ending in `.json`), and for an `.837` (or `.x12`, `.edi`, `.txt`) file it
-//! says that X12 input is not available yet. Everything after reading is the real pipeline.
+//! `FILE` is the claims to scrub: an X12 837P or 837I file (read with medbill-x12's typed
+//! reader, leniently: a value the claim model cannot hold is left out and reported on
+//! stderr, a claim the model refuses is skipped and reported), or a JSON array of
+//! `medbill-claim` claims when the name ends in `.json`. For example, from the repository:
+//!
+//! ```text
+//! cargo run --release --example scrub_claims -- crates/medbill-scrub/tests/fixtures/claims.837 \
+//!     --ptp crates/medbill-scrub/tests/fixtures/ptp_practitioner.txt \
+//!     --mue crates/medbill-scrub/tests/fixtures/mue_practitioner.csv \
+//!     --aoc crates/medbill-scrub/tests/fixtures/aoc.txt --submitted 2026-03-05 --json
+//! ```
+//!
+//! (those NCCI files are synthetic fixtures with made-up codes in the CMS layouts).
 //!
 //! NCCI tables are loaded from the CMS quarterly files (`--ptp` and `--mue` may repeat: CMS
 //! splits the practitioner PTP table into several files). The setting comes from the file
@@ -35,6 +44,7 @@ use chrono::NaiveDate;
 use medbill::claim::Claim;
 use medbill::scrub::ncci::{AddOnTable, MueTable, NcciSetting, PtpTable};
 use medbill::scrub::{Finding, ReferenceData, ScrubConfig, ScrubOptions, Scrubber};
+use medbill::x12::typed::{self, ReadMode, TypedTransaction};
 
 #[derive(Debug, Default)]
 struct Args {
@@ -81,29 +91,47 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
     Ok(a)
 }
 
-/// Reads the claims of a file: a JSON array of claims today; X12 837 once the typed reader
-/// lands.
+/// Reads the claims of a file: a JSON array of claims for `.json`, X12 837 otherwise.
+/// Problems the 837 reader reports go to stderr (they name fields and positions, never
+/// patient data).
 fn read_claims(path: &Path) -> Result<Vec<Claim>, String> {
-    let ext = path
+    let is_json = path
         .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    match ext.as_str() {
-        "json" => {
-            let text =
-                std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
-        }
-        "837" | "x12" | "edi" | "txt" => Err(format!(
-            "{}: X12 837 input arrives with medbill-x12's typed 837 reader, which is not \
-             available yet; pass a JSON array of claims (FILE.json) for now",
-            path.display()
-        )),
-        _ => Err(format!(
-            "{}: unknown input type; expected FILE.json (or FILE.837 once X12 input lands)",
-            path.display()
-        )),
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    if is_json {
+        return serde_json::from_slice(&bytes).map_err(|e| format!("{}: {e}", path.display()));
     }
+    let file = typed::read_all(&bytes, ReadMode::Lenient)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut claims = Vec::new();
+    for (i, t) in file.transactions.into_iter().enumerate() {
+        match t {
+            TypedTransaction::Claims(batch) => {
+                for p in &batch.problems {
+                    eprintln!("note: {}: {p}", path.display());
+                }
+                claims.extend(batch.claims);
+            }
+            _ => eprintln!(
+                "note: {}: transaction set {} is not an 837; skipped",
+                path.display(),
+                i + 1
+            ),
+        }
+    }
+    let errors = file
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == medbill::x12::Severity::Error)
+        .count();
+    if errors > 0 {
+        eprintln!(
+            "note: {}: {errors} envelope or syntax errors (x12_validate shows them)",
+            path.display()
+        );
+    }
+    Ok(claims)
 }
 
 /// The NCCI setting a CMS file name implies.

@@ -1,8 +1,8 @@
 //! Implementation-guide validation: the loop tree of each transaction set, and findings
 //! classified like the 999 reports them.
 //!
-//! [`Validator::validate`] reads a whole file with the zero-copy [`Tokenizer`](crate::Tokenizer),
-//! checks the envelopes (ISA/IEA, GS/GE, ST/SE: the findings a TA1, an AK9 and an IK5 report),
+//! [`Validator::validate`] reads a whole file with the zero-copy [`crate::Tokenizer`] (and
+//! [`Validator::validate_reader`] streams one with the [`crate::Reader`]), checks the envelopes (ISA/IEA, GS/GE, ST/SE: the findings a TA1, an AK9 and an IK5 report),
 //! picks each set's guide by ST01 and ST03 (or GS08), places every segment in the guide's loop
 //! structure, and checks every element. The result is a [`Report`]; a 999 is a rendering of it
 //! (see [`ack`](crate::ack)), not a second analysis.

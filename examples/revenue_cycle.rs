@@ -422,9 +422,8 @@ fn run() -> Result<(), Box<dyn Error>> {
 
     section("Scrubbed");
     println!(
-        "{} rules ({}), synthetic PTP table of {} pairs",
+        "{} built-in edits on the embedded ICD-10-CM; NCCI PTP from a synthetic table of {} pairs",
         scrubber.rules().len(),
-        "ICD-10-CM embedded",
         practice::PTP_PAIRS.len()
     );
     println!(

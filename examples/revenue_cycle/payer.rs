@@ -43,9 +43,9 @@ pub(crate) fn write_277ca(
         s.push_str("~\n");
     };
     let d = ymd(date);
-    let _ = write!(
+    let _ = writeln!(
         s,
-        "ISA*00*          *00*          *ZZ*CLEARHOUSE     *ZZ*NWFM0001       *{}*1300*^*00501*{control:09}*0*T*:~\n",
+        "ISA*00*          *00*          *ZZ*CLEARHOUSE     *ZZ*NWFM0001       *{}*1300*^*00501*{control:09}*0*T*:~",
         &d[2..]
     );
     let _ = writeln!(

@@ -227,3 +227,187 @@ pub fn kpi_report(ledger: &medbill_claim::Ledger, as_of: NaiveDate) -> medbill_k
         &medbill_kpi::ReportOptions::default(),
     )
 }
+
+#[cfg(all(test, feature = "x12", feature = "scrub", feature = "kpi"))]
+mod tests {
+    use medbill_claim::{
+        Address, BillingProvider, Claim, ClaimFilingIndicator, ClaimPayment, ClaimStatusCode,
+        Ledger, Payee, Payer, Payment, PaymentMethod, PersonName, Phi, ProfessionalLine, Provider,
+        Remittance, Sex, Subscriber,
+    };
+    use medbill_x12::ack::AckOptions;
+    use medbill_x12::typed::{self, ClaimForm, InterchangeHeader, SubmissionHeader};
+    use rust_decimal::Decimal;
+
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn claim(pcn: &str, dx: &str) -> Claim {
+        Claim::professional(pcn)
+            .billing_provider(BillingProvider {
+                provider: Provider::organization("EXAMPLE CLINIC", "1234567893".parse().unwrap()),
+                tin: Phi::new("123456789".into()),
+                tin_is_ssn: false,
+                address: Address {
+                    lines: vec!["1 MAIN ST".into()],
+                    city: "TOWN".into(),
+                    state: "NY".into(),
+                    postal_code: "123450001".into(),
+                    country: None,
+                },
+            })
+            .subscriber(
+                Subscriber::new("W100200300", PersonName::new("DOE", "JANE"))
+                    .with_demographics(day("1970-01-01"), Sex::Female),
+            )
+            .payer(
+                Payer::new("87726", "EXAMPLE HEALTH"),
+                ClaimFilingIndicator::Commercial,
+            )
+            .place_of_service("11".parse().unwrap())
+            .diagnosis(dx.parse().unwrap())
+            .line(ProfessionalLine::new(
+                "99213".parse().unwrap(),
+                Decimal::new(12500, 2),
+                Decimal::ONE,
+                day("2026-03-02"),
+            ))
+            .build()
+            .unwrap()
+    }
+
+    fn x837(claims: &[Claim]) -> Vec<u8> {
+        let sent = day("2026-03-04");
+        let header = SubmissionHeader::new(
+            ClaimForm::Professional,
+            "B1",
+            sent,
+            ("EXAMPLE CLINIC", "S1"),
+            ("CLEARINGHOUSE", "R1"),
+            "5555551212",
+        );
+        typed::write_837(
+            claims,
+            &header,
+            &InterchangeHeader::new("S1", "R1", 3, sent),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn read_837_gives_back_what_was_written() {
+        let claims = vec![claim("A1", "E11.9"), claim("A2", "I10")];
+        let read = read_837(&x837(&claims)).unwrap();
+        assert!(read.is_clean(), "{:?}", read.problems);
+        assert_eq!(read.values, claims);
+    }
+
+    #[test]
+    fn read_837_reports_what_it_leaves_out() {
+        let text = String::from_utf8(x837(&[claim("A1", "E11.9")])).unwrap();
+        // A charge that is not a number: the claim model cannot hold it.
+        let broken = text.replace("SV1*HC:99213*125", "SV1*HC:99213*12X5");
+        assert_ne!(broken, text);
+        let read = read_837(broken.as_bytes()).unwrap();
+        assert!(!read.is_clean());
+        assert!(!read.problems.is_empty());
+    }
+
+    #[test]
+    fn not_x12_is_an_error_and_a_missing_file_names_itself() {
+        assert!(matches!(read_837(b"hello"), Err(Error::X12(_))));
+        let err = read_837_file("/nonexistent/dir/claims.x12").unwrap_err();
+        assert!(err.to_string().starts_with("/nonexistent/dir/claims.x12: "));
+    }
+
+    #[test]
+    fn check_x12_accepts_our_837_and_its_999_reads_back() {
+        let checked = check_x12(&x837(&[claim("A1", "E11.9")]), &AckOptions::default());
+        assert!(checked.accepted(), "{:?}", checked.report);
+        let acks = read_acknowledgments(checked.acks.as_bytes()).unwrap();
+        assert_eq!(acks.values.len(), 1);
+        assert!(acks.values[0].outcome.is_accepted());
+
+        // A set with a wrong segment count is rejected, and the 999 says so.
+        let text = String::from_utf8(x837(&[claim("A1", "E11.9")])).unwrap();
+        let se = text.find("SE*").unwrap();
+        let broken = format!("{}SE*99{}", &text[..se], &text[se + 5..]);
+        let checked = check_x12(broken.as_bytes(), &AckOptions::default());
+        assert!(!checked.accepted());
+        let acks = read_acknowledgments(checked.acks.as_bytes()).unwrap();
+        assert!(!acks.values[0].outcome.is_accepted());
+    }
+
+    #[test]
+    fn scrub_claims_returns_findings_in_claim_order() {
+        let claims = [claim("A1", "E11.9"), claim("A2", "E11"), claim("A3", "J45")];
+        let findings = scrub_claims(&builtin_scrubber(), &claims, day("2026-03-04"));
+        let ids: Vec<&str> = findings.iter().map(|f| f.claim.as_str()).collect();
+        assert_eq!(ids, ["A2", "A3"]);
+        assert!(findings.iter().all(|f| f.edit == "ICD10.NOT_BILLABLE"));
+    }
+
+    #[test]
+    fn read_835_and_post_posts_each_remittance() {
+        let claim = claim("A1", "E11.9");
+        let mut ledger = Ledger::new();
+        ledger.push(claim.created_event(day("2026-03-02")));
+        ledger.push(claim.submission_event(day("2026-03-04"), true));
+        let paid = ClaimPayment::new(
+            "A1",
+            ClaimStatusCode::ProcessedPrimary,
+            Decimal::new(12500, 2),
+            Decimal::new(12500, 2),
+        );
+        let stray = ClaimPayment::new(
+            "NOT-OURS",
+            ClaimStatusCode::ProcessedPrimary,
+            Decimal::new(1000, 2),
+            Decimal::new(1000, 2),
+        );
+        let remittance = Remittance {
+            payer: claim.payer.clone(),
+            payee: Payee {
+                name: "EXAMPLE CLINIC".into(),
+                npi: None,
+                tin: None,
+            },
+            payment: Payment {
+                method: PaymentMethod::Check,
+                amount: Decimal::new(13500, 2),
+                date: day("2026-03-20"),
+                trace_number: "CHK1".into(),
+            },
+            claims: vec![paid, stray],
+            provider_adjustments: vec![],
+            extra: vec![],
+        };
+        let mut file = typed::write_835(
+            &remittance,
+            &InterchangeHeader::new("P", "S", 1, day("2026-03-20")),
+        )
+        .unwrap();
+        let second = typed::write_835(
+            &remittance,
+            &InterchangeHeader::new("P", "S", 2, day("2026-03-20")),
+        )
+        .unwrap();
+        file.extend_from_slice(&second);
+
+        let posted = read_835_and_post(&file, &mut ledger, None).unwrap();
+        assert_eq!(posted.values.len(), 2);
+        assert_eq!(posted.values[0].posted.len(), 1);
+        assert_eq!(posted.values[0].unmatched.len(), 1);
+        // The same payment twice: the second posting leaves a credit balance to refund.
+        assert!(posted.values[0].credit_balances.is_empty());
+        assert_eq!(posted.values[1].credit_balances.len(), 1);
+        let state = ledger.state(&"A1".into(), day("2026-03-31")).unwrap();
+        assert_eq!(state.insurance_balance, Decimal::new(-12500, 2));
+
+        let report = kpi_report(&ledger, day("2026-03-31"));
+        assert_eq!(report.as_of, day("2026-03-31"));
+    }
+}

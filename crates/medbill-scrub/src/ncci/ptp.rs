@@ -112,8 +112,44 @@ pub struct PtpTable {
     records: Vec<Record>,
     // Key -> index of its first record; records of a key are contiguous, oldest first.
     index: HashMap<u64, u32, PairHasher>,
+    // Most pairs on a claim have no edit: a blocked Bloom filter (one cache line per key,
+    // about 1% false positives) answers those without touching the much larger index.
+    bloom: Vec<u64>,
     rationales: Interner,
     sources: Vec<String>,
+}
+
+/// Bloom filter block: 8 words, one 64-byte cache line.
+const BLOCK_WORDS: usize = 8;
+
+fn bloom_hash(key: u64) -> u64 {
+    let h = key.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    h ^ (h >> 31)
+}
+
+/// Three bit positions inside a 512-bit block, and the block, for a key.
+fn bloom_slots(key: u64, blocks: usize) -> (usize, [u32; 3]) {
+    let h = bloom_hash(key);
+    let block = ((h >> 32) as usize) % blocks.max(1);
+    let bits = [
+        (h & 511) as u32,
+        ((h >> 9) & 511) as u32,
+        ((h >> 18) & 511) as u32,
+    ];
+    (block, bits)
+}
+
+fn build_bloom(keys: impl Iterator<Item = u64>, distinct: usize) -> Vec<u64> {
+    // About 16 bits per key, in whole blocks.
+    let blocks = (distinct * 16 / 512 + 1).next_power_of_two();
+    let mut words = vec![0u64; blocks * BLOCK_WORDS];
+    for key in keys {
+        let (block, bits) = bloom_slots(key, blocks);
+        for b in bits {
+            words[block * BLOCK_WORDS + (b / 64) as usize] |= 1 << (b % 64);
+        }
+    }
+    words
 }
 
 impl PtpTable {
@@ -183,7 +219,20 @@ impl PtpTable {
             .collect()
     }
 
+    fn may_contain(&self, key: u64) -> bool {
+        let blocks = self.bloom.len() / BLOCK_WORDS;
+        let (block, bits) = bloom_slots(key, blocks);
+        bits.iter().all(|&b| {
+            self.bloom
+                .get(block * BLOCK_WORDS + (b / 64) as usize)
+                .is_some_and(|w| w & (1 << (b % 64)) != 0)
+        })
+    }
+
     fn run(&self, key: u64) -> &[Record] {
+        if !self.may_contain(key) {
+            return &[];
+        }
         let Some(&start) = self.index.get(&key) else {
             return &[];
         };
@@ -232,7 +281,7 @@ impl PtpTable {
         // hashbrown: one (key, value) slot and one control byte per bucket.
         let index = self.index.capacity() * (std::mem::size_of::<(u64, u32)>() + 1);
         let texts: usize = self.rationales.texts().iter().map(String::capacity).sum();
-        records + index + texts
+        records + index + self.bloom.capacity() * 8 + texts
     }
 }
 
@@ -369,10 +418,12 @@ impl PtpTableBuilder {
             }
         }
         index.shrink_to_fit();
+        let bloom = build_bloom(index.keys().copied(), index.len());
         PtpTable {
             setting: self.setting,
             records,
             index,
+            bloom,
             rationales: self.rationales,
             sources: self.sources,
         }

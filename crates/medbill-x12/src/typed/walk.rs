@@ -7,6 +7,7 @@
 //! place stays in the innermost open loop, so nothing is dropped.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::schema::{Guide, Node, SegmentRule};
 use crate::{Delimiters, Position, Segment, TransactionSet};
@@ -15,7 +16,28 @@ use crate::{Delimiters, Position, Segment, TransactionSet};
 pub(crate) struct LoopWalker {
     guide: &'static Guide,
     current: u32,
-    cache: HashMap<u64, u32>,
+    cache: HashMap<u64, u32, BuildHasherDefault<KeyHasher>>,
+}
+
+/// A multiplicative hash for the walker's packed 64-bit keys (SipHash is needlessly slow
+/// for keys no adversary chooses beyond a handful of loops and qualifiers).
+#[derive(Default)]
+pub(crate) struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0 ^ n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
 }
 
 impl LoopWalker {
@@ -23,7 +45,7 @@ impl LoopWalker {
         LoopWalker {
             guide,
             current: 0,
-            cache: HashMap::new(),
+            cache: HashMap::default(),
         }
     }
 

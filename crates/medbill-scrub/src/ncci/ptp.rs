@@ -437,3 +437,36 @@ pub(crate) fn clip(s: &str) -> &str {
         None => s,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bloom_has_no_false_negatives_and_few_false_positives() {
+        let keys: Vec<u64> = (0..20_000u64)
+            .map(|i| {
+                pair_key(
+                    (i * 7919 % 1_000_003) as u32,
+                    (i * 104_729 % 999_983) as u32,
+                )
+            })
+            .collect();
+        let bloom = build_bloom(keys.iter().copied(), keys.len());
+        let table = PtpTable {
+            setting: NcciSetting::Practitioner,
+            records: Vec::new(),
+            index: HashMap::default(),
+            bloom,
+            rationales: Interner::default(),
+            sources: Vec::new(),
+        };
+        assert!(keys.iter().all(|&k| table.may_contain(k)));
+        let others = (0..20_000u64).map(|i| pair_key(2_000_000 + i as u32, 7));
+        let false_positives = others.filter(|&k| table.may_contain(k)).count();
+        assert!(
+            false_positives < 20_000 / 20,
+            "{false_positives} false positives"
+        );
+    }
+}

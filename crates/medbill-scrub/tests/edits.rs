@@ -335,3 +335,48 @@ fn findings_carry_no_phi() {
         assert!(!text.contains(phi), "{phi} leaked: {text}");
     }
 }
+
+fn institutional(principal: &str, others: &[&str], from: &str, to: &str) -> medbill_claim::Claim {
+    let mut b = medbill_claim::Claim::institutional("PCN-UB", "13", day(from), day(to))
+        .billing_provider(billing())
+        .subscriber(subscriber("1950-03-01", Sex::Male))
+        .payer(
+            medbill_claim::Payer::new("MCR01", "MEDICARE"),
+            medbill_claim::ClaimFilingIndicator::MedicarePartA,
+        )
+        .principal_diagnosis(medbill_claim::Diagnosis::new(
+            principal.parse().unwrap(),
+            None,
+        ));
+    for o in others {
+        b = b.other_diagnosis(medbill_claim::Diagnosis::new(o.parse().unwrap(), None));
+    }
+    b.institutional_line(
+        medbill_claim::InstitutionalLine::new("0450", d("100"), d("1")).service_date(day(from)),
+    )
+    .build()
+    .unwrap()
+}
+
+#[test]
+fn institutional_claims_are_edited_on_their_principal_and_statement_dates() {
+    // External cause as principal; maternity for a 76-year-old man.
+    let c = institutional("W19.XXXA", &["O80", "S72.001A"], DOS, DOS);
+    let f = scrub(&c);
+    let edits: Vec<&str> = f.iter().map(|x| x.edit.as_str()).collect();
+    assert!(edits.contains(&"ICD10.EXTERNAL_CAUSE_FIRST"), "{f:#?}");
+    assert!(edits.contains(&"ICD10.AGE"), "{f:#?}");
+    assert!(edits.contains(&"ICD10.SEX"), "{f:#?}");
+    // Diagnoses are coded for the statement end: B88.01 (new in FY2026) is valid for a stay
+    // that ends on 2025-10-02 even though it began in FY2025.
+    let c = institutional("B88.01", &[], "2025-09-28", "2025-10-02");
+    assert!(of(&scrub(&c), "ICD10.INVALID").is_empty());
+    let c = institutional("B88.01", &[], "2025-09-20", "2025-09-28");
+    assert_eq!(of(&scrub(&c), "ICD10.INVALID").len(), 1);
+    // Timely filing runs from the statement end.
+    let c = institutional("R69", &[], "2025-01-01", "2025-01-10");
+    let f = scrubber().scrub(&c, &medbill_scrub::ScrubOptions::on(day("2026-01-08")));
+    assert!(of(&f, "CLAIM.TIMELY_FILING").is_empty(), "{f:#?}");
+    let f = scrubber().scrub(&c, &medbill_scrub::ScrubOptions::on(day("2026-01-12")));
+    assert_eq!(of(&f, "CLAIM.TIMELY_FILING").len(), 1, "{f:#?}");
+}

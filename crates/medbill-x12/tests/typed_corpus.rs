@@ -261,3 +261,51 @@ fn corpus_837_and_835_round_trip_and_validate() {
         failures.join("\n\n")
     );
 }
+
+fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            files_under(&p, out);
+        } else if p.file_name().is_some_and(|n| n != "MANIFEST.md") {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn every_corpus_file_reads_and_writes_without_panicking() {
+    let Some(dir) = corpus() else {
+        eprintln!("notice: shared corpus not found; typed corpus sweep skipped");
+        return;
+    };
+    let mut files = Vec::new();
+    files_under(&dir, &mut files);
+    let mut sets = 0;
+    for path in &files {
+        let Ok(bytes) = std::fs::read(path) else {
+            continue;
+        };
+        for mode in [ReadMode::Lenient, ReadMode::Strict] {
+            let Ok(file) = typed::read_all(&bytes, mode) else {
+                continue;
+            };
+            for t in &file.transactions {
+                sets += 1;
+                match t {
+                    TypedTransaction::Claims(b) => {
+                        let _ = typed::write_837(&b.claims, &b.header, &envelope());
+                    }
+                    TypedTransaction::Remittance(r) => {
+                        let _ = typed::write_835(&r.remittance, &envelope());
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    assert!(sets > 0, "no transaction sets in {} files", files.len());
+}

@@ -71,7 +71,8 @@ pub enum ReadMode {
     /// Keep the claim (or remittance) without the value and report the problem.
     #[default]
     Lenient,
-    /// Skip the claim and report the problem (for a remittance: fail).
+    /// Skip the claim (or claim payment) and report the problem. An 835 without a payment
+    /// date fails instead of borrowing one.
     Strict,
 }
 

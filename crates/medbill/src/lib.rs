@@ -46,25 +46,37 @@
 //!
 //! ## The helpers
 //!
+//! The whole cycle in a page (the README's quick start):
+//!
 //! ```no_run
-//! # fn main() -> Result<(), medbill::Error> {
 //! use medbill::prelude::*;
+//! use medbill::x12::ack::AckOptions;
 //!
-//! let claims = medbill::read_837_file("claims.837")?;          // lenient: problems reported
-//! let findings = medbill::scrub_claims(&medbill::builtin_scrubber(), &claims.values,
-//!                                      "2026-10-05".parse().unwrap());
-//! let rejects = findings.iter().filter(|f| f.severity == Severity::Reject).count();
+//! fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     // Claims from an 837P file; values the model cannot hold are reported, not dropped.
+//!     let batch = medbill::read_837_file("claims.x12")?;
+//!     let (entered, sent) = ("2026-10-01".parse()?, "2026-10-02".parse()?);
 //!
-//! let mut ledger = Ledger::new();
-//! for claim in &claims.values {
-//!     ledger.push(claim.created_event("2026-10-01".parse().unwrap()));
-//!     ledger.push(claim.submission_event("2026-10-05".parse().unwrap(), true));
+//!     // Scrub before sending: the edits payers run, each finding with its fix.
+//!     let findings = medbill::scrub_claims(&medbill::builtin_scrubber(), &batch.values, sent);
+//!     for f in findings.iter().filter(|f| f.severity == Severity::Reject) {
+//!         println!("{} {}: {}", f.claim, f.edit, f.fix.as_deref().unwrap_or(&f.message));
+//!     }
+//!     // What the clearinghouse will answer: implementation-guide validation and the 999.
+//!     let checked = medbill::check_x12(&std::fs::read("claims.x12")?, &AckOptions::default());
+//!     println!("accepted: {}\n{}", checked.accepted(), checked.acks);
+//!
+//!     // Record the claims, post the payer's 835, and grade the month.
+//!     let mut ledger = Ledger::new();
+//!     for claim in &batch.values {
+//!         ledger.push(claim.created_event(entered));
+//!         ledger.push(claim.submission_event(sent, true));
+//!     }
+//!     let posted = medbill::read_835_file_and_post("remit.835", &mut ledger, None)?;
+//!     println!("{} remittances posted", posted.values.len());
+//!     print!("{}", medbill::kpi_report(&ledger, "2026-10-31".parse()?).to_text());
+//!     Ok(())
 //! }
-//! let posted = medbill::read_835_file_and_post("payer.835", &mut ledger, None)?;
-//! let report = medbill::kpi_report(&ledger, "2026-10-31".parse().unwrap());
-//! println!("{rejects} rejects, {} remittances\n{}", posted.values.len(), report.to_text());
-//! # Ok(())
-//! # }
 //! ```
 //!
 //! Data: ICD-10-CM is from CDC/NCHS (see each crate's docs for sources and versions); CPT is

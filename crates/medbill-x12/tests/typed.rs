@@ -469,3 +469,60 @@ fn read_all_types_every_set_and_never_panics_on_cut_input() {
         }
     }
 }
+
+#[test]
+fn a_claim_built_in_code_is_written_valid() {
+    use medbill_claim::{
+        Address, BillingProvider, Claim, ClaimFilingIndicator, Payer, PersonName, Phi,
+        ProfessionalLine, Provider, Subscriber,
+    };
+    use medbill_x12::typed::{ClaimForm, SubmissionHeader};
+    let day = "2026-03-02".parse().unwrap();
+    let billing = BillingProvider {
+        provider: Provider::organization("EXAMPLE CLINIC", "1234567893".parse().unwrap()),
+        tin: Phi::new("123456789".into()),
+        tin_is_ssn: false,
+        address: Address {
+            lines: vec!["1 MAIN ST".into()],
+            city: "SPRINGFIELD".into(),
+            state: "IL".into(),
+            postal_code: "627010001".into(),
+            country: None,
+        },
+    };
+    let claim = Claim::professional("PCN1")
+        .billing_provider(billing)
+        .subscriber(Subscriber::new(
+            "W123456789",
+            PersonName::new("DOE", "JANE"),
+        ))
+        .payer(
+            Payer::new("87726", "EXAMPLE HEALTH"),
+            ClaimFilingIndicator::Commercial,
+        )
+        .place_of_service("11".parse().unwrap())
+        .diagnosis("E11.9".parse().unwrap())
+        .line(ProfessionalLine::new(
+            "99213".parse().unwrap(),
+            d("125.00"),
+            Decimal::ONE,
+            day,
+        ))
+        .build()
+        .unwrap();
+    let header = SubmissionHeader::new(
+        ClaimForm::Professional,
+        "B1",
+        day,
+        ("EXAMPLE CLINIC", "S1"),
+        ("EXAMPLE CLEARINGHOUSE", "R1"),
+        "5555551212",
+    );
+    let out = typed::write_837(std::slice::from_ref(&claim), &header, &envelope(9)).unwrap();
+    assert_validates(&out);
+    let again = read_837(&out, ReadMode::Strict);
+    assert_eq!(again.claims, [claim]);
+    assert_eq!(again.header, header);
+    // Nothing to write is refused rather than written as an invalid set.
+    assert!(typed::write_837(&[], &header, &envelope(9)).is_err());
+}

@@ -19,13 +19,21 @@ use crate::schema::{Guide, Node};
 /// computed. Raw segments kept by the reader go back into their loops in guide order. Every
 /// claim must be of the header's form.
 ///
-/// Fails when a value contains one of the delimiters or a claim is of the other form.
+/// Fails when there are no claims, a value contains one of the delimiters, or a claim is of
+/// the other form.
 pub fn write_837(
     claims: &[Claim],
     header: &SubmissionHeader,
     envelope: &InterchangeHeader,
 ) -> Result<Vec<u8>, TypedError> {
     let institutional = header.form == ClaimForm::Institutional;
+    if claims.is_empty() {
+        // A set without a billing provider loop is not a valid 837.
+        return Err(TypedError::Write {
+            field: "claims".into(),
+            reason: "an 837 needs at least one claim".into(),
+        });
+    }
     for (i, c) in claims.iter().enumerate() {
         if c.institutional_detail().is_some() != institutional {
             return Err(TypedError::Write {

@@ -1641,6 +1641,16 @@ impl R837<'_> {
             .subscriber(Subscriber::new(String::new(), PersonName::default()))
             .payer(Payer::new("", ""), ClaimFilingIndicator::Commercial)
             .build()?;
+        let mut p = p;
+        // The placeholder diagnosis and line are never copied: every claim sets its own.
+        match &mut p.detail {
+            ClaimDetail::Professional(d) => {
+                d.diagnoses = Vec::new();
+                d.lines = Vec::new();
+            }
+            ClaimDetail::Institutional(d) => d.lines = Vec::new(),
+            _ => {}
+        }
         self.proto = Some(p.clone());
         Ok(p)
     }

@@ -1,5 +1,5 @@
-//! Typed transactions: 837P and 837I to and from [`Claim`]s, 835 to and from
-//! [`Remittance`]s, and 277CA and 999 into [`Acknowledgment`]s.
+//! Typed transactions: 837P and 837I to and from [`Claim`]s, 835 to and from [`Remittance`]s,
+//! and 277CA and 999 into [`Acknowledgment`]s.
 //!
 //! Reading takes a [`TransactionSet`] from the [`Reader`](crate::Reader) and places each
 //! segment in the implementation guide's loop tree (see [`schema`](crate::schema)); what the
@@ -13,6 +13,8 @@
 //! problem is reported with its [`Position`]; in [`ReadMode::Strict`] the claim is skipped and
 //! the problem reported. A claim the model refuses as a whole (no lines, a pointer to no
 //! diagnosis) is skipped with a [`TypedError::Claim`] that names it by patient control number.
+//!
+//! [`Remittance`]: medbill_claim::Remittance
 //!
 //! Writing produces a whole interchange (ISA to IEA) from the caller's [`InterchangeHeader`],
 //! with HL numbering, SE01, GE01 and IEA01 computed.

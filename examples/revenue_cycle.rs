@@ -471,6 +471,7 @@ fn run() -> Result<(), Box<dyn Error>> {
     let mut pending = 0usize;
     let mut reports: Vec<(usize, PostingReport)> = Vec::new();
     let mut remit_sets = (0usize, 0usize);
+    let mut ca_sets = (0usize, 0usize);
     let mut icn = 0u32;
     let mut remit_control = 0u32;
     let mut posting_problems = 0usize;
@@ -553,6 +554,9 @@ fn run() -> Result<(), Box<dyn Error>> {
                 });
             }
             let x277 = payer::write_277ca(batches, ca_day, &reference, &statuses);
+            let checked = medbill::check_x12(x277.as_bytes(), &AckOptions::default());
+            ca_sets.0 += 1;
+            ca_sets.1 += usize::from(checked.accepted());
             out_277.push_str(&x277);
             let read = medbill::read_acknowledgments(x277.as_bytes())?;
             if !read.is_clean() {
@@ -747,7 +751,9 @@ fn run() -> Result<(), Box<dyn Error>> {
 
     section("Adjudication: 277CA and 835");
     println!(
-        "277CA: {accepted_277} accepted, {} rejected ({}); rejected claims corrected and resubmitted",
+        "277CA: {} sets ({} pass IG validation): {accepted_277} claims accepted, {} rejected ({}); rejected claims corrected and resubmitted",
+        ca_sets.0,
+        ca_sets.1,
         rejected_277.values().sum::<usize>(),
         rejected_277
             .iter()

@@ -1,9 +1,9 @@
 //! # Tutorial: one claim around the revenue cycle
 //!
 //! Every example below runs as a test (`cargo test -p medbill --doc`). Together they follow
-//! one office visit from the code look-up to the scorecard; the
-//! [`revenue_cycle` example](https://example.invalid/medbill/examples/revenue_cycle.rs) does
-//! the same for a month of a small practice.
+//! one office visit from the code look-up to the scorecard; the `revenue_cycle` example
+//! (`examples/revenue_cycle.rs`, `cargo run --release --example revenue_cycle`) does the same
+//! for a month of a small practice.
 //!
 //! ## 1. Codes
 //!

@@ -224,7 +224,8 @@ fn ar_summary(h: &mut String, r: &KpiReport) {
     let _ = write!(
         h,
         "<div class=\"card\"><h2>Accounts receivable</h2><div class=\"kv\">\
-         <span>Total A/R (credits {credits})</span><b>{total}</b>\
+         <span>Total A/R</span><b>{total}</b>\
+         <span>Credit balances {credit_rule}</span><b>{credits}</b>\
          <span>Insurance / patient</span><b>{ins} / {pat}</b>\
          <span>Over 90 days</span><b>{o90}</b>\
          <span>Over 120 days</span><b>{o120}</b>\
@@ -235,11 +236,12 @@ fn ar_summary(h: &mut String, r: &KpiReport) {
          <span>Initial denial rate by dollars (HFMA)</span><b>{dd}</b>\
          <span>Denial rate, same period</span><b>{dsp}</b>\
          </div></div>",
-        credits = if a.credits_excluded.is_zero() {
-            "included or none".to_string()
+        credit_rule = if a.credits_excluded.is_zero() {
+            "(none excluded)"
         } else {
-            format!("excluded: {}", money(a.credits_excluded))
+            "excluded"
         },
+        credits = money(-a.credits_excluded),
         total = money(a.total.total()),
         ins = money(a.insurance.total()),
         pat = money(a.patient.total()),

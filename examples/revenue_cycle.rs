@@ -11,7 +11,7 @@
 //! 1. **Generates** the month: several hundred professional claims for Medicare, Medicaid,
 //!    three commercial plans and self-pay patients, coded with real ICD-10-CM codes checked
 //!    against the embedded code set and procedure codes by number only; then enters about one
-//!    claim in six with a realistic error (a header code, a missing pointer, conflicting
+//!    claim in seven with a realistic error (a header code, a missing pointer, conflicting
 //!    modifiers, a PTP pair from a small synthetic table).
 //! 2. **Scrubs** each claim with the built-in edits on the day it is entered.
 //! 3. **Fixes** what a rule can fix safely (pointer to the first diagnosis, 59 dropped beside

@@ -69,10 +69,25 @@ pub(crate) fn write_277ca(
         "NM1*41*2*NORTHWIND INTERNAL MEDICINE*****46*NWFM0001".into(),
     );
     seg(&mut body, format!("TRN*2*{batch}"));
-    let accepted = statuses.iter().filter(|s| s.rejection.is_none()).count();
+    // The batch: received, then how many claims (and dollars) went on to the payer.
     let total: Decimal = statuses.iter().map(|s| s.claim.total_charge).sum();
+    let (accepted, rejected): (Vec<_>, Vec<_>) =
+        statuses.iter().partition(|s| s.rejection.is_none());
+    let sum = |list: &[&ClaimStatus<'_>]| list.iter().map(|s| s.claim.total_charge).sum();
+    let (accepted_amount, rejected_amount): (Decimal, Decimal) = (sum(&accepted), sum(&rejected));
     seg(&mut body, format!("STC*A1:19*{d}*WQ*{total}"));
-    let _ = accepted;
+    if !accepted.is_empty() {
+        seg(&mut body, format!("QTY*90*{}", accepted.len()));
+    }
+    if !rejected.is_empty() {
+        seg(&mut body, format!("QTY*AA*{}", rejected.len()));
+    }
+    if !accepted.is_empty() {
+        seg(&mut body, format!("AMT*YU*{accepted_amount}"));
+    }
+    if !rejected.is_empty() {
+        seg(&mut body, format!("AMT*YY*{rejected_amount}"));
+    }
     seg(&mut body, "HL*3*2*19*1".into());
     seg(
         &mut body,

@@ -829,24 +829,38 @@ impl Book<'_> {
     }
 
     /// Month-by-month metrics from the month of `first` to the month of `last`, in total and
-    /// by payer, computed in one pass over the claims.
-    pub fn trends(&self, first: NaiveDate, last: NaiveDate, ar_window_days: u32) -> Trends {
-        let months = match Period::new(first, last.max(first)) {
+    /// by payer, computed in one pass over the claims. Resubmission turnaround counts
+    /// business days in `calendar`.
+    pub fn trends(
+        &self,
+        first: NaiveDate,
+        last: NaiveDate,
+        ar_window_days: u32,
+        calendar: &BusinessCalendar,
+    ) -> Trends {
+        let shown = match Period::new(first, last.max(first)) {
             Ok(p) => Period::new(p.start(), p.end().succ_opt().unwrap_or(p.end()))
                 .map(|p| p.months())
                 .unwrap_or_default(),
             Err(_) => Vec::new(),
         };
+        let Some(first_shown) = shown.first().copied() else {
+            return Trends::default();
+        };
+        // Three more months before the first shown, for the HFMA denominators.
+        let mut months = first_shown.months_before(3);
+        let lead = months.len();
+        months.extend(shown.iter().copied());
         let nslots = self.payers.len() + 1;
         let nm = months.len();
         let mut counts = vec![MonthCounts::default(); nslots * nm];
+        let origin = months[0].start();
         let month_index = |key: u64| -> Option<usize> {
             if key == NONE {
                 return None;
             }
             let d = key_date(key);
-            let first = months.first()?.start();
-            let idx = (d.year() - first.year()) * 12 + d.month() as i32 - first.month() as i32;
+            let idx = (d.year() - origin.year()) * 12 + d.month() as i32 - origin.month() as i32;
             (0..nm as i32).contains(&idx).then_some(idx as usize)
         };
         for c in self.facts() {
@@ -854,6 +868,8 @@ impl Book<'_> {
             if let Some(m) = month_index(c.first_submit) {
                 let mc = &mut counts[base + m];
                 mc.fpa.count(c);
+                mc.submitted += 1;
+                mc.submitted_charges += c.first_submit_charge;
             }
             if let Some(m) = month_index(c.first_scrub) {
                 let mc = &mut counts[base + m];
@@ -863,19 +879,59 @@ impl Book<'_> {
             if let Some(m) = month_index(c.first_adj) {
                 let mc = &mut counts[base + m];
                 mc.adjudicated += 1;
+                mc.paid_in_full += u64::from(c.first_outcome == Some(FirstOutcome::Paid));
                 mc.denied += u64::from(c.initially_denied());
             }
+            if let Some(m) = month_index(c.coded)
+                && c.documentation != NONE
+            {
+                let secs = key_seconds(c.coded) - key_seconds(c.documentation);
+                if secs >= 0 {
+                    let mc = &mut counts[base + m];
+                    mc.coding_seconds += secs;
+                    mc.coded += 1;
+                }
+            }
+            if let Some(m) = month_index(c.resubmit_after_problem)
+                && c.problem != NONE
+            {
+                let days = calendar
+                    .business_days_between(key_date(c.problem), key_date(c.resubmit_after_problem));
+                if days >= 0 {
+                    let mc = &mut counts[base + m];
+                    mc.resubmission_days += days;
+                    mc.resubmitted += 1;
+                }
+            }
         }
-        let point = |slot: Option<u16>, i: usize, m: Period| -> MonthMetrics {
-            let mut mc = MonthCounts::default();
+        let month_counts = |slot: Option<u16>, i: usize| -> MonthCounts {
             match slot {
-                Some(s) => mc = counts[s as usize * nm + i],
+                Some(s) => counts[s as usize * nm + i],
                 None => {
+                    let mut mc = MonthCounts::default();
                     for s in 0..nslots {
                         mc.add(&counts[s * nm + i]);
                     }
+                    mc
                 }
             }
+        };
+        let point = |slot: Option<u16>, i: usize| -> MonthMetrics {
+            let m = months[i];
+            let mc = month_counts(slot, i);
+            let prior: Vec<MonthCounts> = (i.saturating_sub(3)..i)
+                .map(|k| month_counts(slot, k))
+                .collect();
+            let hfma = HfmaDenialRate {
+                month: m,
+                denied: mc.denied,
+                denied_charges: Decimal::ZERO,
+                prior_months: prior
+                    .iter()
+                    .zip(&months[i.saturating_sub(3)..i])
+                    .map(|(p, period)| (*period, p.submitted, p.submitted_charges))
+                    .collect(),
+            };
             let t = self.money(m, slot);
             let col = Collections {
                 charges: t.charges,
@@ -896,27 +952,30 @@ impl Book<'_> {
                 month: m,
                 first_pass_acceptance: mc.fpa.rate(),
                 clean_claim_rate: mc.clean.rate(),
+                first_pass_resolution: Ratio::of_counts(mc.paid_in_full, mc.adjudicated),
                 denial_rate: Ratio::of_counts(mc.denied, mc.adjudicated),
+                hfma_denial_rate: hfma.rate_by_count(),
                 net_collection_rate: col.net_collection_rate(),
                 gross_collection_rate: col.gross_collection_rate(),
+                bad_debt_rate: col.bad_debt_rate(),
                 days_in_ar: Ratio::new(ar * Decimal::from(window.days()), w.charges),
+                coding_hours: Ratio::new(
+                    Decimal::from(mc.coding_seconds),
+                    Decimal::from(mc.coded * 3600),
+                ),
+                resubmission_business_days: mean(
+                    Decimal::from(mc.resubmission_days),
+                    mc.resubmitted,
+                ),
                 charges: col.charges,
                 payments: col.payments(),
                 ar,
             }
         };
-        let total = months
-            .iter()
-            .enumerate()
-            .map(|(i, m)| point(None, i, *m))
-            .collect();
+        let total = (lead..nm).map(|i| point(None, i)).collect();
         let by_payer = (0..self.payers.len())
             .map(|s| {
-                let series = months
-                    .iter()
-                    .enumerate()
-                    .map(|(i, m)| point(Some(s as u16), i, *m))
-                    .collect();
+                let series = (lead..nm).map(|i| point(Some(s as u16), i)).collect();
                 (self.payers[s].clone(), series)
             })
             .collect();
@@ -928,8 +987,15 @@ impl Book<'_> {
 struct MonthCounts {
     fpa: FirstPassAcceptance,
     clean: CleanClaims,
+    submitted: u64,
+    submitted_charges: Decimal,
     adjudicated: u64,
+    paid_in_full: u64,
     denied: u64,
+    coding_seconds: i64,
+    coded: u64,
+    resubmission_days: i64,
+    resubmitted: u64,
 }
 
 impl MonthCounts {
@@ -939,8 +1005,15 @@ impl MonthCounts {
         self.fpa.pending += o.fpa.pending;
         self.clean.scrubbed += o.clean.scrubbed;
         self.clean.clean += o.clean.clean;
+        self.submitted += o.submitted;
+        self.submitted_charges += o.submitted_charges;
         self.adjudicated += o.adjudicated;
+        self.paid_in_full += o.paid_in_full;
         self.denied += o.denied;
+        self.coding_seconds += o.coding_seconds;
+        self.coded += o.coded;
+        self.resubmission_days += o.resubmission_days;
+        self.resubmitted += o.resubmitted;
     }
 }
 
@@ -957,14 +1030,24 @@ pub struct MonthMetrics {
     pub first_pass_acceptance: Option<Ratio>,
     /// Clean claim rate of claims first scrubbed in the month.
     pub clean_claim_rate: Option<Ratio>,
+    /// First-pass resolution of claims first adjudicated in the month.
+    pub first_pass_resolution: Option<Ratio>,
     /// Initial denials over first adjudications in the month (same-period variant).
     pub denial_rate: Option<Ratio>,
+    /// HFMA initial denial rate by count for the month.
+    pub hfma_denial_rate: Option<Ratio>,
     /// Net collection rate of the month's money.
     pub net_collection_rate: Option<Ratio>,
     /// Gross collection rate of the month's money.
     pub gross_collection_rate: Option<Ratio>,
+    /// Bad-debt write-offs over gross charges in the month.
+    pub bad_debt_rate: Option<Ratio>,
     /// Days in A/R at the month end over average daily gross charges (as the scorecard).
     pub days_in_ar: Option<Ratio>,
+    /// Mean coding turnaround (hours) of claims coded in the month.
+    pub coding_hours: Option<Ratio>,
+    /// Mean resubmission turnaround (business days) of corrections sent in the month.
+    pub resubmission_business_days: Option<Ratio>,
     /// Gross charges entered in the month.
     pub charges: Decimal,
     /// Net payments in the month.

@@ -147,7 +147,12 @@ impl KpiReport {
             .start()
             .checked_sub_months(Months::new(months - 1))
             .unwrap_or(as_of);
-        let trends = book.trends(first, as_of, options.ar_window_days.max(1));
+        let trends = book.trends(
+            first,
+            as_of,
+            options.ar_window_days.max(1),
+            &options.calendar,
+        );
         KpiReport {
             as_of,
             period,

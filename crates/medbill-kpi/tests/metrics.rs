@@ -363,7 +363,12 @@ fn absurd_amounts_are_skipped_not_overflowed() {
 fn monthly_trends() {
     let events = fixture();
     let book = Book::new(&events, day("2026-03-31"));
-    let t = book.trends(day("2026-01-01"), day("2026-03-31"), 90);
+    let t = book.trends(
+        day("2026-01-01"),
+        day("2026-03-31"),
+        90,
+        &BusinessCalendar::us_federal(),
+    );
     assert_eq!(t.total.len(), 3);
     let mar = &t.total[2];
     // The same March numbers as the period metrics above.
@@ -371,6 +376,13 @@ fn monthly_trends() {
     assert_eq!(mar.clean_claim_rate.unwrap().rounded(4), d("0.3333"));
     assert_eq!(mar.denial_rate.unwrap().rounded(4), d("0.6667"));
     assert_eq!((mar.charges, mar.payments), (d("730"), d("205")));
+    // First-pass resolution 1/3; HFMA 3.0 (as in denial_rates); coding (30 + 12) / 2 = 21 h;
+    // resubmission (2 + 2) / 2 = 2 business days; bad debt 20 / 730.
+    assert_eq!(mar.first_pass_resolution.unwrap().rounded(4), d("0.3333"));
+    assert_eq!(mar.hfma_denial_rate.unwrap().rounded(1), d("3.0"));
+    assert_eq!(mar.coding_hours.unwrap().rounded(1), d("21.0"));
+    assert_eq!(mar.resubmission_business_days.unwrap().rounded(1), d("2.0"));
+    assert_eq!(mar.bad_debt_rate.unwrap().rounded(4), d("0.0274"));
     // A/R at the end of March with credits netted: 600 - 15 = 585; days 585 * 90 / 980.
     assert_eq!(mar.ar, d("585"));
     assert_eq!(mar.days_in_ar.unwrap().rounded(1), d("53.7"));
@@ -379,6 +391,10 @@ fn monthly_trends() {
     let feb = &t.total[1];
     assert_eq!(feb.first_pass_acceptance.unwrap().rounded(2), d("1.00"));
     assert_eq!(feb.denial_rate.unwrap().rounded(2), d("0.50"));
+    // HFMA February: H denied over Nov (E), Dec (none), Jan (H): 1 / (2/3) = 1.5.
+    assert_eq!(feb.hfma_denial_rate.unwrap().rounded(2), d("1.50"));
+    // January: no first adjudication, no coding events.
+    assert!(t.total[0].denial_rate.is_none() && t.total[0].coding_hours.is_none());
     // By payer: P2 in March had C adjudicated and denied in part: 1 / 1.
     assert_eq!(
         t.by_payer["P2"][2].denial_rate.unwrap().rounded(2),

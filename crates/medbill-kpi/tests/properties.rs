@@ -134,7 +134,7 @@ proptest! {
         prop_assert_eq!(book.ar(CreditBalances::Exclude), positive);
         prop_assert_eq!(book.ar(CreditBalances::Include), net);
         // The daily A/R changes add up to the same A/R (what the trends use).
-        let trends = book.trends(as_of, as_of, 90);
+        let trends = book.trends(as_of, as_of, 90, &medbill_kpi::BusinessCalendar::us_federal());
         prop_assert_eq!(trends.total.last().map(|m| m.ar), Some(net));
     }
 

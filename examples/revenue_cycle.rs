@@ -32,6 +32,22 @@
 //! the same output. Nothing in the output depends on the clock. Patient names, birth dates
 //! and member IDs are invented, appear only inside the X12 files, and are never printed.
 
+/// `println!` that stops quietly when stdout is closed (`revenue_cycle | head`).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+/// `print!` that stops quietly when stdout is closed.
+macro_rules! say_raw {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 #[path = "revenue_cycle/payer.rs"]
 mod payer;
 #[path = "revenue_cycle/practice.rs"]
@@ -97,7 +113,7 @@ fn args() -> Result<Args, String> {
             }
             "--out" => parsed.out = Some(it.next().ok_or("--out needs a directory")?.into()),
             "-h" | "--help" => {
-                println!("usage: revenue_cycle [--seed N] [--out DIR]");
+                say!("usage: revenue_cycle [--seed N] [--out DIR]");
                 std::process::exit(0);
             }
             other => return Err(format!("unknown argument {other:?} (try --help)")),
@@ -133,7 +149,7 @@ fn percent(part: usize, whole: usize) -> String {
 }
 
 fn section(title: &str) {
-    println!("\n== {title}");
+    say!("\n== {title}");
 }
 
 /// What happened to one insured encounter's claim.
@@ -172,13 +188,13 @@ fn run() -> Result<(), Box<dyn Error>> {
         &scrubber,
     );
 
-    println!(
+    say!(
         "medbill revenue cycle: seed {}, services {} to {}, measured as of {as_of}",
         args.seed,
         days.first().copied().unwrap_or(start),
         days.last().copied().unwrap_or(start)
     );
-    println!(
+    say!(
         "(a synthetic practice; real ICD-10-CM {} codes, procedure codes by number only)",
         medbill::codes::Icd10Cm::embedded()
             .release_on(start, Default::default())
@@ -191,7 +207,7 @@ fn run() -> Result<(), Box<dyn Error>> {
     let self_pay = encounters.len() - insured.len();
     let lines: usize = encounters.iter().map(|e| e.entered.line_count()).sum();
     let charges: Decimal = encounters.iter().map(|e| e.entered.total_charge).sum();
-    println!(
+    say!(
         "{} encounters on {} business days ({} patients seen): {} insured claims, {} self-pay; {} lines, {} charged",
         encounters.len(),
         days.len(),
@@ -214,7 +230,7 @@ fn run() -> Result<(), Box<dyn Error>> {
             format!("{} {n}", p.payer.name)
         })
         .collect();
-    println!("payer mix: {}, self-pay {self_pay}", mix.join(", "));
+    say!("payer mix: {}, self-pay {self_pay}", mix.join(", "));
     let mut dx_count: BTreeMap<String, usize> = BTreeMap::new();
     for e in &encounters {
         for d in e.documented.diagnosis_codes() {
@@ -224,7 +240,7 @@ fn run() -> Result<(), Box<dyn Error>> {
     let mut top: Vec<(&String, &usize)> = dx_count.iter().collect();
     top.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     let icd = medbill::codes::Icd10Cm::embedded();
-    println!(
+    say!(
         "{} distinct diagnosis codes; most frequent:",
         dx_count.len()
     );
@@ -234,10 +250,10 @@ fn run() -> Result<(), Box<dyn Error>> {
             .entry()
             .and_then(|e| e.short_title().or(e.title()))
             .unwrap_or("");
-        println!("  {code:<8} {n:>4}  {title}");
+        say!("  {code:<8} {n:>4}  {title}");
     }
     if !dx.dropped.is_empty() {
-        println!(
+        say!(
             "(not billable on {start}, left out: {})",
             dx.dropped.join(", ")
         );
@@ -249,7 +265,7 @@ fn run() -> Result<(), Box<dyn Error>> {
         }
     }
     let with_errors = insured.iter().filter(|e| !e.injected.is_empty()).count();
-    println!(
+    say!(
         "entered with errors: {with_errors} claims ({}): {}",
         percent(with_errors, insured.len()),
         injected
@@ -421,22 +437,22 @@ fn run() -> Result<(), Box<dyn Error>> {
     }
 
     section("Scrubbed");
-    println!(
+    say!(
         "{} built-in edits on the embedded ICD-10-CM; NCCI PTP from a synthetic table of {} pairs",
         scrubber.rules().len(),
         practice::PTP_PAIRS.len()
     );
-    println!(
+    say!(
         "{flagged} of {} claims flagged on first pass ({} clean); {first_pass_findings} findings; {caught} of {with_errors} claims entered with errors caught",
         insured.len(),
         percent(insured.len() - flagged, insured.len())
     );
     for ((edit, severity), n) in &by_edit {
-        println!("  {edit:<24} {severity:<7} {n:>4}");
+        say!("  {edit:<24} {severity:<7} {n:>4}");
     }
 
     section("Fixed");
-    println!(
+    say!(
         "auto-fixed and clean on re-scrub: {auto_fixed} claims ({})",
         auto_fixes
             .iter()
@@ -444,7 +460,7 @@ fn run() -> Result<(), Box<dyn Error>> {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    println!(
+    say!(
         "held for a coder: {held_claims} claims ({}); corrected two business days later, all re-scrubbed clean",
         held.iter()
             .map(|(k, n)| format!("{k} {n}"))
@@ -732,15 +748,15 @@ fn run() -> Result<(), Box<dyn Error>> {
     let still_queued: usize = queue.values().map(Vec::len).sum();
 
     section("837P, IG validation, 999");
-    println!(
+    say!(
         "{batches} daily batches: {claims_sent} claims ({} resubmissions), {lines_sent} lines, {} KB of 837P",
         resubmitted,
         out_837.len() / 1024
     );
-    println!(
+    say!(
         "IG validation (005010X222A1): {sets_accepted} of {sets_total} transaction sets accepted, {ig_findings} findings"
     );
-    println!(
+    say!(
         "999: {}",
         ack999
             .iter()
@@ -750,7 +766,7 @@ fn run() -> Result<(), Box<dyn Error>> {
     );
 
     section("Adjudication: 277CA and 835");
-    println!(
+    say!(
         "277CA: {} sets ({} pass IG validation): {accepted_277} claims accepted, {} rejected ({}); rejected claims corrected and resubmitted",
         ca_sets.0,
         ca_sets.1,
@@ -765,7 +781,7 @@ fn run() -> Result<(), Box<dyn Error>> {
         .iter()
         .map(|(_, r)| r.posted.len() + r.unmatched.len())
         .sum();
-    println!(
+    say!(
         "835: {} remittances from {} payers ({} pass IG validation), {adjudicated} claims adjudicated; {} awaiting adjudication on {as_of}{}",
         remit_sets.0,
         {
@@ -804,11 +820,11 @@ fn run() -> Result<(), Box<dyn Error>> {
         .filter(|a| a.group == GroupCode::Co && a.reason.as_str() == "45")
         .map(|a| a.amount)
         .sum();
-    println!(
+    say!(
         "{posted} claim payments posted, {unmatched} unmatched, {balanced} of {} remittances balanced, {posting_problems} reading problems",
         reports.len()
     );
-    println!(
+    say!(
         "paid {}, contractual (CO-45) {}, patient responsibility {}",
         usd(paid),
         usd(contractual),
@@ -867,17 +883,17 @@ fn run() -> Result<(), Box<dyn Error>> {
             }
         }
     }
-    println!(
+    say!(
         "denials: {denied_claims} claims denied in full, {denied_lines} lines denied on paid claims; {} in all",
         usd(categories.values().map(|c| c.2).sum())
     );
     for (category, (claims, lines, amount)) in &categories {
-        println!(
+        say!(
             "  {category:<26} {claims:>3} claims {lines:>3} lines {:>12}",
             usd(*amount)
         );
     }
-    println!(
+    say!(
         "  CARCs: {}",
         carcs
             .iter()
@@ -902,13 +918,13 @@ fn run() -> Result<(), Box<dyn Error>> {
             e.1 += u.shortfall;
         }
     }
-    println!(
+    say!(
         "underpayments: {} lines, {} below contract",
         under.values().map(|u| u.0).sum::<usize>(),
         usd(under.values().map(|u| u.1).sum())
     );
     for ((payer, code), (n, shortfall)) in &under {
-        println!("  {payer} {code}: {n} lines, {}", usd(*shortfall));
+        say!("  {payer} {code}: {n} lines, {}", usd(*shortfall));
     }
 
     // ---------------------------------------------------------------- KPIs
@@ -922,12 +938,12 @@ fn run() -> Result<(), Box<dyn Error>> {
         ..ReportOptions::default()
     };
     let report = KpiReport::compute(ledger.events(), as_of, &options);
-    print!("{}", report.to_text());
+    say_raw!("{}", report.to_text());
     // The scorecard's initial denial rate is HFMA's: denials in a month over the average
     // monthly submissions of the three months before. The ledger starts in September, so it
     // has no value here; the same-period rate is the one to read for this month.
     let denials = &report.denials.total;
-    println!(
+    say!(
         "Denial rate in the period: {} ({} of {} adjudicated claims with a denial, {} of {} charges)",
         denials
             .rate_by_count()
@@ -951,7 +967,7 @@ fn run() -> Result<(), Box<dyn Error>> {
         medbill::claim::ledger::write_json_lines(&mut jsonl, ledger.events())?;
         write("ledger.jsonl", &jsonl)?;
         write("dashboard.html", dashboard_html(&report).as_bytes())?;
-        println!(
+        say!(
             "\nWrote claims-837p.x12, acks-999.x12, status-277ca.x12, remittance-835.x12, ledger.jsonl and dashboard.html to {}",
             dir.display()
         );

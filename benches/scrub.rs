@@ -186,6 +186,7 @@ fn bench(c: &mut Criterion) {
     )
     .expect("synthetic PTP loads");
     let load = start.elapsed();
+    #[allow(clippy::float_arithmetic)] // a duration measurement, not money
     let cpu_load = match (cpu_start, thread_cpu_seconds()) {
         (Some(a), Some(b)) => format!("{:.2} s CPU", b - a),
         _ => "CPU n/a".into(),

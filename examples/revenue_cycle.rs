@@ -488,6 +488,7 @@ fn run() -> Result<(), Box<dyn Error>> {
     let mut reports: Vec<(usize, PostingReport)> = Vec::new();
     let mut remit_sets = (0usize, 0usize);
     let mut ca_sets = (0usize, 0usize);
+    let mut appeals = 0usize;
     let mut icn = 0u32;
     let mut remit_control = 0u32;
     let mut posting_problems = 0usize;
@@ -716,23 +717,31 @@ fn run() -> Result<(), Box<dyn Error>> {
                         }
                     }
                 }
-                // Medical-necessity and authorization denials are appealed.
-                for d in &report.denials {
-                    let appeal = d.categories.iter().any(|c| {
-                        matches!(
-                            c,
-                            DenialCategory::MedicalNecessity
-                                | DenialCategory::AuthorizationReferral
-                        )
+                // Claims denied in full for medical necessity or authorization are appealed
+                // with the documentation a week later.
+                let on = practice::business_days_after(day, 5, &calendar);
+                for p in &report.posted {
+                    if p.outcome != AdjudicationOutcome::Denied || on > as_of {
+                        continue;
+                    }
+                    let of_claim = report.denials.iter().filter(|d| d.claim_id == p.claim_id);
+                    let appealable = of_claim.clone().any(|d| {
+                        d.categories.iter().any(|c| {
+                            matches!(
+                                c,
+                                DenialCategory::MedicalNecessity
+                                    | DenialCategory::AuthorizationReferral
+                            )
+                        })
                     });
-                    let on = practice::business_days_after(day, 5, &calendar);
-                    if appeal && d.line.is_none() && on <= as_of {
+                    if appealable {
+                        appeals += 1;
                         ledger.push(
                             LedgerEvent::new(
-                                d.claim_id.clone(),
+                                p.claim_id.clone(),
                                 on,
                                 EventKind::Appealed {
-                                    amount: d.amount,
+                                    amount: of_claim.map(|d| d.amount).sum(),
                                     level: 1,
                                 },
                             )
@@ -905,6 +914,19 @@ fn run() -> Result<(), Box<dyn Error>> {
                     .unwrap_or("");
                 format!("{k} {n} ({summary})")
             })
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    say!("appealed: {appeals} claims denied for medical necessity or authorization");
+    let mut status: BTreeMap<String, usize> = BTreeMap::new();
+    for state in ledger.states(as_of) {
+        *status.entry(format!("{:?}", state.status)).or_default() += 1;
+    }
+    say!(
+        "claim status on {as_of}: {}",
+        status
+            .iter()
+            .map(|(k, n)| format!("{k} {n}"))
             .collect::<Vec<_>>()
             .join(", ")
     );

@@ -60,8 +60,8 @@ use std::process::ExitCode;
 
 use chrono::{Datelike, Days, NaiveDate, NaiveTime, TimeDelta};
 use medbill::claim::{
-    AckOutcome, AdjudicationOutcome, Claim, EventKind, LedgerEvent, Payee, Payment, PaymentMethod,
-    PostingReport, RawSegment, Remittance, Responsibility,
+    AckOutcome, AdjudicationOutcome, Claim, EventKind, FrequencyCode, LedgerEvent, Payee, Payment,
+    PaymentMethod, PostingReport, RawSegment, Remittance, Responsibility,
 };
 use medbill::codes::{DenialCategory, GroupCode, Modifier};
 use medbill::kpi::synth::SplitMix64;
@@ -436,6 +436,12 @@ fn run() -> Result<(), Box<dyn Error>> {
         });
     }
 
+    let index_of: BTreeMap<String, usize> = tracked
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.claim.patient_control_number.clone(), i))
+        .collect();
+
     section("Scrubbed");
     say!(
         "{} built-in edits on the embedded ICD-10-CM; NCCI PTP from a synthetic table of {} pairs",
@@ -489,6 +495,7 @@ fn run() -> Result<(), Box<dyn Error>> {
     let mut remit_sets = (0usize, 0usize);
     let mut ca_sets = (0usize, 0usize);
     let mut appeals = 0usize;
+    let mut corrected = 0usize;
     let mut icn = 0u32;
     let mut remit_control = 0u32;
     let mut posting_problems = 0usize;
@@ -749,6 +756,25 @@ fn run() -> Result<(), Box<dyn Error>> {
                         );
                     }
                 }
+                // Claims denied for missing information go out again as corrected claims
+                // (frequency 7, with the payer's claim number) once the biller adds it.
+                let resend = practice::business_days_after(day, 3, &calendar);
+                for p in &report.posted {
+                    let missing_info = report.denials.iter().any(|d| {
+                        d.claim_id == p.claim_id
+                            && d.adjustments.iter().any(|a| a.reason.as_str() == "16")
+                    });
+                    let Some(&i) = index_of.get(p.claim_id.as_str()) else {
+                        continue;
+                    };
+                    if p.outcome == AdjudicationOutcome::Denied && missing_info && resend <= as_of {
+                        let t = &mut tracked[i];
+                        t.claim.frequency = FrequencyCode::Replacement;
+                        t.claim.original_payer_claim_number = t.accepted.clone().map(|a| a.1);
+                        queue.entry(resend).or_default().push(i);
+                        corrected += 1;
+                    }
+                }
                 reports.push((key.1, report));
             }
         }
@@ -758,8 +784,7 @@ fn run() -> Result<(), Box<dyn Error>> {
 
     section("837P, IG validation, 999");
     say!(
-        "{batches} daily batches: {claims_sent} claims ({} resubmissions), {lines_sent} lines, {} KB of 837P",
-        resubmitted,
+        "{batches} daily batches: {claims_sent} claims ({resubmitted} resubmitted after a 277CA rejection, {corrected} corrected claims), {lines_sent} lines, {} KB of 837P",
         out_837.len() / 1024
     );
     say!(
@@ -917,7 +942,9 @@ fn run() -> Result<(), Box<dyn Error>> {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    say!("appealed: {appeals} claims denied for medical necessity or authorization");
+    say!(
+        "worked: {corrected} claims denied for missing information sent again corrected (frequency 7), {appeals} medical-necessity or authorization denials appealed"
+    );
     let mut status: BTreeMap<String, usize> = BTreeMap::new();
     for state in ledger.states(as_of) {
         *status.entry(format!("{:?}", state.status)).or_default() += 1;

@@ -4,7 +4,9 @@
 use std::fmt::Write as _;
 
 use chrono::NaiveDate;
-use medbill::claim::{Adjustment, Claim, ClaimPayment, ClaimStatusCode, LinePayment};
+use medbill::claim::{
+    Adjustment, Claim, ClaimPayment, ClaimStatusCode, FrequencyCode, LinePayment,
+};
 use medbill::codes::{Carc, GroupCode};
 use medbill::kpi::synth::SplitMix64;
 use rust_decimal::Decimal;
@@ -168,7 +170,9 @@ pub(crate) fn adjudicate(
     };
 
     // A denied claim: every line adjusted with one reason.
-    let claim_denial = rng.chance(profile.denial_per_mille).then(|| {
+    // A corrected claim (frequency 7) answers an earlier denial: it is not denied again.
+    let corrected = claim.frequency != FrequencyCode::Original;
+    let claim_denial = (!corrected && rng.chance(profile.denial_per_mille)).then(|| {
         let has = |c: &str| lines.iter().any(|l| l.procedure.as_str() == c);
         let options: &[&str] = if has("20610") || has("11102") {
             &["197", "50", "16"]

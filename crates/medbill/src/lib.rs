@@ -36,7 +36,7 @@
 //! | feature | default | enables | also enables |
 //! |---|---|---|---|
 //! | `codes` | yes | [`codes`] | |
-//! | `claim` | yes | [`claim`], [`Ledger`](claim::Ledger) helpers | `codes` |
+//! | `claim` | yes | [`claim`] | `codes` |
 //! | `x12` | yes | [`x12`], [`read_837`], [`read_835_and_post`], [`read_acknowledgments`], [`check_x12`] | `claim` |
 //! | `scrub` | yes | [`scrub`], [`scrub_claims`], [`builtin_scrubber`] | `claim` |
 //! | `kpi` | yes | [`kpi`], [`kpi_report`] | `claim` |

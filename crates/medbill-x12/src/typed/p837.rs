@@ -14,7 +14,7 @@ use medbill_codes::{
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::walk::{Fields, LoopWalker, position, template};
+use super::walk::{Fields, LoopWalker, canonical_order, group_adjustments, position, template};
 use super::{ReadMode, TypedError, guide_for, parse_date, settle};
 use crate::{Position, TransactionSet};
 
@@ -244,6 +244,7 @@ pub fn read_837(set: &TransactionSet, mode: ReadMode) -> Result<ClaimBatch, Type
     header.receiver_name = r.receiver.0;
     header.receiver_id = r.receiver.1;
     header.extra = r.header_extra;
+    canonical_order(r.walker.guide(), &mut header.extra);
     Ok(ClaimBatch {
         control: set.control().to_owned(),
         guide: version.to_owned(),
@@ -666,7 +667,7 @@ impl R837<'_> {
                 let s = self.subscriber_mut();
                 s.group_number = opt(f.el(3));
                 s.group_name = opt(f.el(4));
-                if f.len() > 4 && !(5..9).all(|n| f.el(n).is_empty()) {
+                if (5..9).any(|n| f.has(n)) {
                     self.sub.extra.push(template(
                         "2000B/SBR",
                         f,
@@ -750,7 +751,7 @@ impl R837<'_> {
                     Ok(r) => self.patient_mut().relationship = r,
                     Err(e) => self.bad(f, 1, "patient.relationship", e.to_string()),
                 }
-                if !(2..10).all(|n| f.el(n).is_empty()) {
+                if (2..10).any(|n| f.has(n)) {
                     self.pat.extra.push(template("2000C/PAT", f, &[(1, 0)]));
                 }
             }
@@ -857,7 +858,7 @@ impl R837<'_> {
         let state = opt(f.comp(11, 4));
         let unmodelled = [10usize, 12, 13, 14, 15, 16, 17, 18, 19, 20]
             .iter()
-            .any(|&n| !f.el(n).trim().is_empty())
+            .any(|&n| f.has(n))
             || (self.form == ClaimForm::Professional && f.el(6).trim() == "N");
         if let Some(c) = &mut self.claim {
             c.total = total;
@@ -1213,7 +1214,7 @@ impl R837<'_> {
             sub.group_number = opt(f.el(3));
             sub.group_name = opt(f.el(4));
             op.subscriber = Some(sub);
-            let unmodelled = !(5..9).all(|n| f.el(n).is_empty());
+            let unmodelled = (5..9).any(|n| f.has(n));
             if let Some(c) = &mut self.claim {
                 c.other_payers.push(op);
                 if unmodelled {
@@ -1401,41 +1402,42 @@ impl R837<'_> {
                 let units = self.decimal(f, 5, "lines.other_payer_adjudications.units");
                 let (procedure, modifiers) = self.procedure(f, 3);
                 let plain_hc = matches!(f.comp(3, 1).trim(), "HC" | "");
-                let unmodelled = !plain_hc
-                    || !f.el(4).is_empty()
-                    || !f.el(6).is_empty()
-                    || f.comps(3).count() > 6;
+                let unread = procedure.is_none() && !f.comp(3, 2).trim().is_empty();
+                let unmodelled = !plain_hc || unread || f.has(4) || f.has(6) || f.has_after(3, 6);
                 let Some(line) = self.cur_line() else { return };
-                match paid {
-                    Some(paid) => {
-                        line.adjudications.push(LineAdjudication {
-                            payer_id: f.el(1).trim().to_owned(),
-                            paid,
-                            procedure,
-                            modifiers,
-                            units,
-                            adjustments: Vec::new(),
-                            date: None,
-                        });
-                        if unmodelled {
-                            let i = line.adjudications.len() - 1;
-                            line.extra.push(template(
-                                format!("{}/SVD", other_loop("2430", i)),
-                                f,
-                                SVD_BLANKS,
-                            ));
-                        }
+                // Without a paid amount the adjudication is dropped (reported above), and
+                // with it the rest of its loop.
+                if let Some(paid) = paid {
+                    line.adjudications.push(LineAdjudication {
+                        payer_id: f.el(1).trim().to_owned(),
+                        paid,
+                        procedure,
+                        modifiers,
+                        units,
+                        adjustments: Vec::new(),
+                        date: None,
+                    });
+                    if unmodelled {
+                        let i = line.adjudications.len() - 1;
+                        line.extra.push(template(
+                            format!("{}/SVD", other_loop("2430", i)),
+                            f,
+                            // The procedure composite is the model's only when read.
+                            if unread || !plain_hc {
+                                &[(1, 0), (2, 0), (5, 0)][..]
+                            } else {
+                                SVD_BLANKS
+                            },
+                        ));
                     }
-                    None => line.extra.push(raw("2430", f)),
                 }
             }
             ("2430", "CAS") => {
                 let adj = self.adjustments(f, "lines.other_payer_adjudications.adjustments");
-                if let Some(line) = self.cur_line() {
-                    match line.adjudications.last_mut() {
-                        Some(a) => a.adjustments.extend(adj),
-                        None => line.extra.push(raw("2430", f)),
-                    }
+                if let Some(line) = self.cur_line()
+                    && let Some(a) = line.adjudications.last_mut()
+                {
+                    a.adjustments.extend(adj);
                 }
             }
             ("2430", "DTP") if q == "573" => {
@@ -1444,17 +1446,21 @@ impl R837<'_> {
                     let n = line.adjudications.len();
                     match line.adjudications.last_mut() {
                         Some(a) if a.date.is_none() && d.is_some() => a.date = d,
-                        _ => line.extra.push(RawSegment::new(
+                        Some(_) => line.extra.push(RawSegment::new(
                             other_loop("2430", n.saturating_sub(1)),
                             f.canonical(),
                         )),
+                        None => {}
                     }
                 }
             }
             (l2, _) => {
                 let Some(line) = self.cur_line() else { return };
                 let loop_id = if l2 == "2430" {
-                    other_loop("2430", line.adjudications.len().saturating_sub(1))
+                    if line.adjudications.is_empty() {
+                        return;
+                    }
+                    other_loop("2430", line.adjudications.len() - 1)
                 } else {
                     l2.to_owned()
                 };
@@ -1517,9 +1523,9 @@ impl R837<'_> {
             }
         }
         let unmodelled = !matches!(f.comp(1, 1).trim(), "HC")
-            || f.comps(1).count() > 6
-            || !f.el(6).is_empty()
-            || (8..=21).any(|n| !f.el(n).is_empty());
+            || f.has_after(1, 6)
+            || f.has(6)
+            || (8..=21).any(|n| f.has(n));
         let basis = f.el(3).trim().to_owned();
         let Some(line) = self.cur_line() else { return };
         line.procedure = procedure;
@@ -1544,9 +1550,9 @@ impl R837<'_> {
         let units = self.decimal(f, 5, "lines.units");
         let non_covered = self.decimal(f, 7, "lines.non_covered_charge");
         let unmodelled = !matches!(f.comp(2, 1).trim(), "HC" | "")
-            || f.comps(2).count() > 6
-            || !f.el(6).is_empty()
-            || (8..=10).any(|n| !f.el(n).is_empty());
+            || f.has_after(2, 6)
+            || f.has(6)
+            || (8..=10).any(|n| f.has(n));
         let basis = f.el(4).trim().to_owned();
         let rev = f.el(1).trim().to_owned();
         let Some(line) = self.cur_line() else { return };
@@ -1788,6 +1794,30 @@ impl R837<'_> {
         }
         extra.append(&mut c.extra);
         claim.extra = extra;
+        let guide = self.walker.guide();
+        canonical_order(guide, &mut claim.extra);
+        for op in &mut claim.other_payers {
+            group_adjustments(&mut op.adjustments);
+        }
+        match &mut claim.detail {
+            ClaimDetail::Professional(p) => {
+                for line in &mut p.lines {
+                    canonical_order(guide, &mut line.extra);
+                    for a in &mut line.other_payer_adjudications {
+                        group_adjustments(&mut a.adjustments);
+                    }
+                }
+            }
+            ClaimDetail::Institutional(d) => {
+                for line in &mut d.lines {
+                    canonical_order(guide, &mut line.extra);
+                    for a in &mut line.other_payer_adjudications {
+                        group_adjustments(&mut a.adjustments);
+                    }
+                }
+            }
+            _ => {}
+        }
         claim.validate()?;
         Ok(claim)
     }

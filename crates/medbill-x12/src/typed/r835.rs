@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 
 use super::out::{InterchangeHeader, Out, set_control};
 use super::p837::cas;
-use super::walk::{Fields, LoopWalker, position, template};
+use super::walk::{Fields, LoopWalker, canonical_order, group_adjustments, position, template};
 use super::{ReadMode, TypedError, envelope_date, format_date, guide_for, parse_date};
 use crate::schema::Guide;
 use crate::{Position, TransactionSet};
@@ -36,6 +36,7 @@ fn opt(s: &str) -> Option<String> {
 
 struct R835<'s> {
     set: &'s TransactionSet,
+    guide: &'static Guide,
     problems: Vec<TypedError>,
     claim_problems: Vec<TypedError>,
     method: Option<PaymentMethod>,
@@ -51,6 +52,8 @@ struct R835<'s> {
     extra: Vec<RawSegment>,
     mode: ReadMode,
     production: Option<NaiveDate>,
+    /// Whether the current service line could not be read (its segments are dropped with it).
+    skipping_line: bool,
     /// The LX of a header-number group and its TS3/TS2, waiting for the group's first claim.
     group: Vec<RawSegment>,
 }
@@ -99,6 +102,7 @@ pub fn read_835(set: &TransactionSet, mode: ReadMode) -> Result<RemittanceSet, T
     let mut walker = LoopWalker::new(guide);
     let mut r = R835 {
         set,
+        guide,
         problems: Vec::new(),
         claim_problems: Vec::new(),
         method: None,
@@ -118,6 +122,7 @@ pub fn read_835(set: &TransactionSet, mode: ReadMode) -> Result<RemittanceSet, T
         extra: Vec::new(),
         mode,
         production: None,
+        skipping_line: false,
         group: Vec::new(),
     };
     let mut els = Vec::with_capacity(32);
@@ -135,6 +140,7 @@ pub fn read_835(set: &TransactionSet, mode: ReadMode) -> Result<RemittanceSet, T
         });
     };
     r.extra.append(&mut r.group);
+    canonical_order(guide, &mut r.extra);
     let date = match (r.date, mode) {
         (Some(d), _) => d,
         (None, ReadMode::Lenient) => {
@@ -219,6 +225,10 @@ impl R835<'_> {
     }
 
     fn raw(&mut self, l: &str, f: &Fields<'_>) {
+        if self.current.is_none() && matches!(l, "2100" | "2110") {
+            // The rest of a claim payment whose CLP could not be read: skipped with it.
+            return;
+        }
         let r = RawSegment::new(l, f.canonical());
         match &mut self.current {
             Some(c) if l == "2110" => match c.lines.last_mut() {
@@ -243,7 +253,7 @@ impl R835<'_> {
                 }
                 self.date = self.date(f, 16, "payment.date");
                 let plain = f.el(1).trim() == "I" && f.el(3).trim() == "C";
-                if !plain || (5..16).any(|n| !f.el(n).is_empty()) || f.len() > 16 {
+                if !plain || (5..16).any(|n| f.has(n)) || (17..=21).any(|n| f.has(n)) {
                     self.extra
                         .push(template("/BPR", f, &[(2, 0), (4, 0), (16, 0)]));
                 }
@@ -274,6 +284,7 @@ impl R835<'_> {
                         }
                     },
                     "FI" => self.payee.tin = opt(f.el(4)),
+                    "" if f.el(4).trim().is_empty() => {}
                     _ => self.extra.push(template("1000B/N1", f, &[(2, 0)])),
                 }
             }
@@ -297,10 +308,7 @@ impl R835<'_> {
     }
 
     fn plb(&mut self, f: &Fields<'_>) {
-        if !self.extra.iter().any(|r| r.loop_id == "/PLB") {
-            self.extra
-                .push(RawSegment::new("/PLB", format!("PLB*{}", f.el(1).trim())));
-        }
+        let before = self.plb.len();
         let period = self.date(f, 2, "provider_adjustments.fiscal_period");
         for k in 0..6 {
             let n = 3 + 2 * k;
@@ -319,12 +327,23 @@ impl R835<'_> {
                 None => self.bad(f, n as u32 + 1, "provider_adjustments.amount", "missing"),
             }
         }
+        // PLB01, the provider id the model does not hold, is kept once for the writer.
+        if self.plb.len() > before && !self.extra.iter().any(|r| r.loop_id == "/PLB") {
+            self.extra
+                .push(RawSegment::new("/PLB", format!("PLB*{}", f.el(1).trim())));
+        }
     }
 
     fn finish_claim(&mut self) {
-        let Some(c) = self.current.take() else {
+        let Some(mut c) = self.current.take() else {
             return;
         };
+        canonical_order(self.guide, &mut c.extra);
+        group_adjustments(&mut c.adjustments);
+        for line in &mut c.lines {
+            canonical_order(self.guide, &mut line.extra);
+            group_adjustments(&mut line.adjustments);
+        }
         let mut problems = std::mem::take(&mut self.claim_problems);
         if self.mode == ReadMode::Strict && !problems.is_empty() {
             let n = problems.len();
@@ -342,6 +361,7 @@ impl R835<'_> {
 
     fn clp(&mut self, f: &Fields<'_>) {
         self.finish_claim();
+        self.skipping_line = false;
         self.claim_at = position(self.set, f, 0);
         let pcn = f.el(1).trim().to_owned();
         let status = ClaimStatusCode::parse(f.el(2));
@@ -372,6 +392,11 @@ impl R835<'_> {
             }
         };
         let mut c = ClaimPayment::new(pcn, status, charge, paid);
+        // The writer starts the first claim with `LX*1` when it has no LX of its own, so the
+        // first claim's `LX*1` is not kept: a round trip gives the same remittance.
+        if self.claims.is_empty() && self.group.first().is_some_and(|g| g.text == "LX*1") {
+            self.group.remove(0);
+        }
         c.extra.append(&mut self.group);
         self.current = Some(ClaimPayment::new("", status, charge, paid));
         c.patient_responsibility = self
@@ -386,7 +411,7 @@ impl R835<'_> {
         c.payer_claim_control_number = opt(f.el(7));
         c.facility_code = opt(f.el(8));
         c.frequency = opt(f.el(9));
-        if (10..=14).any(|n| !f.el(n).is_empty()) || f.len() > 14 {
+        if (10..=14).any(|n| f.has(n)) {
             c.extra.push(template(
                 "2100/CLP",
                 f,
@@ -447,7 +472,7 @@ impl R835<'_> {
                     }
                 }
             }
-            "MOA" if [1usize, 2, 8, 9].iter().all(|&n| f.el(n).is_empty()) => {
+            "MOA" if [1usize, 2, 8, 9].iter().all(|&n| !f.has(n)) => {
                 let mut remarks = Vec::new();
                 for n in 3..=7 {
                     let v = f.el(n).trim();
@@ -487,6 +512,9 @@ impl R835<'_> {
         let q = f.el(1).trim();
         if id == "SVC" {
             self.svc(f);
+            return;
+        }
+        if self.skipping_line {
             return;
         }
         if self.current.as_ref().is_none_or(|c| c.lines.is_empty()) {
@@ -576,13 +604,11 @@ impl R835<'_> {
             }
             match Modifier::parse(m) {
                 Ok(m) => modifiers.push(m),
-                Err(e) => {
-                    self.bad(f, n as u32, "claims.lines.modifiers", e.to_string());
-                    ok = false;
-                }
+                // The model keeps the modifiers it can hold; the problem is reported.
+                Err(e) => self.bad(f, n as u32, "claims.lines.modifiers", e.to_string()),
             }
         }
-        if f.comps(n).count() > 6 {
+        if f.has_after(n, 6) {
             ok = false;
         }
         (procedure, modifiers, ok)
@@ -601,16 +627,18 @@ impl R835<'_> {
             self.procedure(f, 6)
         };
         let revenue = if rev_only {
-            plain = f.comps(1).count() <= 2;
+            plain = !f.has_after(1, 2);
             opt(f.comp(1, 2))
         } else {
             opt(f.el(4))
         };
         let (Some(charge), Some(paid)) = (charge, paid) else {
+            // The line is dropped with its segments, and reported.
             self.bad(f, 2, "claims.lines", "no usable charge and paid amounts");
-            self.raw("2100", f);
+            self.skipping_line = true;
             return;
         };
+        self.skipping_line = false;
         let mut line = LinePayment {
             procedure,
             modifiers,
@@ -629,12 +657,13 @@ impl R835<'_> {
             remarks: Vec::new(),
             extra: Vec::new(),
         };
-        let keep = !plain || !billed_plain || (rev_only && !f.el(4).is_empty()) || f.len() > 7;
+        let keep = !plain || !billed_plain || (rev_only && f.has(4));
         if keep {
             line.extra.push(template(
                 "2110/SVC",
                 f,
-                if f.comp(1, 1).trim() != "HC" {
+                // The procedure composite is the model's only when its code could be read.
+                if f.comp(1, 1).trim() != "HC" || line.procedure.is_none() {
                     &[(2, 0), (3, 0), (4, 0), (5, 0), (7, 0)][..]
                 } else {
                     &[
@@ -804,15 +833,7 @@ struct Pending835<'a> {
 
 impl<'a> Pending835<'a> {
     fn new(guide: &'a Guide, loop_id: &'a str, extras: &'a [RawSegment]) -> Pending835<'a> {
-        let mut items: Vec<(usize, &'a str)> = extras
-            .iter()
-            .filter(|r| r.loop_id == loop_id)
-            .map(|r| {
-                let (id, q) = super::w837::id_and_qualifier(&r.text);
-                (super::w837::rank(guide, loop_id, id, q), r.text.as_str())
-            })
-            .collect();
-        items.sort_by_key(|(r, _)| *r);
+        let items = super::w837::ranked(guide, loop_id, extras, true);
         Pending835 {
             guide,
             loop_id,
@@ -977,7 +998,8 @@ fn write_line(out: &mut Out, guide: &Guide, l: &LinePayment) {
         Some(t) => {
             let mut els = split(&t.text);
             // Patch the code and modifiers only when the template carries an HC procedure.
-            if els.get(1).is_some_and(|e| e.starts_with("HC:"))
+            // Only a blanked composite (`HC` alone) is the model's to fill.
+            if els.get(1).is_some_and(|e| e == "HC")
                 && let Some(proc_) = &l.procedure
             {
                 let mut comps: Vec<String> = els[1].split(':').map(str::to_owned).collect();

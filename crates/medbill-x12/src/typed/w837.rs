@@ -146,6 +146,37 @@ pub(super) fn rank(guide: &Guide, loop_id: &str, id: &str, q: &str) -> usize {
     first_id.unwrap_or(usize::MAX)
 }
 
+/// The raw segments of a loop with their places, in writing order. A segment the guide does
+/// not place in the loop stays right after the one before it, so that the order read is the
+/// order written back.
+pub(super) fn ranked<'a>(
+    guide: &Guide,
+    loop_id: &str,
+    extras: &'a [RawSegment],
+    modelled_opening: bool,
+) -> Vec<(usize, &'a str)> {
+    let mut previous = 0;
+    let mut items: Vec<(usize, &'a str)> = extras
+        .iter()
+        .filter(|r| r.loop_id == loop_id)
+        .map(|r| {
+            let (id, q) = id_and_qualifier(&r.text);
+            let mut k = rank(guide, loop_id, id, q);
+            if k == 0 && modelled_opening && !loop_id.is_empty() {
+                // A second opening segment (an NM1 the guide does not place, say) goes after
+                // the modelled ones: written first, it would take over what follows.
+                k = usize::MAX - 1;
+            } else if k == usize::MAX {
+                k = previous;
+            }
+            previous = k;
+            (k, r.text.as_str())
+        })
+        .collect();
+    items.sort_by_key(|(r, _)| *r);
+    items
+}
+
 /// Splits canonical raw text into its id and the first component of element 1.
 pub(super) fn id_and_qualifier(text: &str) -> (&str, &str) {
     let mut parts = text.split('*');
@@ -162,7 +193,18 @@ struct Pending<'a> {
 }
 
 impl<'a> Pending<'a> {
+    /// The raw segments of a loop whose opening segment the writer writes from the model.
     fn new(guide: &Guide, loop_id: &'a str, extras: &'a [RawSegment]) -> Pending<'a> {
+        Pending::with(guide, loop_id, extras, true)
+    }
+
+    /// The raw segments of a loop the writer may or may not open from the model.
+    fn with(
+        guide: &Guide,
+        loop_id: &'a str,
+        extras: &'a [RawSegment],
+        modelled_opening: bool,
+    ) -> Pending<'a> {
         if !extras.iter().any(|r| r.loop_id == loop_id) {
             return Pending {
                 loop_id,
@@ -170,15 +212,7 @@ impl<'a> Pending<'a> {
                 next: 0,
             };
         }
-        let mut items: Vec<(usize, &'a str)> = extras
-            .iter()
-            .filter(|r| r.loop_id == loop_id)
-            .map(|r| {
-                let (id, q) = id_and_qualifier(&r.text);
-                (rank(guide, loop_id, id, q), r.text.as_str())
-            })
-            .collect();
-        items.sort_by_key(|(r, _)| *r);
+        let items = ranked(guide, loop_id, extras, modelled_opening);
         Pending {
             loop_id,
             items,
@@ -348,11 +382,9 @@ impl W837 {
             .el(qualifier)
             .el(if organization { "2" } else { "1" })
             .el(last);
-        if organization {
-            self.out.el("").el("").el("").el("");
-        } else {
-            self.out.el(first).el(middle).el("").el(suffix);
-        }
+        // An organisation has no given name, but one read with one keeps it.
+        let _ = organization;
+        self.out.el(first).el(middle).el("").el(suffix);
         match id {
             Some((q, v)) if !v.is_empty() => {
                 self.out.el(q).el(v);
@@ -418,13 +450,13 @@ impl W837 {
             .end();
         self.secondary_ids(&bp.provider);
         aa.rest(&mut self.out);
-        let mut ab = Pending::new(g, "2010AB", &c.extra);
+        let mut ab = Pending::with(g, "2010AB", &c.extra, c.pay_to.is_some());
         if let Some(p) = &c.pay_to {
             self.out.seg("NM1").el("87").el("2").end();
             self.address(&p.address);
         }
         ab.rest(&mut self.out);
-        Pending::new(g, "2010AC", &c.extra).rest(&mut self.out);
+        Pending::with(g, "2010AC", &c.extra, false).rest(&mut self.out);
         hl
     }
 
@@ -867,7 +899,12 @@ impl W837 {
         };
         let g = self.guide;
         for (loop_id, q, provider, prv) in roles {
-            let mut p = Pending::new(g, loop_id, &c.extra);
+            let opened = if q == "77" {
+                c.service_facility.is_some()
+            } else {
+                provider.is_some()
+            };
+            let mut p = Pending::with(g, loop_id, &c.extra, opened);
             if q == "77"
                 && let Some(f) = &c.service_facility
             {
@@ -1007,7 +1044,8 @@ impl W837 {
                 })
                 .map(|r| RawSegment::new(loop_id, r.text.clone()))
                 .collect();
-            let mut p = Pending::new(g, loop_id, &extras);
+            let opened = matches!(loop_id, "2330A" | "2330B");
+            let mut p = Pending::with(g, loop_id, &extras, opened);
             match loop_id.as_bytes()[4] {
                 b'A' => {
                     let (name, id) = match sub {
@@ -1077,7 +1115,7 @@ impl W837 {
             self.out.seg("REF").el("6R").el(n).end();
         }
         p.rest(&mut self.out);
-        let mut l2410 = Pending::new(g, "2410", extras);
+        let mut l2410 = Pending::with(g, "2410", extras, drug.is_some());
         if let Some(d) = drug {
             self.out.seg("LIN").el("").el("N4").el(&d.ndc).end();
             self.out
@@ -1098,7 +1136,8 @@ impl W837 {
             ]
         };
         for &loop_id in loops {
-            let mut p = Pending::new(g, loop_id, extras);
+            let opened = loop_id == "2420A" && !self.institutional && rendering.is_some();
+            let mut p = Pending::with(g, loop_id, extras, opened);
             if loop_id == "2420A"
                 && !self.institutional
                 && let Some(r) = rendering
@@ -1125,7 +1164,8 @@ impl W837 {
                 Some(mut t) => {
                     t.set(1, &a.payer_id);
                     t.set(2, &a.paid.to_string());
-                    if let Some(pr) = &a.procedure {
+                    let blanked = t.elements.get(3).is_some_and(|c| c.len() == 1);
+                    if let Some(pr) = a.procedure.as_ref().filter(|_| blanked) {
                         t.set_comp(3, 2, pr.as_str());
                         for k in 0..4 {
                             t.set_comp(
@@ -1172,7 +1212,7 @@ impl W837 {
             }
             p.rest(&mut self.out);
         }
-        Pending::new(g, "2440", extras).rest(&mut self.out);
+        Pending::with(g, "2440", extras, false).rest(&mut self.out);
     }
 
     fn professional_line(&mut self, line: &ProfessionalLine, i: usize) {

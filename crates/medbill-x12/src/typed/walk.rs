@@ -49,6 +49,11 @@ impl LoopWalker {
         }
     }
 
+    /// The guide walked.
+    pub(crate) fn guide(&self) -> &'static Guide {
+        self.guide
+    }
+
     /// The loop identifier (`"2300"`; empty at the transaction level) of `segment`, moving the
     /// walker into it.
     pub(crate) fn step(&mut self, fields: &Fields<'_>) -> &'static str {
@@ -121,12 +126,18 @@ impl LoopWalker {
 /// A cache key for (loop, segment id, qualifier) when they fit in 64 bits.
 fn cache_key(current: u32, f: &Fields<'_>) -> Option<u64> {
     let id = f.id().as_bytes();
-    let q = if id == b"HL" { f.el(3) } else { f.comp(1, 1) };
+    let (q, composite) = if id == b"HL" {
+        (f.el(3), false)
+    } else {
+        // `NM1*85:2` must not share an entry with `NM1*85`: one element matches, one not.
+        let e = f.el(1);
+        (f.comp(1, 1), e.len() != f.comp(1, 1).len())
+    };
     let q = q.trim().as_bytes();
-    if id.len() > 3 || q.len() > 3 || current > 0xFFFF {
+    if id.len() > 3 || q.len() > 3 || current > 0x7FFF {
         return None;
     }
-    let mut k = u64::from(current);
+    let mut k = u64::from(current) | if composite { 0x8000 } else { 0 };
     for &b in id.iter().chain([0u8; 3].iter()).take(3) {
         k = (k << 8) | u64::from(b);
     }
@@ -203,6 +214,19 @@ impl<'a> Fields<'a> {
     /// The components of element `n`.
     pub(crate) fn comps(&self, n: usize) -> std::str::Split<'a, char> {
         self.el(n).split(self.component)
+    }
+
+    /// Whether element `n` holds anything: a value, or a component with one.
+    pub(crate) fn has(&self, n: usize) -> bool {
+        self.el(n).split(self.component).any(|c| !c.is_empty())
+    }
+
+    /// Whether element `n` has a non-empty component after the first `k`.
+    pub(crate) fn has_after(&self, n: usize, k: usize) -> bool {
+        self.el(n)
+            .split(self.component)
+            .skip(k)
+            .any(|c| !c.is_empty())
     }
 
     /// The number of elements.
@@ -299,4 +323,53 @@ pub(crate) fn template(
         parts.pop();
     }
     medbill_claim::RawSegment::new(loop_id, parts.join("*"))
+}
+
+/// Puts raw segments in one order that depends only on what they are: by loop (guide order,
+/// then instance `[n]`), templates (`LOOP/SEG`) before the loop's other segments, then by the
+/// segment's place in its loop; ties keep the order read. Reading what a writer wrote then
+/// gives back the same list, whatever order the input had.
+pub(crate) fn canonical_order(guide: &Guide, extras: &mut [medbill_claim::RawSegment]) {
+    if extras.len() < 2 {
+        return;
+    }
+    let key = |r: &medbill_claim::RawSegment| {
+        let id = r.loop_id.as_str();
+        let (id, template) = match id.split_once('/') {
+            Some((l, _)) => (l, true),
+            None => (id, false),
+        };
+        let (base, instance) = match id.split_once('[') {
+            Some((b, n)) => (b, n.trim_end_matches(']').parse::<u32>().unwrap_or(0)),
+            None => (id, 0),
+        };
+        let loop_index = guide
+            .loops()
+            .iter()
+            .position(|l| &*l.id == base)
+            .unwrap_or(usize::MAX);
+        let (seg, q) = super::w837::id_and_qualifier(&r.text);
+        let place = if template {
+            0
+        } else {
+            super::w837::rank(guide, base, seg, q).saturating_add(1)
+        };
+        (loop_index, instance, place)
+    };
+    extras.sort_by_cached_key(key);
+}
+
+/// Puts adjustments in the order a writer gives them: grouped by group code (one CAS per
+/// group), groups in the order first seen.
+pub(crate) fn group_adjustments(adjustments: &mut [medbill_claim::Adjustment]) {
+    if adjustments.len() < 2 {
+        return;
+    }
+    let mut groups: Vec<medbill_codes::GroupCode> = Vec::new();
+    for a in adjustments.iter() {
+        if !groups.contains(&a.group) {
+            groups.push(a.group);
+        }
+    }
+    adjustments.sort_by_key(|a| groups.iter().position(|g| *g == a.group));
 }

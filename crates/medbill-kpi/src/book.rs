@@ -12,6 +12,7 @@ use medbill_claim::{
 use medbill_codes::{Carc, GroupCode};
 use rust_decimal::Decimal;
 
+use crate::intern::{BATCH, ClaimInterner};
 use crate::period::Period;
 
 /// An event's place in time: date, time of day and position in the ledger, packed so that
@@ -279,11 +280,7 @@ pub struct Book<'a> {
 impl<'a> Book<'a> {
     /// Builds the book from events, as of the end of `as_of`.
     pub fn new(events: &'a [LedgerEvent], as_of: NaiveDate) -> Book<'a> {
-        // Claim ids of up to 15 bytes (nearly all) are keys held inline, so a look-up does
-        // not chase a pointer to another event's string; longer ones are keyed by reference.
-        let mut short_index: IdMap<u128, u32> = IdMap::default();
-        short_index.reserve(events.len() / 8);
-        let mut long_index: IdMap<&'a str, u32> = IdMap::default();
+        let mut interner = ClaimInterner::with_capacity(events.len() / 8);
         // Contractual adjustments of each adjudication, found in the first pass, so the
         // second does not read the lines again: (event index, amount).
         let mut contractual: Vec<(u32, Decimal)> = Vec::new();
@@ -302,32 +299,25 @@ impl<'a> Book<'a> {
 
         // First the claim index of every event: a tight loop of hash look-ups, whose cache
         // misses the processor can overlap; then the facts, with every claim's address known.
-        for e in events {
-            if e.date > as_of {
-                event_claim.push(u32::MAX);
-                continue;
-            }
-            if e.date < min_date {
-                min_date = e.date;
-            }
-            let id = e.claim_id.as_str();
-            let found = match short_key(id) {
-                Some(k) => short_index.get(&k).copied(),
-                None => long_index.get(id).copied(),
-            };
-            let ci = match found {
-                Some(ci) => ci,
-                None => {
-                    let ci = claims.len() as u32;
-                    match short_key(id) {
-                        Some(k) => short_index.insert(k, ci),
-                        None => long_index.insert(id, ci),
-                    };
-                    claims.push(ClaimFacts::new(e.date, provisional_none));
-                    ci
+        let mut ids: Vec<Option<&'a str>> = Vec::with_capacity(BATCH);
+        let mut found: Vec<(u32, bool)> = Vec::with_capacity(BATCH);
+        for batch in events.chunks(BATCH) {
+            ids.clear();
+            ids.extend(
+                batch
+                    .iter()
+                    .map(|e| (e.date <= as_of).then_some(e.claim_id.as_str())),
+            );
+            interner.intern_batch(&ids, &mut found);
+            for (e, &(ci, new)) in batch.iter().zip(&found) {
+                if ci != u32::MAX && e.date < min_date {
+                    min_date = e.date;
                 }
-            };
-            event_claim.push(ci);
+                if new {
+                    claims.push(ClaimFacts::new(e.date, provisional_none));
+                }
+                event_claim.push(ci);
+            }
         }
         let mut skipped = 0usize;
         for (seq, e) in events.iter().enumerate() {
@@ -691,20 +681,6 @@ fn amounts_in_range(kind: &EventKind) -> bool {
         }
         _ => kind.amount().is_none_or(|a| ok(&a)),
     }
-}
-
-/// A claim id of up to 15 bytes packed into an integer with its length, so distinct ids give
-/// distinct keys.
-#[inline]
-fn short_key(id: &str) -> Option<u128> {
-    let b = id.as_bytes();
-    if b.len() > 15 {
-        return None;
-    }
-    let mut w = [0u8; 16];
-    w[..b.len()].copy_from_slice(b);
-    w[15] = b.len() as u8;
-    Some(u128::from_le_bytes(w))
 }
 
 /// Balance effects by (group, reason): the CARC category look-up is a string match, and a

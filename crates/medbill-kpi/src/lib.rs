@@ -82,6 +82,7 @@ mod book;
 mod calendar;
 mod error;
 mod html;
+mod intern;
 mod metrics;
 mod period;
 mod ratio;

@@ -233,7 +233,23 @@ fn line_835(l: &LinePayment) -> Line835 {
             code: rev.clone(),
             modifiers: Vec::new(),
         }),
-        (None, None) => None,
+        // A composite the model does not hold (a dental `AD` code, an NDC) is kept raw.
+        (None, None) => l
+            .extra
+            .iter()
+            .find(|r| r.loop_id == "2110/SVC")
+            .and_then(|r| r.text.split('*').nth(1))
+            .map(|c| c.split(':').collect::<Vec<_>>())
+            .filter(|c| c.len() > 1)
+            .map(|c| Procedure {
+                qualifier: c[0].to_owned(),
+                code: c[1].to_owned(),
+                modifiers: c[2..]
+                    .iter()
+                    .filter(|m| !m.is_empty())
+                    .map(|m| (*m).to_owned())
+                    .collect(),
+            }),
     };
     Line835 {
         procedure,

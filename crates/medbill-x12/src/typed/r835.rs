@@ -126,8 +126,12 @@ pub fn read_835(set: &TransactionSet, mode: ReadMode) -> Result<RemittanceSet, T
         group: Vec::new(),
     };
     let mut els = Vec::with_capacity(32);
+    // One UTF-8 check for the whole set; each segment's text is then a slice of it.
+    let text = std::str::from_utf8(set.bytes())
+        .ok()
+        .map(|t| (t, set.offset()));
     for (i, seg) in set.segments().enumerate() {
-        let f = Fields::new(seg, i as u32 + 1, els);
+        let f = Fields::in_set(seg, i as u32 + 1, els, text);
         let l = walker.step(&f);
         r.segment(l, &f);
         els = f.recycle();

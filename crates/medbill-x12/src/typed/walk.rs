@@ -158,12 +158,31 @@ pub(crate) struct Fields<'a> {
 }
 
 impl<'a> Fields<'a> {
-    pub(crate) fn new(seg: Segment<'a>, index: u32, mut els: Vec<&'a str>) -> Fields<'a> {
+    pub(crate) fn new(seg: Segment<'a>, index: u32, els: Vec<&'a str>) -> Fields<'a> {
+        Fields::in_set(seg, index, els, None)
+    }
+
+    /// Like [`new`](Self::new), with the set's bytes already checked as UTF-8 (`set` is the
+    /// set's text and the byte offset it starts at): the segment's text is then a slice.
+    pub(crate) fn in_set(
+        seg: Segment<'a>,
+        index: u32,
+        mut els: Vec<&'a str>,
+        set: Option<(&'a str, u64)>,
+    ) -> Fields<'a> {
         els.clear();
         let d = seg.delimiters();
         let raw = seg.raw();
         let id_len = seg.id().len();
-        match std::str::from_utf8(raw) {
+        let text = set
+            .and_then(|(text, base)| {
+                let start = usize::try_from(seg.offset().checked_sub(base)?).ok()?;
+                text.get(start..start.checked_add(raw.len())?)
+            })
+            // The same bytes, not merely equal ones: the slice is the segment.
+            .filter(|t| std::ptr::eq(t.as_ptr(), raw.as_ptr()) && t.len() == raw.len())
+            .map_or_else(|| std::str::from_utf8(raw), Ok);
+        match text {
             // One UTF-8 check for the segment, then a byte split (the separator is ASCII).
             Ok(text) if d.element.is_ascii() && seg.id() != b"ISA" => {
                 if id_len < text.len() {

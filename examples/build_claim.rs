@@ -15,6 +15,13 @@ use medbill::claim::{
 use rust_decimal::Decimal;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    if std::env::args().skip(1).any(|a| a == "-h" || a == "--help") {
+        println!(
+            "usage: build_claim\n\nBuilds a professional claim with two lines in code and prints its JSON, its ledger\n\
+             balance, and a claim the builder refuses."
+        );
+        return Ok(());
+    }
     let dos = "2026-02-27".parse()?;
     let billing = BillingProvider {
         provider: Provider::organization("NORTHWIND FAMILY MEDICINE", "1234567893".parse()?)

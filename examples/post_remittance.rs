@@ -160,7 +160,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut remittance_path = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
-        if a == "--ledger" {
+        if a == "-h" || a == "--help" {
+            println!(
+                "usage: post_remittance [--ledger EVENTS.jsonl] [FILE.835|FILE.json]\n\n\
+                 Posts a remittance (an X12 835, or a JSON remittance; a built-in sample without a file)\n\
+                 to the claims of a ledger and prints the posting report."
+            );
+            return Ok(());
+        } else if a == "--ledger" {
             ledger_path = Some(args.next().ok_or("--ledger needs a path")?);
         } else {
             remittance_path = Some(a);

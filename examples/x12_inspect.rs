@@ -90,6 +90,12 @@ fn inspect(path: &str) -> (Value, bool) {
 
 fn main() -> ExitCode {
     let paths: Vec<String> = std::env::args().skip(1).collect();
+    if paths.iter().any(|p| p == "-h" || p == "--help") {
+        println!(
+            "usage: x12_inspect FILE...\n\nPrints one JSON object per file: envelopes, transaction sets, warnings and errors with positions."
+        );
+        return ExitCode::SUCCESS;
+    }
     if paths.is_empty() {
         eprintln!("usage: x12_inspect FILE...");
         return ExitCode::from(2);

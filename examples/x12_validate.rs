@@ -23,6 +23,16 @@ fn main() -> ExitCode {
     for arg in std::env::args().skip(1) {
         match arg.as_str() {
             "--ack" => ack = true,
+            "-h" | "--help" => {
+                println!(
+                    "usage: x12_validate [--ack] FILE\n\nPrints the implementation-guide validation as one JSON line, or with --ack the 999 (and a TA1 when the envelope is bad)."
+                );
+                return ExitCode::SUCCESS;
+            }
+            flag if flag.starts_with("--") => {
+                eprintln!("x12_validate: unknown option {flag}\nusage: x12_validate [--ack] FILE");
+                return ExitCode::from(2);
+            }
             _ => path = Some(arg),
         }
     }

@@ -172,11 +172,32 @@ code_enum! {
 }
 
 /// A provider on a claim: billing, rendering, referring, attending and so on.
+///
+/// An identifier reported as an NPI but failing the NPI check (wrong length, a letter, a bad
+/// check digit) is kept as text in [`invalid_npi`](Self::invalid_npi) rather than dropped:
+/// such a claim can exist and be sent, and it is the scrubber's `NPI.INVALID` edit, not the
+/// model, that refuses it.
+///
+/// ```
+/// use medbill_claim::{PersonName, Provider};
+///
+/// let json = r#"{"invalid_npi":"1234567890","name":{"last":"GRANT"}}"#;
+/// let p: Provider = serde_json::from_str(json).unwrap();
+/// assert_eq!(p.npi, None);
+/// assert_eq!(p.reported_npi(), Some("1234567890"));
+///
+/// let ok = Provider::person(PersonName::new("GRANT", "ADA"), "1234567893".parse().unwrap());
+/// assert_eq!(ok.reported_npi(), Some("1234567893"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Provider {
     /// National Provider Identifier.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub npi: Option<Npi>,
+    /// The identifier as reported (NM108 = XX, NM109) when it is not a valid NPI; [`npi`](Self::npi)
+    /// is `None` then. Writers send it back unchanged; the scrubber reports it as `NPI.INVALID`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invalid_npi: Option<String>,
     /// Organisation name, or the person's name (providers are not PHI).
     pub name: PersonName,
     /// Whether this is an organisation (NM102 = 2) rather than a person.
@@ -195,6 +216,7 @@ impl Provider {
     pub fn organization(name: impl Into<String>, npi: Npi) -> Self {
         Provider {
             npi: Some(npi),
+            invalid_npi: None,
             name: PersonName {
                 last: name.into(),
                 ..PersonName::default()
@@ -209,10 +231,20 @@ impl Provider {
     pub fn person(name: PersonName, npi: Npi) -> Self {
         Provider {
             npi: Some(npi),
+            invalid_npi: None,
             name,
             organization: false,
             taxonomy: None,
             secondary_ids: Vec::new(),
+        }
+    }
+
+    /// The NPI as reported on the claim: the valid [`npi`](Self::npi) when there is one,
+    /// otherwise the [`invalid_npi`](Self::invalid_npi) text.
+    pub fn reported_npi(&self) -> Option<&str> {
+        match &self.npi {
+            Some(n) => Some(n.as_str()),
+            None => self.invalid_npi.as_deref(),
         }
     }
 

@@ -99,24 +99,32 @@ pub(crate) fn npi_text_is_valid(text: &str) -> bool {
     Npi::check_digit(first) == b[9] - b'0'
 }
 
-/// `NPI.INVALID`: every NPI on the claim re-checked. Typed claims hold only valid NPIs, so
-/// this fires on claims whose NPIs were set around the value type (or by future raw inputs);
-/// it costs little and guards the clearinghouse's front-end rejection.
+/// `NPI.INVALID`: an NPI on the claim that fails the NPI check. The claim model keeps such an
+/// identifier as [`Provider::invalid_npi`] (an 837 read from a file can carry one); a valid
+/// [`Provider::npi`] is re-checked too, which costs little.
 pub(crate) fn npi_invalid(ctx: &ClaimContext<'_>, sink: &mut Sink<'_>) {
     let claim = ctx.claim();
     let mut check = |role: &str, p: Option<&Provider>, line: Option<u32>| {
-        let Some(npi) = p.and_then(|p| p.npi) else {
+        let Some(text) = p.and_then(Provider::reported_npi) else {
             return;
         };
-        if !npi_text_is_valid(npi.as_str()) {
-            let mut hit = Hit::new(format!("the {role} NPI {npi} has a bad check digit"))
-                .codes([npi.as_str()])
-                .fix(format!("correct the {role} NPI (check it in NPPES)"));
-            if let Some(l) = line {
-                hit = hit.line(l);
-            }
-            sink.report(hit);
+        if npi_text_is_valid(text) {
+            return;
         }
+        let why = if text.len() == 10 && text.bytes().all(|b| b.is_ascii_digit()) {
+            "has a bad check digit"
+        } else {
+            "is not ten digits"
+        };
+        let mut hit = Hit::new(format!("the {role} NPI {text} {why}"))
+            .codes([text])
+            .fix(format!(
+                "correct the {role} NPI (look it up in NPPES; the tenth digit is a Luhn check digit)"
+            ));
+        if let Some(l) = line {
+            hit = hit.line(l);
+        }
+        sink.report(hit);
     };
     check(
         "billing provider",
@@ -158,7 +166,14 @@ pub(crate) fn npi_invalid(ctx: &ClaimContext<'_>, sink: &mut Sink<'_>) {
 
 /// `NPI.MISSING`: a billing provider without an NPI (required on every 837).
 pub(crate) fn npi_missing(ctx: &ClaimContext<'_>, sink: &mut Sink<'_>) {
-    if ctx.claim().billing_provider.provider.npi.is_none() {
+    // An NPI that is there but invalid is NPI.INVALID's finding, not this one.
+    if ctx
+        .claim()
+        .billing_provider
+        .provider
+        .reported_npi()
+        .is_none()
+    {
         sink.report(
             Hit::new("the billing provider has no NPI")
                 .fix("add the billing provider's NPI (NM109 of loop 2010AA)"),

@@ -82,7 +82,7 @@ pub fn builtin_ids() -> impl Iterator<Item = &'static str> {
 /// | `DX.POINTER` | reject | no diagnosis pointer, or one past the list |
 /// | `LINE.DUPLICATE` | deny | same procedure, modifiers, date and units twice |
 /// | `CLAIM.TOTAL` | reject | claim total differs from the sum of the lines |
-/// | `NPI.INVALID` | reject | an NPI with a bad check digit |
+/// | `NPI.INVALID` | reject | a billing, rendering, referring, facility or line NPI failing the check (kept as `invalid_npi`) |
 /// | `NPI.MISSING` | reject | billing provider without an NPI |
 /// | `DATE.INVALID` | reject | future service, range ending before it starts, service after submission |
 /// | `CLAIM.TIMELY_FILING` | deny | submitted after the payer's limit (default 365 days) |

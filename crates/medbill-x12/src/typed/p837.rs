@@ -450,22 +450,34 @@ impl R837<'_> {
         d
     }
 
-    fn npi(&mut self, f: &Fields<'_>, field: &str) -> Option<Npi> {
-        if f.el(8).trim() != "XX" || f.el(9).trim().is_empty() {
-            return None;
+    /// NM109 under NM108 = XX: a valid NPI, or the text as reported when it is not one.
+    ///
+    /// A bad NPI can exist on a claim a payer receives, so it is kept (for the scrubber's
+    /// `NPI.INVALID` and a lossless round trip) and reported in the batch problems rather
+    /// than the claim's: strict mode does not skip a claim for a value the model holds.
+    fn npi(&mut self, f: &Fields<'_>, field: &str) -> (Option<Npi>, Option<String>) {
+        let text = f.el(9).trim();
+        if f.el(8).trim() != "XX" || text.is_empty() {
+            return (None, None);
         }
-        match Npi::parse(f.el(9)) {
-            Ok(n) => Some(n),
+        match Npi::parse(text) {
+            Ok(n) => (Some(n), None),
             Err(e) => {
-                self.bad(f, 9, field, e.to_string());
-                None
+                self.problems.push(TypedError::Value {
+                    field: field.to_owned(),
+                    reason: format!("{e} (kept as invalid_npi)"),
+                    position: Box::new(position(self.set, f, 9)),
+                });
+                (None, Some(text.to_owned()))
             }
         }
     }
 
     fn provider(&mut self, f: &Fields<'_>, field: &str) -> Provider {
+        let (npi, invalid_npi) = self.npi(f, field);
         Provider {
-            npi: self.npi(f, field),
+            npi,
+            invalid_npi,
             name: person_name(f),
             organization: f.el(2).trim() == "2",
             taxonomy: None,
@@ -638,6 +650,7 @@ impl R837<'_> {
         self.bill.provider.get_or_insert_with(|| BillingProvider {
             provider: Provider {
                 npi: None,
+                invalid_npi: None,
                 name: PersonName::default(),
                 organization: true,
                 taxonomy: None,
@@ -1621,6 +1634,7 @@ impl R837<'_> {
         let billing = BillingProvider {
             provider: Provider {
                 npi: None,
+                invalid_npi: None,
                 name: PersonName::default(),
                 organization: true,
                 taxonomy: None,

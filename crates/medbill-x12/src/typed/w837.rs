@@ -395,7 +395,8 @@ impl W837 {
     }
 
     fn provider_nm1(&mut self, qualifier: &str, p: &Provider) {
-        let npi = p.npi.as_ref().map(|n| ("XX", n.as_str()));
+        // An invalid NPI read from a file goes back as it came, for a lossless round trip.
+        let npi = p.reported_npi().map(|n| ("XX", n));
         self.nm1(qualifier, &p.name, p.organization, npi);
     }
 

@@ -71,10 +71,14 @@ fn built_in_remittance() -> Result<Remittance, Box<dyn std::error::Error>> {
     );
     Ok(Remittance {
         payer: Payer::new("87726", "EXAMPLE HEALTH PLAN"),
+        payer_tin: None,
+        payer_address: None,
+        payer_contacts: Vec::new(),
         payee: Payee {
             name: "NORTHWIND FAMILY MEDICINE".into(),
             npi: Some("1234567893".parse()?),
             tin: None,
+            address: None,
         },
         payment: Payment {
             method: PaymentMethod::Ach,

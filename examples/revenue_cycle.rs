@@ -60,8 +60,9 @@ use std::process::ExitCode;
 
 use chrono::{Datelike, Days, NaiveDate, NaiveTime, TimeDelta};
 use medbill::claim::{
-    AckOutcome, AdjudicationOutcome, Claim, EventKind, FrequencyCode, LedgerEvent, Payee, Payment,
-    PaymentMethod, PostingReport, RawSegment, Remittance, Responsibility,
+    AckOutcome, Address, AdjudicationOutcome, Claim, CommunicationQualifier, Contact,
+    ContactFunction, EventKind, FrequencyCode, LedgerEvent, Payee, Payment, PaymentMethod,
+    PostingReport, Remittance, Responsibility,
 };
 use medbill::codes::{DenialCategory, GroupCode, Modifier};
 use medbill::kpi::synth::SplitMix64;
@@ -653,10 +654,23 @@ fn run() -> Result<(), Box<dyn Error>> {
             remit_control += 1;
             let remittance = Remittance {
                 payer: profile.payer.clone(),
+                payer_tin: Some(format!("{:09}", 990_000_001 + key.1)),
+                payer_address: Some(Address {
+                    lines: vec!["PO BOX 1000".into()],
+                    city: "SPRINGFIELD".into(),
+                    state: "IL".into(),
+                    postal_code: "627010000".into(),
+                    country: None,
+                }),
+                payer_contacts: vec![
+                    Contact::new(ContactFunction::Technical, "PROVIDER SERVICES")
+                        .with_number(CommunicationQualifier::Telephone, "8005550100"),
+                ],
                 payee: Payee {
                     name: "NORTHWIND INTERNAL MEDICINE".into(),
                     npi: practice::billing_provider().provider.npi,
                     tin: None,
+                    address: None,
                 },
                 payment: Payment {
                     method: if amount.is_zero() {
@@ -677,14 +691,7 @@ fn run() -> Result<(), Box<dyn Error>> {
                 },
                 claims,
                 provider_adjustments: Vec::new(),
-                // What the remittance model does not hold: the payer's TRN03 identifier,
-                // address and contact.
-                extra: vec![
-                    RawSegment::new("/TRN", format!("TRN*1*X*1{:09}", 990_000_001 + key.1)),
-                    RawSegment::new("1000A", "N3*PO BOX 1000"),
-                    RawSegment::new("1000A", "N4*SPRINGFIELD*IL*627010000"),
-                    RawSegment::new("1000A", "PER*BL*PROVIDER SERVICES*TE*8005550100"),
-                ],
+                extra: Vec::new(),
             };
             let mut envelope =
                 InterchangeHeader::new(&profile.payer.id, PRACTICE_ID, 500 + remit_control, day);

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use chrono::NaiveDate;
 use medbill::claim::{
     Adjustment, Claim, ClaimPayment, ClaimStatusCode, FrequencyCode, LinePayment,
+    RemitFilingIndicator,
 };
 use medbill::codes::{Carc, GroupCode};
 use medbill::kpi::synth::SplitMix64;
@@ -258,7 +259,8 @@ pub(crate) fn adjudicate(
     let mut payment = ClaimPayment::new(pcn, status, charge, paid_total);
     payment.patient_responsibility = patient_total;
     payment.payer_claim_control_number = Some(icn);
-    payment.filing_indicator = Some(filing);
+    // The practice's payers file under codes the 835 list shares (MB, MC, 12, 13, HM).
+    payment.filing_indicator = RemitFilingIndicator::from_claim_filing(filing);
     payment.lines = payments;
     payment
 }

@@ -55,7 +55,10 @@
 //! paid.patient_responsibility = money("15")?;
 //! let remittance = Remittance {
 //!     payer: claim.payer.clone(),
-//!     payee: Payee { name: "EXAMPLE CLINIC".into(), npi: None, tin: None },
+//!     payer_tin: None,
+//!     payer_address: None,
+//!     payer_contacts: vec![],
+//!     payee: Payee::new("EXAMPLE CLINIC"),
 //!     payment: Payment { method: PaymentMethod::Check, amount: money("60")?,
 //!         date: "2026-03-20".parse()?, trace_number: "CHK1001".into() },
 //!     claims: vec![paid],
@@ -108,5 +111,6 @@ pub use posting::{
 pub use raw::RawSegment;
 pub use remit::{
     Adjustment, BalanceEffect, BalanceReport, BalanceRule, ClaimPayment, ClaimStatusCode,
-    Imbalance, LinePayment, Payee, Payment, PaymentMethod, ProviderAdjustment, Remittance,
+    CommunicationNumber, CommunicationQualifier, Contact, ContactFunction, Imbalance, LinePayment,
+    Payee, Payment, PaymentMethod, ProviderAdjustment, RemitFilingIndicator, Remittance,
 };

@@ -5,8 +5,9 @@ use medbill_codes::{Carc, DenialCategory, GroupCode, Modifier, ProcedureCode, Ra
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::ClaimError;
 use crate::code_enum::code_enum;
-use crate::party::{ClaimFilingIndicator, PersonName};
+use crate::party::{Address, ClaimFilingIndicator, PersonName};
 use crate::phi::Phi;
 use crate::raw::RawSegment;
 
@@ -184,7 +185,215 @@ impl ClaimStatusCode {
     }
 }
 
+code_enum! {
+    /// Claim filing indicator on a remittance (CLP06 of 005010X221A1): the kind of plan that
+    /// paid.
+    ///
+    /// The 835 list is narrower than the 837's [`ClaimFilingIndicator`] (SBR09): it has no
+    /// `11` (other non-federal programs), `BL` (Blue Cross / Blue Shield), `CI` (commercial)
+    /// or `FI` (federal employees program), so a value of this type is always a valid CLP06.
+    /// [`from_claim_filing`](Self::from_claim_filing) maps the shared codes and refuses the
+    /// others; [`ClaimFilingIndicator::from`] goes the other way.
+    ///
+    /// ```
+    /// use medbill_claim::{ClaimFilingIndicator, RemitFilingIndicator};
+    /// let b = RemitFilingIndicator::from_claim_filing(ClaimFilingIndicator::MedicarePartB);
+    /// assert_eq!(b, Some(RemitFilingIndicator::MedicarePartB));
+    /// // Commercial and BCBS claims name no plan type: the payer (the caller) chooses one.
+    /// assert_eq!(RemitFilingIndicator::from_claim_filing(ClaimFilingIndicator::Commercial), None);
+    /// assert!("CI".parse::<RemitFilingIndicator>().is_err());
+    /// assert_eq!(ClaimFilingIndicator::from(RemitFilingIndicator::Ppo).as_str(), "12");
+    /// ```
+    RemitFilingIndicator, "an 835 claim filing indicator code (12-17, AM, CH, DS, HM, LM, MA, MB, MC, OF, TV, VA, WC, ZZ)" {
+        /// Preferred provider organisation.
+        Ppo = "12",
+        /// Point of service.
+        PointOfService = "13",
+        /// Exclusive provider organisation.
+        Epo = "14",
+        /// Indemnity insurance.
+        Indemnity = "15",
+        /// HMO Medicare risk.
+        HmoMedicareRisk = "16",
+        /// Dental maintenance organisation.
+        DentalMaintenance = "17",
+        /// Automobile medical.
+        AutoMedical = "AM",
+        /// TRICARE (formerly CHAMPUS).
+        Tricare = "CH",
+        /// Disability.
+        Disability = "DS",
+        /// Health maintenance organisation.
+        Hmo = "HM",
+        /// Liability medical.
+        LiabilityMedical = "LM",
+        /// Medicare Part A.
+        MedicarePartA = "MA",
+        /// Medicare Part B.
+        MedicarePartB = "MB",
+        /// Medicaid.
+        Medicaid = "MC",
+        /// Other federal program.
+        OtherFederal = "OF",
+        /// Title V.
+        TitleV = "TV",
+        /// Veterans Affairs plan.
+        VeteransAffairs = "VA",
+        /// Workers' compensation.
+        WorkersCompensation = "WC",
+        /// Mutually defined.
+        MutuallyDefined = "ZZ",
+    }
+}
+
+impl RemitFilingIndicator {
+    /// The CLP06 code for a claim's SBR09 filing indicator, when the 835 list has the same code.
+    ///
+    /// Every code both lists share maps to itself. The four 837 codes the 835 list lacks map to
+    /// `None`, on purpose:
+    /// - `CI` (commercial) and `BL` (Blue Cross / Blue Shield) name who the payer is, not the
+    ///   plan type CLP06 asks for: the same commercial or BCBS payer adjudicates PPO (`12`),
+    ///   POS (`13`), EPO (`14`), indemnity (`15`) and HMO (`HM`) plans, and nothing on the claim
+    ///   says which;
+    /// - `FI` (federal employees program) plans are run by commercial and BCBS carriers, so
+    ///   `OF` (other federal program) would misstate them;
+    /// - `11` (other non-federal programs) has no counterpart; `ZZ` (mutually defined) fits
+    ///   only when payer and payee agreed on it.
+    ///
+    /// The caller, who knows the plan, picks the code for these: for example
+    /// `from_claim_filing(f).unwrap_or(RemitFilingIndicator::Ppo)` for a payer whose commercial
+    /// business is all PPO.
+    pub fn from_claim_filing(indicator: ClaimFilingIndicator) -> Option<Self> {
+        Self::parse(indicator.as_str()).ok()
+    }
+}
+
+impl From<RemitFilingIndicator> for ClaimFilingIndicator {
+    /// The same code in the 837 list, which holds every 835 code.
+    fn from(indicator: RemitFilingIndicator) -> Self {
+        match ClaimFilingIndicator::parse(indicator.as_str()) {
+            Ok(c) => c,
+            // Unreachable: every CLP06 code is an SBR09 code (checked by a test).
+            Err(_) => ClaimFilingIndicator::MutuallyDefined,
+        }
+    }
+}
+
+impl TryFrom<ClaimFilingIndicator> for RemitFilingIndicator {
+    type Error = ClaimError;
+
+    /// [`RemitFilingIndicator::from_claim_filing`], with an error naming the code for the four
+    /// 837 codes the 835 list lacks.
+    fn try_from(indicator: ClaimFilingIndicator) -> Result<Self, ClaimError> {
+        Self::parse(indicator.as_str())
+    }
+}
+
+code_enum! {
+    /// What a remittance contact is for (PER01 of loop 1000A).
+    ContactFunction, "a contact function code (CX, BL, IC)" {
+        /// Payer business contact: claim and payment questions (PER*CX).
+        Business = "CX",
+        /// Payer technical contact: EDI questions (PER*BL, required on an 835).
+        Technical = "BL",
+        /// Payer web site (PER*IC).
+        WebSite = "IC",
+    }
+}
+
+code_enum! {
+    /// The kind of a communication number (PER03, PER05, PER07).
+    CommunicationQualifier, "a communication number qualifier (EM, EX, FX, TE, UR)" {
+        /// Electronic mail address.
+        Email = "EM",
+        /// Telephone extension.
+        Extension = "EX",
+        /// Fax number.
+        Fax = "FX",
+        /// Telephone number.
+        Telephone = "TE",
+        /// Web address.
+        Url = "UR",
+    }
+}
+
+/// One communication number of a contact: a qualifier and its value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct CommunicationNumber {
+    /// What the number is (telephone, e-mail, ...).
+    pub qualifier: CommunicationQualifier,
+    /// The number or address, as the payer writes it.
+    pub number: String,
+}
+
+/// A payer contact on a remittance (a PER segment of loop 1000A): what it is for, a name and
+/// up to three communication numbers.
+///
+/// The contact is the payer's, an organisation's, so it is not PHI.
+///
+/// ```
+/// use medbill_claim::{CommunicationQualifier, Contact, ContactFunction};
+/// let edi = Contact::new(ContactFunction::Technical, "EDI SUPPORT")
+///     .with_number(CommunicationQualifier::Telephone, "8005550100")
+///     .with_number(CommunicationQualifier::Email, "edi@example.com");
+/// assert_eq!(edi.numbers.len(), 2);
+/// assert_eq!(edi.function.as_str(), "BL");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Contact {
+    /// What the contact is for (PER01).
+    pub function: ContactFunction,
+    /// The contact's name (PER02).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Communication numbers (PER03..PER08); an 835 carries at most three.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub numbers: Vec<CommunicationNumber>,
+}
+
+impl Contact {
+    /// The most communication numbers one PER segment holds.
+    pub const MAX_NUMBERS: usize = 3;
+
+    /// A contact with a function and a name, and no numbers yet. An empty name means none.
+    pub fn new(function: ContactFunction, name: impl Into<String>) -> Self {
+        let name = name.into();
+        Contact {
+            function,
+            name: (!name.trim().is_empty()).then_some(name),
+            numbers: Vec::new(),
+        }
+    }
+
+    /// The same contact with one more communication number.
+    pub fn with_number(
+        mut self,
+        qualifier: CommunicationQualifier,
+        number: impl Into<String>,
+    ) -> Self {
+        self.numbers.push(CommunicationNumber {
+            qualifier,
+            number: number.into(),
+        });
+        self
+    }
+
+    /// The first number of a kind, such as the telephone number.
+    pub fn number(&self, qualifier: CommunicationQualifier) -> Option<&str> {
+        self.numbers
+            .iter()
+            .find(|n| n.qualifier == qualifier)
+            .map(|n| n.number.as_str())
+    }
+}
+
 /// The payee on a remittance (loop 1000B).
+///
+/// ```
+/// use medbill_claim::Payee;
+/// let payee = Payee::new("EXAMPLE CLINIC");
+/// assert!(payee.npi.is_none() && payee.address.is_none());
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Payee {
     /// Payee name (an organisation or provider, not PHI).
@@ -195,6 +404,21 @@ pub struct Payee {
     /// Payee tax ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tin: Option<String>,
+    /// Payee address (N3/N4), a business address and so not PHI.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<Address>,
+}
+
+impl Payee {
+    /// A payee with a name and nothing else.
+    pub fn new(name: impl Into<String>) -> Self {
+        Payee {
+            name: name.into(),
+            npi: None,
+            tin: None,
+            address: None,
+        }
+    }
 }
 
 /// The payment a remittance describes (BPR and TRN).
@@ -326,9 +550,9 @@ pub struct ClaimPayment {
     /// Patient responsibility amount (CLP05).
     #[serde(default)]
     pub patient_responsibility: Decimal,
-    /// Claim filing indicator (CLP06).
+    /// Claim filing indicator (CLP06), from the 835's own code list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub filing_indicator: Option<ClaimFilingIndicator>,
+    pub filing_indicator: Option<RemitFilingIndicator>,
     /// Payer claim control number (CLP07), the payer's ICN/DCN.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payer_claim_control_number: Option<String>,
@@ -452,7 +676,10 @@ impl ClaimPayment {
 /// claim.patient_responsibility = d("10");
 /// let remit = Remittance {
 ///     payer: Payer::new("87726", "EXAMPLE HEALTH"),
-///     payee: Payee { name: "EXAMPLE CLINIC".into(), npi: None, tin: None },
+///     payer_tin: Some("999999999".into()),
+///     payer_address: None,
+///     payer_contacts: vec![],
+///     payee: Payee::new("EXAMPLE CLINIC"),
 ///     payment: Payment {
 ///         method: PaymentMethod::Ach,
 ///         amount: d("70"),
@@ -470,6 +697,16 @@ impl ClaimPayment {
 pub struct Remittance {
     /// The payer (loop 1000A).
     pub payer: crate::party::Payer,
+    /// The payer's federal tax ID, nine digits: TRN03 is `1` followed by it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payer_tin: Option<String>,
+    /// The payer's address (loop 1000A N3/N4, required by the guide).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payer_address: Option<Address>,
+    /// The payer's contacts (loop 1000A PER): business (`CX`), technical (`BL`, required by
+    /// the guide) and web site (`IC`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub payer_contacts: Vec<Contact>,
     /// The payee (loop 1000B).
     pub payee: Payee,
     /// The payment.
@@ -486,6 +723,26 @@ pub struct Remittance {
 }
 
 impl Remittance {
+    /// A remittance from payer, payee and payment, with no claims and nothing else.
+    pub fn new(payer: crate::party::Payer, payee: Payee, payment: Payment) -> Self {
+        Remittance {
+            payer,
+            payer_tin: None,
+            payer_address: None,
+            payer_contacts: Vec::new(),
+            payee,
+            payment,
+            claims: Vec::new(),
+            provider_adjustments: Vec::new(),
+            extra: Vec::new(),
+        }
+    }
+
+    /// The payer's first contact with a function, such as the technical contact.
+    pub fn payer_contact(&self, function: ContactFunction) -> Option<&Contact> {
+        self.payer_contacts.iter().find(|c| c.function == function)
+    }
+
     /// Checks every balancing rule and reports each one that fails. Never panics.
     ///
     /// The rules:
@@ -610,5 +867,36 @@ impl BalanceReport {
     /// Whether every rule holds.
     pub fn is_balanced(&self) -> bool {
         self.imbalances.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_835_filing_code_is_an_837_code() {
+        for &r in RemitFilingIndicator::ALL {
+            assert_eq!(ClaimFilingIndicator::from(r).as_str(), r.as_str());
+        }
+    }
+
+    #[test]
+    fn payer_parts_serialize_as_codes_and_are_optional_in_json() {
+        let c = Contact::new(ContactFunction::Technical, " ")
+            .with_number(CommunicationQualifier::Telephone, "8005550100");
+        assert_eq!(c.name, None);
+        let json = serde_json::to_string(&c).unwrap();
+        assert_eq!(
+            json,
+            r#"{"function":"BL","numbers":[{"qualifier":"TE","number":"8005550100"}]}"#
+        );
+        assert_eq!(serde_json::from_str::<Contact>(&json).unwrap(), c);
+        // A remittance written before the payer parts existed still reads.
+        let old = r#"{"payer":{"id":"1","name":"P"},"payee":{"name":"X"},
+            "payment":{"method":"CHK","amount":"0","date":"2026-01-01","trace_number":"T"}}"#;
+        let r: Remittance = serde_json::from_str(old).unwrap();
+        assert!(r.payer_tin.is_none() && r.payer_contacts.is_empty() && r.payee.address.is_none());
+        assert!(serde_json::from_str::<Contact>(r#"{"function":"ZZ"}"#).is_err());
     }
 }

@@ -107,10 +107,14 @@ fn remittance() -> impl Strategy<Value = Remittance> {
             let plb_total: Decimal = provider_adjustments.iter().map(|p| p.amount).sum();
             Remittance {
                 payer: Payer::new("87726", "EXAMPLE HEALTH PLAN"),
+                payer_tin: None,
+                payer_address: None,
+                payer_contacts: Vec::new(),
                 payee: Payee {
                     name: "CLINIC".into(),
                     npi: None,
                     tin: None,
+                    address: None,
                 },
                 payment: Payment {
                     method: PaymentMethod::Ach,
@@ -437,10 +441,14 @@ fn perturbation_of_a_fixed_remittance_names_the_rule() {
     c.lines = vec![l];
     let mut remit = Remittance {
         payer: Payer::new("1", "P"),
+        payer_tin: None,
+        payer_address: None,
+        payer_contacts: Vec::new(),
         payee: Payee {
             name: "X".into(),
             npi: None,
             tin: None,
+            address: None,
         },
         payment: Payment {
             method: PaymentMethod::Check,

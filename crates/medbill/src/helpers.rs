@@ -370,10 +370,14 @@ mod tests {
         );
         let remittance = Remittance {
             payer: claim.payer.clone(),
+            payer_tin: Some("999999999".into()),
+            payer_address: None,
+            payer_contacts: Vec::new(),
             payee: Payee {
                 name: "EXAMPLE CLINIC".into(),
                 npi: None,
                 tin: None,
+                address: None,
             },
             payment: Payment {
                 method: PaymentMethod::Check,

@@ -185,7 +185,10 @@
 //! paid.lines = vec![line];
 //! let remittance = Remittance {
 //!     payer: claim.payer.clone(),
-//!     payee: Payee { name: "EXAMPLE CLINIC".into(), npi: None, tin: None },
+//!     payer_tin: Some("999999999".into()),
+//!     payer_address: None,
+//!     payer_contacts: vec![],
+//!     payee: Payee { name: "EXAMPLE CLINIC".into(), npi: None, tin: None, address: None },
 //!     payment: Payment { method: PaymentMethod::Check, amount: money(7000),
 //!         date: "2026-03-20".parse()?, trace_number: "CHK1001".into() },
 //!     claims: vec![paid],

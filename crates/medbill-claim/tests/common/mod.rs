@@ -127,10 +127,14 @@ pub fn remittance(claims: Vec<ClaimPayment>) -> Remittance {
     let amount = claims.iter().map(|c| c.paid).sum();
     Remittance {
         payer: payer(),
+        payer_tin: None,
+        payer_address: None,
+        payer_contacts: Vec::new(),
         payee: Payee {
             name: "NORTHWIND FAMILY MEDICINE".into(),
             npi: Some("1234567893".parse().unwrap()),
             tin: None,
+            address: None,
         },
         payment: Payment {
             method: PaymentMethod::Ach,

@@ -2,8 +2,9 @@
 
 use chrono::NaiveDate;
 use medbill_claim::{
-    ClaimFilingIndicator, ClaimPayment, ClaimStatusCode, LinePayment, Payee, Payer, Payment,
-    PaymentMethod, PersonName, Phi, ProviderAdjustment, RawSegment, Remittance,
+    Address, ClaimPayment, ClaimStatusCode, CommunicationNumber, CommunicationQualifier, Contact,
+    ContactFunction, LinePayment, Payee, Payer, Payment, PaymentMethod, PersonName, Phi,
+    ProviderAdjustment, RawSegment, RemitFilingIndicator, Remittance,
 };
 use medbill_codes::{Modifier, Npi, ProcedureCode, Rarc};
 use rust_decimal::Decimal;
@@ -44,6 +45,9 @@ struct R835<'s> {
     date: Option<NaiveDate>,
     trace: Option<String>,
     payer: Payer,
+    payer_tin: Option<String>,
+    payer_address: Option<Address>,
+    payer_contacts: Vec<Contact>,
     payee: Payee,
     claims: Vec<ClaimPayment>,
     claim_at: Position,
@@ -110,11 +114,10 @@ pub fn read_835(set: &TransactionSet, mode: ReadMode) -> Result<RemittanceSet, T
         date: None,
         trace: None,
         payer: Payer::new("", ""),
-        payee: Payee {
-            name: String::new(),
-            npi: None,
-            tin: None,
-        },
+        payer_tin: None,
+        payer_address: None,
+        payer_contacts: Vec::new(),
+        payee: Payee::new(""),
         claims: Vec::new(),
         claim_at: Position::default(),
         current: None,
@@ -175,6 +178,9 @@ pub fn read_835(set: &TransactionSet, mode: ReadMode) -> Result<RemittanceSet, T
         guide: set.version().to_owned(),
         remittance: Remittance {
             payer: r.payer,
+            payer_tin: r.payer_tin,
+            payer_address: r.payer_address,
+            payer_contacts: r.payer_contacts,
             payee: r.payee,
             payment: Payment {
                 method,
@@ -188,6 +194,72 @@ pub fn read_835(set: &TransactionSet, mode: ReadMode) -> Result<RemittanceSet, T
         },
         problems: r.problems,
     })
+}
+
+/// The payer's tax ID in TRN03 (`1` and nine digits), or `None` for any other value.
+fn payer_tin(trn03: &str) -> Option<String> {
+    let t = trn03.trim();
+    let tin = t.strip_prefix('1')?;
+    is_tin(tin).then(|| tin.to_owned())
+}
+
+fn is_tin(s: &str) -> bool {
+    s.len() == 9 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Reads an N3 into an address; `false` when the segment holds more than the model (it then
+/// stays raw).
+fn n3(f: &Fields<'_>, address: &mut Option<Address>) -> bool {
+    let first = f.el(1).trim();
+    if first.is_empty() || f.len() > 2 || f.has_after(1, 1) || f.has_after(2, 1) {
+        return false;
+    }
+    let a = address.get_or_insert_with(Address::default);
+    a.lines.push(first.to_owned());
+    if let Some(second) = opt(f.el(2)) {
+        a.lines.push(second);
+    }
+    true
+}
+
+/// Reads an N4 (city, state, postal code, country) into an address; `false` when it holds
+/// more (a location qualifier or country subdivision) or nothing, and stays raw.
+fn n4(f: &Fields<'_>, address: &mut Option<Address>) -> bool {
+    let city = f.el(1).trim();
+    if city.is_empty() || f.len() > 4 || (1..=4).any(|n| f.has_after(n, 1)) {
+        return false;
+    }
+    let a = address.get_or_insert_with(Address::default);
+    a.city = city.to_owned();
+    a.state = f.el(2).trim().to_owned();
+    a.postal_code = f.el(3).trim().to_owned();
+    a.country = opt(f.el(4));
+    true
+}
+
+/// Reads a payer PER into a contact; `None` when the model cannot hold it (an unknown
+/// function or qualifier, a number without its qualifier, PER09), and it stays raw.
+fn per(f: &Fields<'_>) -> Option<Contact> {
+    if f.len() > 8 || (1..=8).any(|n| f.has_after(n, 1)) {
+        return None;
+    }
+    let function = ContactFunction::parse(f.el(1)).ok()?;
+    let mut contact = Contact::new(function, f.el(2).trim());
+    for n in [3, 5, 7] {
+        let (q, v) = (f.el(n).trim(), f.el(n + 1).trim());
+        if q.is_empty() && v.is_empty() {
+            continue;
+        }
+        let qualifier = CommunicationQualifier::parse(q).ok()?;
+        if v.is_empty() {
+            return None;
+        }
+        contact.numbers.push(CommunicationNumber {
+            qualifier,
+            number: v.to_owned(),
+        });
+    }
+    Some(contact)
 }
 
 impl R835<'_> {
@@ -264,13 +336,65 @@ impl R835<'_> {
             }
             ("", "TRN") if self.trace.is_none() => {
                 self.trace = opt(f.el(2));
-                self.extra.push(template("/TRN", f, &[(2, 0)]));
+                // TRN03 is `1` and the payer's nine-digit tax ID; another shape stays raw.
+                self.payer_tin = payer_tin(f.el(3));
+                if self.payer_tin.is_none() {
+                    self.extra.push(template("/TRN", f, &[(2, 0)]));
+                } else if f.el(1).trim() != "1" || f.len() > 3 {
+                    self.extra.push(template("/TRN", f, &[(2, 0), (3, 0)]));
+                }
             }
             ("", "PLB") => self.plb(f),
             ("1000A", "N1") if q == "PR" => {
                 self.payer.name = f.el(2).trim().to_owned();
                 if f.el(3).trim() == "XV" {
                     self.payer.id = f.el(4).trim().to_owned();
+                }
+            }
+            ("1000A", "N3")
+                if self
+                    .payer_address
+                    .as_ref()
+                    .is_none_or(|a| a.lines.is_empty()) =>
+            {
+                if !n3(f, &mut self.payer_address) {
+                    self.raw(l, f);
+                }
+            }
+            ("1000A", "N4")
+                if self
+                    .payer_address
+                    .as_ref()
+                    .is_none_or(|a| a.city.is_empty()) =>
+            {
+                if !n4(f, &mut self.payer_address) {
+                    self.raw(l, f);
+                }
+            }
+            ("1000A", "PER") => match per(f) {
+                Some(c) => self.payer_contacts.push(c),
+                None => self.raw(l, f),
+            },
+            ("1000B", "N3")
+                if self
+                    .payee
+                    .address
+                    .as_ref()
+                    .is_none_or(|a| a.lines.is_empty()) =>
+            {
+                if !n3(f, &mut self.payee.address) {
+                    self.raw(l, f);
+                }
+            }
+            ("1000B", "N4")
+                if self
+                    .payee
+                    .address
+                    .as_ref()
+                    .is_none_or(|a| a.city.is_empty()) =>
+            {
+                if !n4(f, &mut self.payee.address) {
+                    self.raw(l, f);
                 }
             }
             ("1000A", "REF") if q == "2U" && self.payer.id.is_empty() => {
@@ -407,7 +531,7 @@ impl R835<'_> {
             .decimal(f, 5, "claims.patient_responsibility")
             .unwrap_or_default();
         if !f.el(6).trim().is_empty() {
-            match ClaimFilingIndicator::parse(f.el(6)) {
+            match RemitFilingIndicator::parse(f.el(6)) {
                 Ok(x) => c.filing_indicator = Some(x),
                 Err(e) => self.bad(f, 6, "claims.filing_indicator", e.to_string()),
             }
@@ -695,7 +819,16 @@ impl R835<'_> {
 ///
 /// BPR, TRN and PLB provider identifiers that the model does not hold are taken from the raw
 /// segments a reader kept (`/BPR`, `/TRN`, `/PLB`), patched with the model's values; without
-/// them the writer uses `I`, `C` and the payer id. Every claim payment goes under one `LX*1`.
+/// them the writer uses `I` and `C` in the BPR. Every claim payment goes under one `LX*1`.
+///
+/// TRN03 is `1` followed by [`Remittance::payer_tin`]; without a payer tax ID (and without a
+/// TRN03 kept by a reader) the writer refuses with [`TypedError::Write`] rather than invent one.
+/// The payer's address and contacts ([`Remittance::payer_address`],
+/// [`Remittance::payer_contacts`]) go into loop 1000A as N3, N4 and PER, the payee's address
+/// into 1000B. CLP06 is a [`RemitFilingIndicator`], so only codes of the 835 list are written.
+///
+/// Fails with [`TypedError::Write`] when a value contains a delimiter, an address has more
+/// than two street lines or a state without a city, or a contact has more than three numbers.
 pub fn write_835(
     remittance: &Remittance,
     envelope: &InterchangeHeader,
@@ -734,20 +867,32 @@ pub fn write_835(
             out.el(&date).end();
         }
     }
-    match find("/TRN") {
-        Some(t) => {
-            let mut els = split(&t.text);
-            set_el(&mut els, 2, &p.trace_number);
-            out.raw(&join(els));
+    let trn03 = match &r.payer_tin {
+        Some(tin) if is_tin(tin) => Some(format!("1{tin}")),
+        Some(_) => {
+            return Err(TypedError::Write {
+                field: "payer_tin".into(),
+                reason: "the payer's tax ID must be nine digits (TRN03 is 1 and the tax ID)".into(),
+            });
         }
-        None => {
-            out.seg("TRN")
-                .el("1")
-                .el(&p.trace_number)
-                .el(&format!("1{}", r.payer.id))
-                .end();
-        }
+        None => None,
+    };
+    let mut trn = match find("/TRN") {
+        Some(t) => split(&t.text),
+        None => vec!["TRN".into(), "1".into()],
+    };
+    set_el(&mut trn, 2, &p.trace_number);
+    if let Some(v) = &trn03 {
+        set_el(&mut trn, 3, v);
     }
+    if trn.get(3).is_none_or(|v| v.trim().is_empty()) {
+        // TRN03 is required; a made-up value would not reassociate the payment.
+        return Err(TypedError::Write {
+            field: "payer_tin".into(),
+            reason: "TRN03 (1 and the payer's nine-digit tax ID) is required; set payer_tin".into(),
+        });
+    }
+    out.raw(&join(trn));
     let mut root = Pending835::new(guide, "", extras);
     root.rest(&mut out);
     let mut a = Pending835::new(guide, "1000A", extras);
@@ -760,6 +905,13 @@ pub fn write_835(
         out.el("XV").el(&r.payer.id);
     }
     out.end();
+    if let Some(address) = &r.payer_address {
+        write_address(&mut out, &mut a, address, "payer_address")?;
+    }
+    for (i, c) in r.payer_contacts.iter().enumerate() {
+        a.before(&mut out, "PER", c.function.as_str());
+        write_contact(&mut out, c, i)?;
+    }
     a.rest(&mut out);
     let mut b = Pending835::new(guide, "1000B", extras);
     match find("1000B/N1") {
@@ -777,6 +929,9 @@ pub fn write_835(
             };
             out.end();
         }
+    }
+    if let Some(address) = &r.payee.address {
+        write_address(&mut out, &mut b, address, "payee.address")?;
     }
     if let (Some(_), Some(t)) = (&r.payee.npi, &r.payee.tin) {
         b.before(&mut out, "REF", "TJ");
@@ -807,6 +962,73 @@ pub fn write_835(
     write_plb(&mut out, r);
     out.close(envelope, &control);
     out.finish()
+}
+
+/// Writes an address as N3 (when it has street lines) and N4 (when it has a city).
+fn write_address(
+    out: &mut Out,
+    pending: &mut Pending835<'_>,
+    a: &Address,
+    field: &str,
+) -> Result<(), TypedError> {
+    if a.lines.len() > 2 {
+        return Err(TypedError::Write {
+            field: format!("{field}.lines"),
+            reason: format!("{} street lines; an N3 holds two", a.lines.len()),
+        });
+    }
+    if let Some(first) = a.lines.first() {
+        pending.before(out, "N3", "");
+        out.seg("N3")
+            .el(first)
+            .elo(a.lines.get(1).map(String::as_str))
+            .end();
+    }
+    let has_n4 = !a.city.is_empty();
+    if !has_n4 && (!a.state.is_empty() || !a.postal_code.is_empty() || a.country.is_some()) {
+        return Err(TypedError::Write {
+            field: format!("{field}.city"),
+            reason: "N401 (city) is required when a state, postal code or country is given".into(),
+        });
+    }
+    if has_n4 {
+        pending.before(out, "N4", "");
+        out.seg("N4")
+            .el(&a.city)
+            .el(&a.state)
+            .el(&a.postal_code)
+            .elo(a.country.as_deref())
+            .end();
+    }
+    Ok(())
+}
+
+/// Writes a payer contact as a PER segment.
+fn write_contact(out: &mut Out, c: &Contact, i: usize) -> Result<(), TypedError> {
+    if c.numbers.len() > Contact::MAX_NUMBERS {
+        return Err(TypedError::Write {
+            field: format!("payer_contacts[{i}].numbers"),
+            reason: format!(
+                "{} numbers; a PER holds {}",
+                c.numbers.len(),
+                Contact::MAX_NUMBERS
+            ),
+        });
+    }
+    if let Some(n) = c.numbers.iter().find(|n| n.number.trim().is_empty()) {
+        return Err(TypedError::Write {
+            field: format!("payer_contacts[{i}].numbers"),
+            reason: format!("the {} number is empty", n.qualifier),
+        });
+    }
+    out.seg("PER")
+        .el(c.function.as_str())
+        .elo(c.name.as_deref());
+    for n in &c.numbers {
+        out.el(n.qualifier.as_str()).el(&n.number);
+    }
+    out.end();
+    Ok(())
 }
 
 fn split(text: &str) -> Vec<String> {

@@ -1,0 +1,327 @@
+//! The 835 payer and payee parts the model holds (TRN03 tax ID, N3/N4 addresses, PER
+//! contacts), the 835's own CLP06 code list, and the writer's refusals.
+
+use medbill_claim::{
+    Address, ClaimFilingIndicator, ClaimPayment, ClaimStatusCode, CommunicationQualifier, Contact,
+    ContactFunction, Payee, Payer, Payment, PaymentMethod, RawSegment, RemitFilingIndicator,
+    Remittance,
+};
+use medbill_x12::Reader;
+use medbill_x12::typed::{self, InterchangeHeader, ReadMode, RemittanceSet, TypedError};
+use medbill_x12::validate::Validator;
+use rust_decimal::Decimal;
+
+fn fixture() -> Vec<u8> {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/typed/835.x12");
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn replace(bytes: &[u8], from: &str, to: &str) -> Vec<u8> {
+    let text = String::from_utf8(bytes.to_vec()).unwrap();
+    assert!(text.contains(from), "{from}");
+    text.replacen(from, to, 1).into_bytes()
+}
+
+fn read(bytes: &[u8], mode: ReadMode) -> RemittanceSet {
+    let set = Reader::new(bytes).next_transaction().unwrap().unwrap();
+    typed::read_835(&set, mode).unwrap()
+}
+
+fn envelope() -> InterchangeHeader {
+    InterchangeHeader::new("PAYER", "CLINIC", 11, "2026-03-02".parse().unwrap())
+}
+
+fn findings(bytes: &[u8]) -> Vec<String> {
+    Validator::new()
+        .validate(bytes)
+        .transactions()
+        .flat_map(|t| t.findings.iter().map(|f| f.to_string()).collect::<Vec<_>>())
+        .collect()
+}
+
+fn d(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+/// A remittance built in code, with nothing read from a file: no raw segments at all.
+fn built() -> Remittance {
+    let mut claim = ClaimPayment::new(
+        "PCN1",
+        ClaimStatusCode::ProcessedPrimary,
+        d("100"),
+        d("100"),
+    );
+    claim.filing_indicator = Some(RemitFilingIndicator::MedicarePartB);
+    claim.patient_name = Some(medbill_claim::Phi::new(medbill_claim::PersonName::new(
+        "DOE", "JANE",
+    )));
+    claim.member_id = Some(medbill_claim::Phi::new("M1".into()));
+    let mut remit = Remittance::new(
+        Payer::new("87726", "EXAMPLE HEALTH"),
+        Payee::new("EXAMPLE CLINIC"),
+        Payment {
+            method: PaymentMethod::Ach,
+            amount: d("100"),
+            date: "2026-03-02".parse().unwrap(),
+            trace_number: "EFT0001".into(),
+        },
+    );
+    remit.payer_tin = Some("123456789".into());
+    remit.payer_address = Some(Address {
+        lines: vec!["PO BOX 1000".into(), "SUITE 5".into()],
+        city: "SPRINGFIELD".into(),
+        state: "IL".into(),
+        postal_code: "627010000".into(),
+        country: None,
+    });
+    remit.payer_contacts = vec![
+        Contact::new(ContactFunction::Business, "CLAIMS")
+            .with_number(CommunicationQualifier::Telephone, "8005550101"),
+        Contact::new(ContactFunction::Technical, "EDI SUPPORT")
+            .with_number(CommunicationQualifier::Telephone, "8005550100")
+            .with_number(CommunicationQualifier::Extension, "12")
+            .with_number(CommunicationQualifier::Email, "edi@example.com"),
+        Contact::new(ContactFunction::WebSite, "")
+            .with_number(CommunicationQualifier::Url, "www.example.com"),
+    ];
+    remit.payee.npi = Some("1234567893".parse().unwrap());
+    remit.payee.address = Some(Address {
+        lines: vec!["1 MAIN ST".into()],
+        city: "PEORIA".into(),
+        state: "IL".into(),
+        postal_code: "61602".into(),
+        country: None,
+    });
+    remit.claims.push(claim);
+    remit
+}
+
+#[test]
+fn reads_payer_tax_id_address_and_contact() {
+    let r = read(&fixture(), ReadMode::Strict);
+    assert!(r.problems.is_empty(), "{:?}", r.problems);
+    let remit = &r.remittance;
+    assert_eq!(remit.payer_tin.as_deref(), Some("512345678"));
+    let a = remit.payer_address.as_ref().unwrap();
+    assert_eq!(a.lines, ["1 PAYER WAY"]);
+    assert_eq!(
+        (&*a.city, &*a.state, &*a.postal_code),
+        ("HARTFORD", "CT", "06101")
+    );
+    let bl = remit.payer_contact(ContactFunction::Technical).unwrap();
+    assert_eq!(bl.name.as_deref(), Some("EDI SUPPORT"));
+    assert_eq!(
+        bl.number(CommunicationQualifier::Telephone),
+        Some("8005551212")
+    );
+    assert_eq!(
+        remit.claims[0].filing_indicator,
+        Some(RemitFilingIndicator::Ppo)
+    );
+    // What the model now holds is no longer kept raw.
+    let raw: Vec<&str> = remit.extra.iter().map(|r| r.text.as_str()).collect();
+    assert!(
+        raw.iter()
+            .all(|t| !t.starts_with("N3") && !t.starts_with("N4") && !t.starts_with("PER")),
+        "{raw:?}"
+    );
+}
+
+#[test]
+fn a_remittance_built_in_code_writes_a_valid_835_and_reads_back_equal() {
+    let remit = built();
+    let out = typed::write_835(&remit, &envelope()).unwrap();
+    let text = String::from_utf8(out.clone()).unwrap();
+    assert!(text.contains("TRN*1*EFT0001*1123456789~"), "{text}");
+    assert!(text.contains("N1*PR*EXAMPLE HEALTH*XV*87726~N3*PO BOX 1000*SUITE 5~N4*SPRINGFIELD*IL*627010000~PER*CX*CLAIMS*TE*8005550101~PER*BL*EDI SUPPORT*TE*8005550100*EX*12*EM*edi@example.com~PER*IC**UR*www.example.com~"), "{text}");
+    assert!(
+        text.contains("N1*PE*EXAMPLE CLINIC*XX*1234567893~N3*1 MAIN ST~N4*PEORIA*IL*61602~"),
+        "{text}"
+    );
+    assert!(
+        text.contains("CLP*PCN1*1*100*100*0*MB~NM1*QC*1*DOE*JANE****MI*M1~"),
+        "{text}"
+    );
+    let f = findings(&out);
+    assert!(f.is_empty(), "{f:?}\n{text}");
+    let again = read(&out, ReadMode::Strict);
+    assert!(again.problems.is_empty(), "{:?}", again.problems);
+    assert_eq!(again.remittance, remit);
+}
+
+#[test]
+fn without_a_technical_contact_or_address_the_validator_objects() {
+    // The writer does not invent the payer's required N3/N4 and PER*BL; the guide check says
+    // what is missing.
+    let mut remit = built();
+    remit.payer_address = None;
+    remit
+        .payer_contacts
+        .retain(|c| c.function != ContactFunction::Technical);
+    let out = typed::write_835(&remit, &envelope()).unwrap();
+    assert!(!findings(&out).is_empty());
+}
+
+#[test]
+fn the_writer_requires_the_payer_tax_id() {
+    let mut remit = built();
+    remit.payer_tin = None;
+    let e = typed::write_835(&remit, &envelope()).unwrap_err();
+    assert!(
+        matches!(&e, TypedError::Write { field, .. } if field == "payer_tin"),
+        "{e}"
+    );
+    for bad in ["12345678", "1234567890", "12345678X", ""] {
+        remit.payer_tin = Some(bad.into());
+        let e = typed::write_835(&remit, &envelope()).unwrap_err();
+        assert!(
+            matches!(&e, TypedError::Write { field, .. } if field == "payer_tin"),
+            "{bad}: {e}"
+        );
+    }
+    // A TRN03 kept by a reader (a shape other than 1 + nine digits) is written back as read.
+    remit.payer_tin = None;
+    remit
+        .extra
+        .push(RawSegment::new("/TRN", "TRN*1**1ABCDEFGHI"));
+    let out = typed::write_835(&remit, &envelope()).unwrap();
+    assert!(
+        String::from_utf8(out)
+            .unwrap()
+            .contains("TRN*1*EFT0001*1ABCDEFGHI~")
+    );
+}
+
+#[test]
+fn an_unusual_trn03_stays_raw_and_round_trips() {
+    let bytes = replace(&fixture(), "TRN*1*EFT123*1512345678~", "TRN*1*EFT123*9999~");
+    let r = read(&bytes, ReadMode::Strict);
+    assert_eq!(r.remittance.payer_tin, None);
+    let out = typed::write_835(&r.remittance, &envelope()).unwrap();
+    assert!(
+        String::from_utf8(out.clone())
+            .unwrap()
+            .contains("TRN*1*EFT123*9999~")
+    );
+    assert_eq!(read(&out, ReadMode::Strict).remittance, r.remittance);
+}
+
+#[test]
+fn the_writer_refuses_what_a_segment_cannot_hold() {
+    let mut remit = built();
+    remit.payer_contacts[1]
+        .numbers
+        .push(medbill_claim::CommunicationNumber {
+            qualifier: CommunicationQualifier::Fax,
+            number: "8005550199".into(),
+        });
+    let e = typed::write_835(&remit, &envelope()).unwrap_err();
+    assert!(
+        matches!(&e, TypedError::Write { field, .. } if field == "payer_contacts[1].numbers"),
+        "{e}"
+    );
+
+    let mut remit = built();
+    if let Some(a) = &mut remit.payer_address {
+        a.lines.push("THIRD LINE".into());
+    }
+    let e = typed::write_835(&remit, &envelope()).unwrap_err();
+    assert!(
+        matches!(&e, TypedError::Write { field, .. } if field == "payer_address.lines"),
+        "{e}"
+    );
+
+    let mut remit = built();
+    if let Some(a) = &mut remit.payee.address {
+        a.city.clear();
+    }
+    let e = typed::write_835(&remit, &envelope()).unwrap_err();
+    assert!(
+        matches!(&e, TypedError::Write { field, .. } if field == "payee.address.city"),
+        "{e}"
+    );
+
+    let mut remit = built();
+    remit.payer_contacts[0].numbers[0].number = "800*555".into();
+    assert!(typed::write_835(&remit, &envelope()).is_err());
+}
+
+#[test]
+fn contacts_and_addresses_the_model_cannot_hold_stay_raw() {
+    let bytes = replace(
+        &fixture(),
+        "PER*BL*EDI SUPPORT*TE*8005551212~",
+        "PER*BL*EDI SUPPORT*TE*8005551212~PER*ZZ*OTHER*TE*8005550000~PER*CX*CLAIMS*XX*1~",
+    );
+    let bytes = replace(
+        &bytes,
+        "N4*HARTFORD*CT*06101~",
+        "N4*HARTFORD*CT*06101**DP*X~",
+    );
+    let r = read(&bytes, ReadMode::Lenient);
+    let remit = &r.remittance;
+    assert_eq!(remit.payer_contacts.len(), 1);
+    assert_eq!(remit.payer_address.as_ref().unwrap().city, "");
+    let raw: Vec<&str> = remit.extra.iter().map(|r| r.text.as_str()).collect();
+    for kept in [
+        "PER*ZZ*OTHER*TE*8005550000",
+        "PER*CX*CLAIMS*XX*1",
+        "N4*HARTFORD*CT*06101**DP*X",
+    ] {
+        assert!(raw.contains(&kept), "{kept} in {raw:?}");
+    }
+    let out = typed::write_835(remit, &envelope()).unwrap();
+    let again = read(&out, ReadMode::Lenient);
+    assert_eq!(&again.remittance, remit);
+}
+
+#[test]
+fn a_clp06_outside_the_835_list_is_reported_not_kept() {
+    let bytes = replace(
+        &fixture(),
+        "CLP*PCN-1*1*250*150*30*12*",
+        "CLP*PCN-1*1*250*150*30*CI*",
+    );
+    let r = read(&bytes, ReadMode::Lenient);
+    assert_eq!(r.remittance.claims[0].filing_indicator, None);
+    let p = r
+        .problems
+        .iter()
+        .map(|p| p.to_string())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        p.contains("filing_indicator") && p.contains("\"CI\""),
+        "{p}"
+    );
+    // Strict skips the claim.
+    let r = read(&bytes, ReadMode::Strict);
+    assert_eq!(r.remittance.claims.len(), 1);
+    // What is written back is a valid file: the invalid code is not carried along.
+    let out = typed::write_835(&read(&bytes, ReadMode::Lenient).remittance, &envelope()).unwrap();
+    assert!(!String::from_utf8(out).unwrap().contains("*CI*"));
+}
+
+#[test]
+fn every_claim_filing_indicator_maps_or_is_left_to_the_caller() {
+    let mut refused = Vec::new();
+    for &c in ClaimFilingIndicator::ALL {
+        match RemitFilingIndicator::from_claim_filing(c) {
+            Some(r) => {
+                assert_eq!(r.as_str(), c.as_str());
+                assert_eq!(ClaimFilingIndicator::from(r), c);
+                assert_eq!(RemitFilingIndicator::try_from(c).ok(), Some(r));
+            }
+            None => {
+                assert!(RemitFilingIndicator::try_from(c).is_err());
+                refused.push(c.as_str());
+            }
+        }
+    }
+    assert_eq!(refused, ["11", "BL", "CI", "FI"]);
+    assert_eq!(RemitFilingIndicator::ALL.len(), 19);
+    // JSON holding an 837-only code is refused when read, so it never reaches the writer.
+    let json = r#"{"patient_control_number":"A","status":"1","charge":"1","paid":"1","filing_indicator":"CI"}"#;
+    assert!(serde_json::from_str::<ClaimPayment>(json).is_err());
+}

@@ -280,7 +280,7 @@ pub struct Book<'a> {
 impl<'a> Book<'a> {
     /// Builds the book from events, as of the end of `as_of`.
     pub fn new(events: &'a [LedgerEvent], as_of: NaiveDate) -> Book<'a> {
-        let mut interner = ClaimInterner::with_capacity(events.len() / 8);
+        let mut interner = ClaimInterner::with_capacity(events.len() / 10);
         // Contractual adjustments of each adjudication, found in the first pass, so the
         // second does not read the lines again: (event index, amount).
         let mut contractual: Vec<(u32, Decimal)> = Vec::new();
@@ -665,8 +665,13 @@ pub(crate) fn adjustments_of(kind: &EventKind) -> impl Iterator<Item = &Adjustme
 /// ignored, which keeps every sum far inside `Decimal`'s range.
 pub const MAX_AMOUNT: Decimal = Decimal::from_parts(3_567_587_328, 232, 0, false, 0);
 
+/// `MAX_AMOUNT` as a mantissa at scale 0.
+const MAX_MANTISSA: u128 = 1_000_000_000_000;
+
 fn amounts_in_range(kind: &EventKind) -> bool {
-    let ok = |d: &Decimal| d.abs() <= MAX_AMOUNT;
+    // A mantissa within the limit is a value within it (the scale only divides); only
+    // larger mantissas need the full comparison.
+    let ok = |d: &Decimal| d.mantissa().unsigned_abs() <= MAX_MANTISSA || d.abs() <= MAX_AMOUNT;
     match kind {
         EventKind::Adjudicated {
             charge,
@@ -773,6 +778,21 @@ mod tests {
     #[test]
     fn epoch_constant() {
         assert_eq!(epoch().num_days_from_ce(), EPOCH_DAYS_FROM_CE);
+    }
+
+    #[test]
+    fn amount_limit_fast_path_agrees_with_the_limit() {
+        assert_eq!(MAX_AMOUNT.mantissa() as u128, MAX_MANTISSA);
+        let at = |m: i64, scale: u32| EventKind::PatientPaid {
+            amount: Decimal::new(m, scale),
+            point_of_service: false,
+        };
+        assert!(amounts_in_range(&at(1_000_000_000_000, 0)));
+        assert!(!amounts_in_range(&at(1_000_000_000_001, 0)));
+        assert!(!amounts_in_range(&at(-1_000_000_000_001, 0)));
+        assert!(amounts_in_range(&at(100_000_000_000_000, 2)));
+        assert!(!amounts_in_range(&at(100_000_000_000_001, 2)));
+        assert!(amounts_in_range(&at(i64::MAX, 10)));
     }
 
     #[test]

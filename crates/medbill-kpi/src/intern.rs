@@ -35,10 +35,18 @@ const RECENT_BITS: u32 = 15;
 /// Ids interned a step at a time by [`ClaimInterner::intern_batch`].
 pub(crate) const BATCH: usize = 32;
 
+/// An empty entry of the main table.
+const VACANT: u64 = u64::MAX;
+
 /// Dense claim indices by claim id.
 pub(crate) struct ClaimInterner<'a> {
-    /// Open addressing, linear probing; length a power of two, at most half full.
-    slots: Vec<Slot>,
+    /// Open addressing, linear probing; length a power of two, at most half full. An entry
+    /// is the low half of the id's hash above the claim index: eight bytes, so the table is a
+    /// quarter the size of one holding the ids, and the id itself is checked in `keys`,
+    /// where claims of the same weeks sit together.
+    slots: Vec<u64>,
+    /// Each claim's packed id, by index (`EMPTY_KEY` for long ids).
+    keys: Vec<ShortKey>,
     shift: u32,
     len: usize,
     recent: Vec<Slot>,
@@ -52,7 +60,8 @@ impl<'a> ClaimInterner<'a> {
     pub(crate) fn with_capacity(claims: usize) -> Self {
         let bits = (claims.max(8) * 2).next_power_of_two().trailing_zeros();
         ClaimInterner {
-            slots: vec![EMPTY; 1 << bits],
+            slots: vec![VACANT; 1 << bits],
+            keys: Vec::with_capacity(claims),
             shift: 64 - bits,
             len: 0,
             recent: vec![EMPTY; 1 << RECENT_BITS],
@@ -103,7 +112,7 @@ impl<'a> ClaimInterner<'a> {
         for j in 0..n {
             cached[j] = self.recent[(hashes[j] >> (64 - RECENT_BITS)) as usize];
         }
-        let mut probed = [EMPTY; BATCH];
+        let mut probed = [VACANT; BATCH];
         for j in 0..n {
             if keys[j] != EMPTY_KEY && cached[j].key != keys[j] {
                 probed[j] = self.slots[(hashes[j] >> self.shift) as usize];
@@ -121,8 +130,8 @@ impl<'a> ClaimInterner<'a> {
             } else {
                 // A key once placed keeps its index (tables only gain keys), so an early
                 // read of its slot is still right after inserts earlier in the batch.
-                let found = if probed[j].key == key {
-                    (probed[j].claim, false)
+                let found = if let Some(ci) = self.entry_claim(probed[j], key, hashes[j]) {
+                    (ci, false)
                 } else {
                     self.find_or_insert(key, hashes[j])
                 };
@@ -146,17 +155,28 @@ impl<'a> ClaimInterner<'a> {
         if let Some(&ci) = self.long.get(id) {
             return (ci, false);
         }
-        let ci = self.take_index();
+        let ci = self.take_index(EMPTY_KEY);
         self.long.insert(id, ci);
         (ci, true)
     }
 
-    fn take_index(&mut self) -> u32 {
+    fn take_index(&mut self, key: ShortKey) -> u32 {
         let ci = self.next;
+        self.keys.push(key);
         // More than four billion claims cannot be indexed in a u32; the book stops long
         // before (its claims would not fit in memory), so saturating is enough.
         self.next = self.next.saturating_add(1);
         ci
+    }
+
+    /// The claim of a main-table entry if the entry is `key`'s.
+    #[inline]
+    fn entry_claim(&self, entry: u64, key: ShortKey, h: u64) -> Option<u32> {
+        let ci = entry as u32;
+        ((entry >> 32) as u32 == h as u32
+            && entry != VACANT
+            && self.keys.get(ci as usize) == Some(&key))
+        .then_some(ci)
     }
 
     #[inline]
@@ -164,18 +184,18 @@ impl<'a> ClaimInterner<'a> {
         let mask = self.slots.len() - 1;
         let mut i = (h >> self.shift) as usize;
         loop {
-            let s = self.slots[i];
-            if s.key == key {
-                return (s.claim, false);
-            }
-            if s.key == EMPTY_KEY {
-                let ci = self.take_index();
-                self.slots[i] = Slot { key, claim: ci };
+            let entry = self.slots[i];
+            if entry == VACANT {
+                let ci = self.take_index(key);
+                self.slots[i] = ((h as u32 as u64) << 32) | u64::from(ci);
                 self.len += 1;
                 if self.len * 2 > self.slots.len() {
                     self.grow();
                 }
                 return (ci, true);
+            }
+            if let Some(ci) = self.entry_claim(entry, key, h) {
+                return (ci, false);
             }
             i = (i + 1) & mask;
         }
@@ -183,16 +203,19 @@ impl<'a> ClaimInterner<'a> {
 
     #[cold]
     fn grow(&mut self) {
-        let doubled = vec![EMPTY; self.slots.len() * 2];
+        let doubled = vec![VACANT; self.slots.len() * 2];
         let old = std::mem::replace(&mut self.slots, doubled);
         self.shift -= 1;
         let mask = self.slots.len() - 1;
-        for s in old.into_iter().filter(|s| s.key != EMPTY_KEY) {
-            let mut i = (hash(s.key) >> self.shift) as usize;
-            while self.slots[i].key != EMPTY_KEY {
+        for entry in old.into_iter().filter(|&e| e != VACANT) {
+            let Some(&key) = self.keys.get(entry as u32 as usize) else {
+                continue;
+            };
+            let mut i = (hash(key) >> self.shift) as usize;
+            while self.slots[i] != VACANT {
                 i = (i + 1) & mask;
             }
-            self.slots[i] = s;
+            self.slots[i] = entry;
         }
     }
 }

@@ -916,10 +916,37 @@ impl Claim {
     }
 }
 
-fn non_negative(field: &str, amount: Decimal) -> Result<(), ClaimError> {
+// The checks below take the field's path as `Display` and make its text only on the error
+// path: validation runs on every claim read, and almost every claim passes.
+
+/// A field path below a service line, `lines[i].name`, written only when an error needs it.
+struct LineField<'a> {
+    line: usize,
+    name: &'a str,
+}
+
+impl std::fmt::Display for LineField<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "lines[{}].{}", self.line, self.name)
+    }
+}
+
+/// A field path with a suffix, `parent.name`.
+struct SubField<'a> {
+    parent: &'a dyn std::fmt::Display,
+    name: &'a str,
+}
+
+impl std::fmt::Display for SubField<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.parent, self.name)
+    }
+}
+
+fn non_negative(field: impl std::fmt::Display, amount: Decimal) -> Result<(), ClaimError> {
     if amount.is_sign_negative() && !amount.is_zero() {
         Err(ClaimError::Negative {
-            field: field.into(),
+            field: field.to_string(),
             amount,
         })
     } else {
@@ -927,21 +954,21 @@ fn non_negative(field: &str, amount: Decimal) -> Result<(), ClaimError> {
     }
 }
 
-fn positive(field: &str, amount: Decimal) -> Result<(), ClaimError> {
+fn positive(field: impl std::fmt::Display, amount: Decimal) -> Result<(), ClaimError> {
     if amount > Decimal::ZERO {
         Ok(())
     } else {
         Err(ClaimError::NotPositive {
-            field: field.into(),
+            field: field.to_string(),
             amount,
         })
     }
 }
 
-fn max_len(field: &str, found: usize, max: usize) -> Result<(), ClaimError> {
+fn max_len(field: impl std::fmt::Display, found: usize, max: usize) -> Result<(), ClaimError> {
     if found > max {
         Err(ClaimError::TooMany {
-            field: field.into(),
+            field: field.to_string(),
             max,
             found,
         })
@@ -950,17 +977,17 @@ fn max_len(field: &str, found: usize, max: usize) -> Result<(), ClaimError> {
     }
 }
 
-fn not_empty(field: &str, len: usize) -> Result<(), ClaimError> {
+fn not_empty(field: impl std::fmt::Display, len: usize) -> Result<(), ClaimError> {
     if len == 0 {
         Err(ClaimError::Empty {
-            field: field.into(),
+            field: field.to_string(),
         })
     } else {
         Ok(())
     }
 }
 
-fn validate_drug(field: &str, drug: &Option<Drug>) -> Result<(), ClaimError> {
+fn validate_drug(field: &dyn std::fmt::Display, drug: &Option<Drug>) -> Result<(), ClaimError> {
     if let Some(d) = drug {
         if d.ndc.len() != 11 || !d.ndc.bytes().all(|b| b.is_ascii_digit()) {
             return Err(ClaimError::invalid(
@@ -968,7 +995,13 @@ fn validate_drug(field: &str, drug: &Option<Drug>) -> Result<(), ClaimError> {
                 "an NDC on a claim is 11 digits (5-4-2) without hyphens",
             ));
         }
-        positive(&format!("{field}.quantity"), d.quantity)?;
+        positive(
+            SubField {
+                parent: field,
+                name: "quantity",
+            },
+            d.quantity,
+        )?;
     }
     Ok(())
 }
@@ -979,21 +1012,21 @@ fn validate_professional(p: &ProfessionalDetail) -> Result<(), ClaimError> {
     not_empty("lines", p.lines.len())?;
     max_len("lines", p.lines.len(), MAX_PROFESSIONAL_LINES)?;
     for (i, line) in p.lines.iter().enumerate() {
-        let f = |name: &str| format!("lines[{i}].{name}");
-        non_negative(&f("charge"), line.charge)?;
-        positive(&f("units"), line.units)?;
-        max_len(&f("modifiers"), line.modifiers.len(), MAX_MODIFIERS)?;
+        let f = |name| LineField { line: i, name };
+        non_negative(f("charge"), line.charge)?;
+        positive(f("units"), line.units)?;
+        max_len(f("modifiers"), line.modifiers.len(), MAX_MODIFIERS)?;
         if let Some(end) = line.service_end
             && end < line.service_date
         {
             return Err(ClaimError::DateOrder {
-                field: f("service_end"),
+                field: f("service_end").to_string(),
                 reason: "the range ends before it starts",
             });
         }
-        not_empty(&f("diagnosis_pointers"), line.diagnosis_pointers.len())?;
+        not_empty(f("diagnosis_pointers"), line.diagnosis_pointers.len())?;
         max_len(
-            &f("diagnosis_pointers"),
+            f("diagnosis_pointers"),
             line.diagnosis_pointers.len(),
             MAX_POINTERS,
         )?;
@@ -1060,22 +1093,22 @@ fn validate_institutional(d: &InstitutionalDetail) -> Result<(), ClaimError> {
     not_empty("lines", d.lines.len())?;
     max_len("lines", d.lines.len(), MAX_INSTITUTIONAL_LINES)?;
     for (i, line) in d.lines.iter().enumerate() {
-        let f = |name: &str| format!("lines[{i}].{name}");
+        let f = |name| LineField { line: i, name };
         if line.revenue_code.len() != 4 || !line.revenue_code.bytes().all(|b| b.is_ascii_digit()) {
             return Err(ClaimError::invalid(
-                f("revenue_code"),
+                f("revenue_code").to_string(),
                 "a revenue code is four digits such as \"0450\"",
             ));
         }
-        non_negative(&f("charge"), line.charge)?;
+        non_negative(f("charge"), line.charge)?;
         if let Some(n) = line.non_covered_charge {
-            non_negative(&f("non_covered_charge"), n)?;
+            non_negative(f("non_covered_charge"), n)?;
         }
-        positive(&f("units"), line.units)?;
-        max_len(&f("modifiers"), line.modifiers.len(), MAX_MODIFIERS)?;
+        positive(f("units"), line.units)?;
+        max_len(f("modifiers"), line.modifiers.len(), MAX_MODIFIERS)?;
         if line.procedure.is_none() && !line.modifiers.is_empty() {
             return Err(ClaimError::invalid(
-                f("modifiers"),
+                f("modifiers").to_string(),
                 "modifiers need a procedure code to modify",
             ));
         }

@@ -289,7 +289,9 @@ struct LineParts {
     modifiers: Vec<Modifier>,
     charge: Option<Decimal>,
     units: Option<Decimal>,
-    basis: String,
+    /// SV103 / SV204 when two bytes long (every unit basis code is), else zeros: kept
+    /// inline because a `String` here cost an allocation per line.
+    basis: [u8; 2],
     pos: Option<PlaceOfService>,
     pointers: Vec<u8>,
     non_covered: Option<Decimal>,
@@ -1543,7 +1545,7 @@ impl R837<'_> {
             || f.has_after(1, 6)
             || f.has(6)
             || (8..=21).any(|n| f.has(n));
-        let basis = f.el(3).trim().to_owned();
+        let basis = basis_code(f.el(3));
         let Some(line) = self.cur_line() else { return };
         line.procedure = procedure;
         line.modifiers = modifiers;
@@ -1570,7 +1572,7 @@ impl R837<'_> {
             || f.has_after(2, 6)
             || f.has(6)
             || (8..=10).any(|n| f.has(n));
-        let basis = f.el(4).trim().to_owned();
+        let basis = basis_code(f.el(4));
         let rev = f.el(1).trim().to_owned();
         let Some(line) = self.cur_line() else { return };
         line.revenue_code = Some(rev);
@@ -1866,7 +1868,7 @@ fn professional_line(mut l: LineParts) -> Result<ProfessionalLine, &'static str>
     let date = l.date.ok_or("no DTP*472 date of service")?;
     let mut line = ProfessionalLine::new(procedure, charge, units, date);
     line.modifiers = std::mem::take(&mut l.modifiers);
-    line.unit_basis = UnitBasis::parse(&l.basis).unwrap_or(UnitBasis::Units);
+    line.unit_basis = UnitBasis::parse(basis_text(&l.basis)).unwrap_or(UnitBasis::Units);
     line.place_of_service = l.pos;
     line.service_end = l.end;
     line.diagnosis_pointers = std::mem::take(&mut l.pointers);
@@ -1885,8 +1887,8 @@ fn institutional_line(mut l: LineParts) -> Result<InstitutionalLine, &'static st
     let mut line = InstitutionalLine::new(rev, charge, units);
     line.procedure = l.procedure;
     line.modifiers = std::mem::take(&mut l.modifiers);
-    line.unit_basis =
-        InstitutionalUnitBasis::parse(&l.basis).unwrap_or(InstitutionalUnitBasis::Units);
+    line.unit_basis = InstitutionalUnitBasis::parse(basis_text(&l.basis))
+        .unwrap_or(InstitutionalUnitBasis::Units);
     line.non_covered_charge = l.non_covered;
     line.service_date = l.date;
     line.line_control_number = l.control.take();
@@ -1897,6 +1899,19 @@ fn institutional_line(mut l: LineParts) -> Result<InstitutionalLine, &'static st
         // Institutional lines have no rendering provider field; 2420 loops stay raw.
     }
     Ok(line)
+}
+
+/// A unit basis element as two bytes; zeros when it is not two bytes long (no code is).
+fn basis_code(el: &str) -> [u8; 2] {
+    match el.trim().as_bytes() {
+        &[a, b] => [a, b],
+        _ => [0, 0],
+    }
+}
+
+/// The text of a [`basis_code`]; empty when it is not UTF-8 (a code never is not).
+fn basis_text(code: &[u8; 2]) -> &str {
+    std::str::from_utf8(code).unwrap_or("")
 }
 
 fn n3(f: &Fields<'_>) -> Vec<String> {

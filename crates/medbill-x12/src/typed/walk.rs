@@ -186,7 +186,7 @@ impl<'a> Fields<'a> {
             // One UTF-8 check for the segment, then a byte split (the separator is ASCII).
             Ok(text) if d.element.is_ascii() && seg.id() != b"ISA" => {
                 if id_len < text.len() {
-                    els.extend(text[id_len + 1..].split(char::from(d.element)));
+                    split_ascii(&text[id_len + 1..], d.element, &mut els);
                 }
             }
             _ => els.extend(seg.elements().map(|e| e.as_str().unwrap_or(""))),
@@ -224,10 +224,28 @@ impl<'a> Fields<'a> {
     /// Component `c` (1-based) of element `n`, empty when absent.
     pub(crate) fn comp(&self, n: usize, c: usize) -> &'a str {
         let e = self.el(n);
-        if c == 1 && !e.contains(self.component) {
-            return e;
+        // A byte search: the separator is ASCII whenever the set is text, and `str::split`
+        // with a `char` pattern costs a comparison call per match.
+        let Ok(sep) = u8::try_from(u32::from(self.component)) else {
+            return e.split(self.component).nth(c.wrapping_sub(1)).unwrap_or("");
+        };
+        if !sep.is_ascii() {
+            return e.split(self.component).nth(c.wrapping_sub(1)).unwrap_or("");
         }
-        e.split(self.component).nth(c.wrapping_sub(1)).unwrap_or("")
+        let Some(mut left) = c.checked_sub(1) else {
+            return "";
+        };
+        let mut start = 0;
+        for (i, &b) in e.as_bytes().iter().enumerate() {
+            if b == sep {
+                if left == 0 {
+                    return &e[start..i];
+                }
+                left -= 1;
+                start = i + 1;
+            }
+        }
+        if left == 0 { &e[start..] } else { "" }
     }
 
     /// The components of element `n`.
@@ -285,6 +303,18 @@ impl<'a> Fields<'a> {
         }
         s
     }
+}
+
+/// Splits `text` at every `sep` (an ASCII byte, so each piece is on a character boundary).
+fn split_ascii<'a>(text: &'a str, sep: u8, out: &mut Vec<&'a str>) {
+    let mut start = 0;
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        if b == sep {
+            out.push(&text[start..i]);
+            start = i + 1;
+        }
+    }
+    out.push(&text[start..]);
 }
 
 /// The position of element `element` (0 for the whole segment) of a segment in a set.

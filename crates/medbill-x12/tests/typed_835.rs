@@ -325,3 +325,24 @@ fn every_claim_filing_indicator_maps_or_is_left_to_the_caller() {
     let json = r#"{"patient_control_number":"A","status":"1","charge":"1","paid":"1","filing_indicator":"CI"}"#;
     assert!(serde_json::from_str::<ClaimPayment>(json).is_err());
 }
+
+/// Found by the `x12_typed` fuzz target: a payer N3 with bytes that are not UTF-8 was kept
+/// raw with the bytes replaced, read back as a typed address, and no problem was reported.
+#[test]
+fn a_segment_that_is_not_utf8_is_reported() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/typed/fuzz/835-invalid-utf8-n3.x12");
+    let bytes = std::fs::read(path).unwrap();
+    for mode in [ReadMode::Lenient, ReadMode::Strict] {
+        let r = read(&bytes, mode);
+        let p: Vec<String> = r.problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].contains("not UTF-8"), "{p:?}");
+        // Written back, the replaced bytes are text: it reads without a problem from then on.
+        let out = typed::write_835(&r.remittance, &envelope()).unwrap();
+        let again = read(&out, mode);
+        assert!(again.problems.is_empty(), "{:?}", again.problems);
+        let out2 = typed::write_835(&again.remittance, &envelope()).unwrap();
+        assert_eq!(read(&out2, mode).remittance, again.remittance);
+    }
+}

@@ -60,6 +60,8 @@ struct R835<'s> {
     skipping_line: bool,
     /// The LX of a header-number group and its TS3/TS2, waiting for the group's first claim.
     group: Vec<RawSegment>,
+    /// Whether the whole set is UTF-8 (when it is not, each segment is checked).
+    utf8: bool,
 }
 
 /// Reads an 835 transaction set into a [`Remittance`].
@@ -127,12 +129,14 @@ pub fn read_835(set: &TransactionSet, mode: ReadMode) -> Result<RemittanceSet, T
         production: None,
         skipping_line: false,
         group: Vec::new(),
+        utf8: true,
     };
     let mut els = Vec::with_capacity(32);
     // One UTF-8 check for the whole set; each segment's text is then a slice of it.
     let text = std::str::from_utf8(set.bytes())
         .ok()
         .map(|t| (t, set.offset()));
+    r.utf8 = text.is_some();
     for (i, seg) in set.segments().enumerate() {
         let f = Fields::in_set(seg, i as u32 + 1, els, text);
         let l = walker.step(&f);
@@ -317,6 +321,16 @@ impl R835<'_> {
     }
 
     fn segment(&mut self, l: &'static str, f: &Fields<'_>) {
+        self.dispatch(l, f);
+        if !self.utf8 && std::str::from_utf8(f.segment().raw()).is_err() {
+            // Its values read as empty and its raw text has the bytes replaced: what is
+            // written back differs from what was read, so that is reported (after the
+            // segment, so that a CLP's problem is its own claim's).
+            self.bad(f, 0, "segment", "not UTF-8 text");
+        }
+    }
+
+    fn dispatch(&mut self, l: &'static str, f: &Fields<'_>) {
         let id = f.id();
         let q = f.el(1).trim();
         match (l, id) {

@@ -219,6 +219,7 @@ pub fn read_837(set: &TransactionSet, mode: ReadMode) -> Result<ClaimBatch, Type
         problems: Vec::new(),
         saw_per: false,
         proto: None,
+        handoff: Handoff::None,
     };
     let mut els = Vec::with_capacity(32);
     // One UTF-8 check for the whole set; each segment's text is then a slice of it.
@@ -374,6 +375,31 @@ struct R837<'s> {
     problems: Vec<TypedError>,
     saw_per: bool,
     proto: Option<Claim>,
+    /// Which hierarchical levels the claim being finished may move out of (see `hl`).
+    handoff: Handoff,
+}
+
+/// The hierarchical levels (and those below them) about to be closed when a claim is
+/// finished: their values can be moved into the claim rather than cloned.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Handoff {
+    /// None: the claim copies every level's values.
+    None,
+    /// The patient level (2000C).
+    Patient,
+    /// The subscriber level (2000B) and the patient level.
+    Subscriber,
+    /// The billing provider level (2000A) and every level below it.
+    Billing,
+}
+
+/// `value` moved out when `moving`, else cloned.
+fn take_or_clone<T: Clone + Default>(value: &mut T, moving: bool) -> T {
+    if moving {
+        std::mem::take(value)
+    } else {
+        value.clone()
+    }
 }
 
 fn opt(s: &str) -> Option<String> {
@@ -581,7 +607,15 @@ impl R837<'_> {
     }
 
     fn hl(&mut self, f: &Fields<'_>) {
+        // The levels this HL closes are dropped right after the open claim is built, so the
+        // claim may take their values instead of copying them.
+        self.handoff = match f.el(3).trim() {
+            "20" => Handoff::Billing,
+            "22" => Handoff::Subscriber,
+            _ => Handoff::Patient,
+        };
         self.finish_claim();
+        self.handoff = Handoff::None;
         match f.el(3).trim() {
             "20" => {
                 self.bill = Bill::default();
@@ -1685,29 +1719,36 @@ impl R837<'_> {
         let missing = |field: &str| medbill_claim::ClaimError::Missing {
             field: field.to_owned(),
         };
-        let billing = self
-            .bill
-            .provider
-            .clone()
-            .ok_or_else(|| missing("billing_provider"))?;
-        let subscriber = self
-            .sub
-            .subscriber
-            .clone()
-            .ok_or_else(|| missing("subscriber"))?;
-        let (Some(payer), Some(filing)) = (self.sub.payer.clone(), self.sub.filing) else {
+        let move_bill = self.handoff >= Handoff::Billing;
+        let move_sub = self.handoff >= Handoff::Subscriber;
+        let move_pat = self.handoff >= Handoff::Patient;
+        if self.bill.provider.is_none() {
+            return Err(missing("billing_provider"));
+        }
+        if self.sub.subscriber.is_none() {
+            return Err(missing("subscriber"));
+        }
+        if self.sub.payer.is_none() || self.sub.filing.is_none() {
+            return Err(missing("payer"));
+        }
+        let total = c.total.ok_or_else(|| missing("total_charge"))?;
+        let (Some(billing), Some(subscriber), Some(payer), Some(filing)) = (
+            take_or_clone(&mut self.bill.provider, move_bill),
+            take_or_clone(&mut self.sub.subscriber, move_sub),
+            take_or_clone(&mut self.sub.payer, move_sub),
+            self.sub.filing,
+        ) else {
             return Err(missing("payer"));
         };
-        let total = c.total.ok_or_else(|| missing("total_charge"))?;
         let mut claim = self.prototype()?;
         claim.patient_control_number = c.pcn.clone();
         claim.billing_provider = billing;
-        claim.pay_to = self.bill.pay_to.clone();
+        claim.pay_to = take_or_clone(&mut self.bill.pay_to, move_bill);
         claim.rendering_provider = c.rendering.take();
         claim.referring_provider = c.referring.take();
         claim.service_facility = c.facility.take();
         claim.subscriber = subscriber;
-        claim.patient = self.pat.patient.clone();
+        claim.patient = take_or_clone(&mut self.pat.patient, move_pat);
         claim.payer = payer;
         claim.filing_indicator = filing;
         claim.sequence = self.sub.sequence.unwrap_or(PayerSequence::Primary);
@@ -1729,9 +1770,17 @@ impl R837<'_> {
         let mut extra = Vec::with_capacity(
             self.bill.extra.len() + self.sub.extra.len() + self.pat.extra.len() + c.extra.len(),
         );
-        extra.extend(self.bill.extra.iter().cloned());
-        extra.extend(self.sub.extra.iter().cloned());
-        extra.extend(self.pat.extra.iter().cloned());
+        for (level, moving) in [
+            (&mut self.bill.extra, move_bill),
+            (&mut self.sub.extra, move_sub),
+            (&mut self.pat.extra, move_pat),
+        ] {
+            if moving {
+                extra.append(level);
+            } else {
+                extra.extend(level.iter().cloned());
+            }
+        }
         let lines = std::mem::take(&mut c.lines);
         match &mut claim.detail {
             ClaimDetail::Professional(p) => {

@@ -150,6 +150,8 @@ fn cache_key(current: u32, f: &Fields<'_>) -> Option<u64> {
 /// The elements of one segment as text, with its place in the set for error positions.
 pub(crate) struct Fields<'a> {
     seg: Segment<'a>,
+    /// The segment identifier, checked as UTF-8 once: readers ask for it on every match.
+    id: &'a str,
     els: Vec<&'a str>,
     component: char,
     repetition: Option<u8>,
@@ -192,6 +194,7 @@ impl<'a> Fields<'a> {
             _ => els.extend(seg.elements().map(|e| e.as_str().unwrap_or(""))),
         }
         Fields {
+            id: seg.id_str(),
             seg,
             els,
             component: char::from(d.component),
@@ -206,7 +209,7 @@ impl<'a> Fields<'a> {
     }
 
     pub(crate) fn id(&self) -> &'a str {
-        self.seg.id_str()
+        self.id
     }
 
     pub(crate) fn segment(&self) -> &Segment<'a> {
@@ -226,12 +229,10 @@ impl<'a> Fields<'a> {
         let e = self.el(n);
         // A byte search: the separator is ASCII whenever the set is text, and `str::split`
         // with a `char` pattern costs a comparison call per match.
-        let Ok(sep) = u8::try_from(u32::from(self.component)) else {
-            return e.split(self.component).nth(c.wrapping_sub(1)).unwrap_or("");
-        };
-        if !sep.is_ascii() {
+        if !self.component.is_ascii() {
             return e.split(self.component).nth(c.wrapping_sub(1)).unwrap_or("");
         }
+        let sep = self.component as u8;
         let Some(mut left) = c.checked_sub(1) else {
             return "";
         };
@@ -255,15 +256,27 @@ impl<'a> Fields<'a> {
 
     /// Whether element `n` holds anything: a value, or a component with one.
     pub(crate) fn has(&self, n: usize) -> bool {
-        self.el(n).split(self.component).any(|c| !c.is_empty())
+        self.has_after(n, 0)
     }
 
     /// Whether element `n` has a non-empty component after the first `k`.
     pub(crate) fn has_after(&self, n: usize, k: usize) -> bool {
-        self.el(n)
-            .split(self.component)
-            .skip(k)
-            .any(|c| !c.is_empty())
+        let e = self.el(n);
+        if !self.component.is_ascii() {
+            return e.split(self.component).skip(k).any(|c| !c.is_empty());
+        }
+        // A component after the first `k` is non-empty exactly when a byte other than the
+        // separator follows the `k`th separator.
+        let sep = self.component as u8;
+        let mut seen = 0;
+        for &b in e.as_bytes() {
+            if b == sep {
+                seen += 1;
+            } else if seen >= k {
+                return true;
+            }
+        }
+        false
     }
 
     /// The number of elements.

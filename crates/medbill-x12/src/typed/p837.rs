@@ -1626,17 +1626,29 @@ impl R837<'_> {
         let Some(mut c) = self.claim.take() else {
             return;
         };
+        // A claim built is already the last of `self.claims` (built in place: a claim is
+        // kilobytes, and moving it twice showed in profiles).
         let built = self.build(&mut c);
+        if built.is_ok() && c.problems.is_empty() {
+            return;
+        }
+        let built = match built {
+            Ok(()) => match self.claims.pop() {
+                Some(claim) => Ok(claim),
+                None => return,
+            },
+            Err(e) => Err(e),
+        };
         // Positions are made only when something is reported: they allocate.
-        let at = if built.is_err() || !c.problems.is_empty() {
-            self.loc_position(c.at, "CLM")
-        } else {
-            Position::default()
+        let at = self.loc_position(c.at, "CLM");
+        let pcn = match &built {
+            Ok(claim) => claim.patient_control_number.clone(),
+            Err(_) => std::mem::take(&mut c.pcn),
         };
         settle(
             self.mode,
             built,
-            &c.pcn,
+            &pcn,
             &at,
             std::mem::take(&mut c.problems),
             &mut self.claims,
@@ -1715,13 +1727,14 @@ impl R837<'_> {
         Ok(p)
     }
 
-    fn build(&mut self, c: &mut ClaimParts) -> Result<Claim, medbill_claim::ClaimError> {
+    /// Builds the open claim as the last of `self.claims`; on an error nothing is added and
+    /// `c.pcn` still holds the claim's CLM01.
+    fn build(&mut self, c: &mut ClaimParts) -> Result<(), medbill_claim::ClaimError> {
         let missing = |field: &str| medbill_claim::ClaimError::Missing {
             field: field.to_owned(),
         };
         let move_bill = self.handoff >= Handoff::Billing;
         let move_sub = self.handoff >= Handoff::Subscriber;
-        let move_pat = self.handoff >= Handoff::Patient;
         if self.bill.provider.is_none() {
             return Err(missing("billing_provider"));
         }
@@ -1740,8 +1753,41 @@ impl R837<'_> {
         ) else {
             return Err(missing("payer"));
         };
-        let mut claim = self.prototype()?;
-        claim.patient_control_number = c.pcn.clone();
+        let proto = self.prototype()?;
+        let mut claims = std::mem::take(&mut self.claims);
+        claims.push(proto);
+        let filled = match claims.last_mut() {
+            Some(claim) => self.fill(claim, c, billing, subscriber, payer, filing, total),
+            None => Ok(()),
+        };
+        if filled.is_err()
+            && let Some(claim) = claims.pop()
+        {
+            c.pcn = claim.patient_control_number;
+        }
+        self.claims = claims;
+        filled
+    }
+
+    /// Fills a copy of the prototype with the claim read.
+    #[allow(clippy::too_many_arguments)] // the values `build` checked, moved in once
+    fn fill(
+        &mut self,
+        claim: &mut Claim,
+        c: &mut ClaimParts,
+        billing: BillingProvider,
+        subscriber: Subscriber,
+        payer: Payer,
+        filing: ClaimFilingIndicator,
+        total: Decimal,
+    ) -> Result<(), medbill_claim::ClaimError> {
+        let move_bill = self.handoff >= Handoff::Billing;
+        let move_sub = self.handoff >= Handoff::Subscriber;
+        let move_pat = self.handoff >= Handoff::Patient;
+        let missing = |field: &str| medbill_claim::ClaimError::Missing {
+            field: field.to_owned(),
+        };
+        claim.patient_control_number = std::mem::take(&mut c.pcn);
         claim.billing_provider = billing;
         claim.pay_to = take_or_clone(&mut self.bill.pay_to, move_bill);
         claim.rendering_provider = c.rendering.take();
@@ -1887,8 +1933,7 @@ impl R837<'_> {
             }
             _ => {}
         }
-        claim.validate()?;
-        Ok(claim)
+        claim.validate()
     }
 }
 

@@ -881,7 +881,8 @@ impl R837<'_> {
             },
             accepts: true,
             benefits: true,
-            release: "Y".into(),
+            // Set from CLM09 below (default "Y").
+            release: String::new(),
             ..ClaimParts::default()
         };
         self.claim = Some(std::mem::take(&mut c));

@@ -130,8 +130,8 @@ fn cache_key(current: u32, f: &Fields<'_>) -> Option<u64> {
         (f.el(3), false)
     } else {
         // `NM1*85:2` must not share an entry with `NM1*85`: one element matches, one not.
-        let e = f.el(1);
-        (f.comp(1, 1), e.len() != f.comp(1, 1).len())
+        let (e, q) = (f.el(1), f.comp(1, 1));
+        (q, e.len() != q.len())
     };
     let q = q.trim().as_bytes();
     if id.len() > 3 || q.len() > 3 || current > 0x7FFF {

@@ -44,6 +44,40 @@ pub(crate) fn key_date(key: Key) -> NaiveDate {
         .unwrap_or(NaiveDate::MAX)
 }
 
+/// Days since 1900-01-01 of a key: `key_date(key)` without building the date.
+#[inline]
+pub(crate) fn key_day(key: Key) -> i64 {
+    (key >> (SEQ_BITS + SECS_BITS)) as i64
+}
+
+/// Days since 1900-01-01 of a date (negative before), on the same scale as [`key_day`].
+pub(crate) fn date_day(date: NaiveDate) -> i64 {
+    i64::from(date.num_days_from_ce()) - i64::from(EPOCH_DAYS_FROM_CE)
+}
+
+/// A period as key days, so the metrics' per-claim tests compare integers instead of
+/// building a date from every key.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct KeySpan {
+    start: i64,
+    end: i64,
+}
+
+impl KeySpan {
+    pub(crate) fn of(period: Period) -> Self {
+        KeySpan {
+            start: date_day(period.start()),
+            end: date_day(period.end()),
+        }
+    }
+
+    /// Whether the key is an event's (not `NONE`) and its date falls in the period.
+    #[inline]
+    pub(crate) fn contains(&self, key: Key) -> bool {
+        key != NONE && (self.start..self.end).contains(&key_day(key))
+    }
+}
+
 /// Seconds since 1900-01-01 00:00 of a key (for turnaround in hours).
 pub(crate) fn key_seconds(key: Key) -> i64 {
     let day = (key >> (SEQ_BITS + SECS_BITS)) as i64;
@@ -791,6 +825,45 @@ mod tests {
         assert_eq!(std::mem::offset_of!(ClaimFacts, created), 64);
         assert_eq!(std::mem::offset_of!(ClaimFacts, first_adj), 128);
         assert_eq!(std::mem::offset_of!(ClaimFacts, first_adj_charge), 192);
+    }
+
+    #[test]
+    fn key_spans_agree_with_periods() {
+        let p = |a: &str, b: &str| Period::new(a.parse().unwrap(), b.parse().unwrap()).unwrap();
+        let periods = [
+            p("2026-02-01", "2026-03-01"),
+            p("1899-12-01", "1900-01-02"),
+            p("2024-02-29", "2024-03-01"),
+            p("2026-01-01", "2026-01-01"),
+        ];
+        let dates = [
+            "1899-06-01",
+            "1900-01-01",
+            "1900-01-02",
+            "2024-02-28",
+            "2024-02-29",
+        ]
+        .into_iter()
+        .chain([
+            "2024-03-01",
+            "2026-01-31",
+            "2026-02-01",
+            "2026-02-28",
+            "2026-03-01",
+        ]);
+        for period in periods {
+            let span = KeySpan::of(period);
+            assert!(!span.contains(NONE));
+            for d in dates.clone() {
+                let key = make_key(d.parse().unwrap(), None, 3);
+                assert_eq!(
+                    span.contains(key),
+                    period.contains(key_date(key)),
+                    "{d} {period}"
+                );
+                assert_eq!(key_day(key), date_day(key_date(key)));
+            }
+        }
     }
 
     #[test]

@@ -3,20 +3,19 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::{Months, NaiveDate};
 use medbill_claim::EventKind;
 use medbill_codes::DenialCategory;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::book::{Book, ClaimFacts, FirstOutcome, NONE, adjustments_of, key_date, key_seconds};
+use crate::book::{
+    Book, ClaimFacts, FirstOutcome, KeySpan, NONE, adjustments_of, date_day, key_date, key_day,
+    key_seconds,
+};
 use crate::calendar::BusinessCalendar;
 use crate::period::Period;
 use crate::ratio::{Ratio, mean};
-
-fn in_period(key: u64, period: Period) -> bool {
-    key != NONE && period.contains(key_date(key))
-}
 
 /// First-pass acceptance at the clearinghouse / payer front end (999 and 277CA level).
 ///
@@ -502,10 +501,11 @@ impl Book<'_> {
         period: Period,
         payer: Option<&str>,
     ) -> FirstPassAcceptance {
+        let span = KeySpan::of(period);
         let mut out = FirstPassAcceptance::default();
         if let Some((slot, claims)) = self.claims_for(payer) {
             for c in claims {
-                if slot.is_none_or(|s| s == c.payer) && in_period(c.first_submit, period) {
+                if slot.is_none_or(|s| s == c.payer) && span.contains(c.first_submit) {
                     out.count(c);
                 }
             }
@@ -515,10 +515,11 @@ impl Book<'_> {
 
     /// Clean claim rate (CL-1) for claims first scrubbed in `period`.
     pub fn clean_claims(&self, period: Period, payer: Option<&str>) -> CleanClaims {
+        let span = KeySpan::of(period);
         let mut out = CleanClaims::default();
         if let Some((slot, claims)) = self.claims_for(payer) {
             for c in claims {
-                if slot.is_none_or(|s| s == c.payer) && in_period(c.first_scrub, period) {
+                if slot.is_none_or(|s| s == c.payer) && span.contains(c.first_scrub) {
                     out.scrubbed += 1;
                     out.clean += u64::from(c.scrub_clean);
                 }
@@ -533,10 +534,11 @@ impl Book<'_> {
         period: Period,
         payer: Option<&str>,
     ) -> FirstPassResolution {
+        let span = KeySpan::of(period);
         let mut out = FirstPassResolution::default();
         if let Some((slot, claims)) = self.claims_for(payer) {
             for c in claims {
-                if slot.is_none_or(|s| s == c.payer) && in_period(c.first_adj, period) {
+                if slot.is_none_or(|s| s == c.payer) && span.contains(c.first_adj) {
                     out.adjudicated += 1;
                     out.paid_in_full += u64::from(c.first_outcome == Some(FirstOutcome::Paid));
                 }
@@ -557,10 +559,11 @@ impl Book<'_> {
 
     /// Initial denials over adjudications in the same period.
     pub fn denials(&self, period: Period, payer: Option<&str>) -> DenialCounts {
+        let span = KeySpan::of(period);
         let mut out = DenialCounts::default();
         if let Some((slot, claims)) = self.claims_for(payer) {
             for c in claims {
-                if slot.is_none_or(|s| s == c.payer) && in_period(c.first_adj, period) {
+                if slot.is_none_or(|s| s == c.payer) && span.contains(c.first_adj) {
                     self.count_denial(&mut out, c);
                 }
             }
@@ -583,6 +586,8 @@ impl Book<'_> {
     pub fn hfma_denial_rate(&self, month: Period, payer: Option<&str>) -> HfmaDenialRate {
         let month = Period::month_of(month.start());
         let prior = month.months_before(3);
+        let month_span = KeySpan::of(month);
+        let prior_spans: Vec<KeySpan> = prior.iter().map(|p| KeySpan::of(*p)).collect();
         let mut out = HfmaDenialRate {
             month,
             denied: 0,
@@ -594,17 +599,14 @@ impl Book<'_> {
                 if slot.is_some_and(|s| s != c.payer) {
                     continue;
                 }
-                if in_period(c.first_adj, month) && c.initially_denied() {
+                if month_span.contains(c.first_adj) && c.initially_denied() {
                     out.denied += 1;
                     out.denied_charges += c.first_adj_charge;
                 }
-                if c.first_submit != NONE {
-                    let d = key_date(c.first_submit);
-                    for m in &mut out.prior_months {
-                        if m.0.contains(d) {
-                            m.1 += 1;
-                            m.2 += c.first_submit_charge;
-                        }
+                for (m, span) in out.prior_months.iter_mut().zip(&prior_spans) {
+                    if span.contains(c.first_submit) {
+                        m.1 += 1;
+                        m.2 += c.first_submit_charge;
                     }
                 }
             }
@@ -614,10 +616,11 @@ impl Book<'_> {
 
     /// Denials in `period` by category, payer and code.
     pub fn denial_breakdown(&self, period: Period) -> DenialBreakdown {
+        let span = KeySpan::of(period);
         let mut out = DenialBreakdown::default();
         let mut by_slot: BTreeMap<u16, DenialCounts> = BTreeMap::new();
         for c in self.facts() {
-            if !in_period(c.first_adj, period) {
+            if !span.contains(c.first_adj) {
                 continue;
             }
             self.count_denial(&mut out.total, c);
@@ -782,6 +785,7 @@ impl Book<'_> {
 
     /// Turnaround times for events that finished in `period`.
     pub fn turnaround(&self, period: Period, calendar: &BusinessCalendar) -> Turnaround {
+        let span = KeySpan::of(period);
         let mut sums = [Decimal::ZERO; 4];
         let mut counts = [0u64; 4];
         let mut excluded = 0u64;
@@ -794,21 +798,18 @@ impl Book<'_> {
             }
         };
         for c in self.facts() {
-            if in_period(c.created, period)
+            if span.contains(c.created)
                 && let Some(dos) = c.service_date
             {
-                add(0, (key_date(c.created) - dos).num_days());
+                add(0, key_day(c.created) - date_day(dos));
             }
-            if in_period(c.coded, period) && c.documentation != NONE {
+            if span.contains(c.coded) && c.documentation != NONE {
                 add(1, key_seconds(c.coded) - key_seconds(c.documentation));
             }
-            if in_period(c.first_submit, period) && c.created != NONE {
-                add(
-                    2,
-                    (key_date(c.first_submit) - key_date(c.created)).num_days(),
-                );
+            if span.contains(c.first_submit) && c.created != NONE {
+                add(2, key_day(c.first_submit) - key_day(c.created));
             }
-            if in_period(c.resubmit_after_problem, period) && c.problem != NONE {
+            if span.contains(c.resubmit_after_problem) && c.problem != NONE {
                 add(
                     3,
                     calendar.business_days_between(
@@ -854,14 +855,20 @@ impl Book<'_> {
         let nslots = self.payers.len() + 1;
         let nm = months.len();
         let mut counts = vec![MonthCounts::default(); nslots * nm];
-        let origin = months[0].start();
+        // Month boundaries as key days: consecutive months, so month `m` is
+        // `bounds[m]..bounds[m + 1]`.
+        let bounds: Vec<i64> = months
+            .iter()
+            .map(|m| date_day(m.start()))
+            .chain(months.last().map(|m| date_day(m.end())))
+            .collect();
         let month_index = |key: u64| -> Option<usize> {
             if key == NONE {
                 return None;
             }
-            let d = key_date(key);
-            let idx = (d.year() - origin.year()) * 12 + d.month() as i32 - origin.month() as i32;
-            (0..nm as i32).contains(&idx).then_some(idx as usize)
+            let day = key_day(key);
+            let after = bounds.partition_point(|&b| b <= day);
+            (after >= 1 && after <= nm).then(|| after - 1)
         };
         for c in self.facts() {
             let base = c.payer as usize * nm;

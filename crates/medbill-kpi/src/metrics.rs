@@ -739,19 +739,22 @@ impl Book<'_> {
 
     /// A/R aging at the book's date.
     pub fn aging(&self, anchor: AgingAnchor, credits: CreditBalances) -> Aging {
+        let as_of_day = date_day(self.as_of);
         let mut total = AgingBuckets::default();
         let mut insurance = AgingBuckets::default();
         let mut patient = AgingBuckets::default();
         let mut by_slot: BTreeMap<u16, AgingBuckets> = BTreeMap::new();
         let mut credits_excluded = Decimal::ZERO;
         for c in self.facts() {
-            let anchor_date = match anchor {
-                AgingAnchor::DateOfService => Some(c.service_date.unwrap_or(c.first_event)),
+            let age = match anchor {
+                AgingAnchor::DateOfService => {
+                    Some((self.as_of - c.service_date.unwrap_or(c.first_event)).num_days())
+                }
                 AgingAnchor::FirstSubmission => {
-                    (c.first_submit != NONE).then(|| key_date(c.first_submit))
+                    (c.first_submit != NONE).then(|| as_of_day - key_day(c.first_submit))
                 }
             };
-            let bucket = anchor_date.map(|d| AgingBuckets::bucket_of((self.as_of - d).num_days()));
+            let bucket = age.map(AgingBuckets::bucket_of);
             if credits.keep(c.insurance) {
                 if !c.insurance.is_zero() {
                     insurance.add(bucket, c.insurance);

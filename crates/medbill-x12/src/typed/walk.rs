@@ -17,6 +17,18 @@ pub(crate) struct LoopWalker {
     guide: &'static Guide,
     current: u32,
     cache: HashMap<u64, u32, BuildHasherDefault<KeyHasher>>,
+    /// A direct-mapped front for `cache`: (key, loop) by a few bits of the key's hash. A
+    /// set uses a few dozen keys over and over, so nearly every step ends here.
+    recent: Box<[(u64, u32); RECENT]>,
+}
+
+/// Entries in [`LoopWalker::recent`] (a power of two).
+const RECENT: usize = 256;
+
+/// The slot of `key` in [`LoopWalker::recent`].
+fn recent_slot(key: u64) -> usize {
+    // The top bits of a multiplicative hash; RECENT is 2^8.
+    (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 56) as usize
 }
 
 /// A multiplicative hash for the walker's packed 64-bit keys (SipHash is needlessly slow
@@ -46,6 +58,9 @@ impl LoopWalker {
             guide,
             current: 0,
             cache: HashMap::default(),
+            // Zeros stand for empty slots: key 0 (an empty segment id at the top level) is
+            // placed at loop 0 by `place` too.
+            recent: Box::new([(0, 0); RECENT]),
         }
     }
 
@@ -58,16 +73,23 @@ impl LoopWalker {
     /// walker into it.
     pub(crate) fn step(&mut self, fields: &Fields<'_>) -> &'static str {
         let key = cache_key(self.current, fields);
-        let next = match key.and_then(|k| self.cache.get(&k).copied()) {
-            Some(n) => n,
-            None => {
-                let n = self.place(fields).unwrap_or(self.current);
-                if let Some(k) = key {
-                    self.cache.insert(k, n);
+        let recent = key.map(|k| (k, recent_slot(k)));
+        let next = match recent {
+            Some((k, slot)) if self.recent[slot].0 == k => self.recent[slot].1,
+            _ => match key.and_then(|k| self.cache.get(&k).copied()) {
+                Some(n) => n,
+                None => {
+                    let n = self.place(fields).unwrap_or(self.current);
+                    if let Some(k) = key {
+                        self.cache.insert(k, n);
+                    }
+                    n
                 }
-                n
-            }
+            },
         };
+        if let Some((k, slot)) = recent {
+            self.recent[slot] = (k, next);
+        }
         self.current = next;
         &self.guide.loop_rule(next).id
     }

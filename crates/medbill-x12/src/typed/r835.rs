@@ -62,6 +62,11 @@ struct R835<'s> {
     group: Vec<RawSegment>,
     /// Whether the whole set is UTF-8 (when it is not, each segment is checked).
     utf8: bool,
+    /// Whether the payer's and the payee's N1 were read (a second one stays raw).
+    payer_seen: bool,
+    payee_seen: bool,
+    /// Whether the BPR was read (a second one stays raw).
+    bpr_seen: bool,
 }
 
 /// Reads an 835 transaction set into a [`Remittance`].
@@ -130,6 +135,9 @@ pub fn read_835(set: &TransactionSet, mode: ReadMode) -> Result<RemittanceSet, T
         skipping_line: false,
         group: Vec::new(),
         utf8: true,
+        payer_seen: false,
+        payee_seen: false,
+        bpr_seen: false,
     };
     let mut els = Vec::with_capacity(32);
     // One UTF-8 check for the whole set; each segment's text is then a slice of it.
@@ -150,6 +158,13 @@ pub fn read_835(set: &TransactionSet, mode: ReadMode) -> Result<RemittanceSet, T
             position: Box::new(start()),
         });
     };
+    if !r.group.is_empty() {
+        r.problems.push(TypedError::Value {
+            field: "claims".into(),
+            reason: "a header number (LX) group has no claim payment".into(),
+            position: Box::new(start()),
+        });
+    }
     r.extra.append(&mut r.group);
     canonical_order(guide, &mut r.extra);
     let date = match (r.date, mode) {
@@ -335,7 +350,8 @@ impl R835<'_> {
         let q = f.el(1).trim();
         match (l, id) {
             ("", "ST" | "SE") => {}
-            ("", "BPR") => {
+            ("", "BPR") if !self.bpr_seen => {
+                self.bpr_seen = true;
                 self.amount = self.decimal(f, 2, "payment.amount");
                 self.method = PaymentMethod::parse(f.el(4)).ok();
                 if self.method.is_none() {
@@ -350,16 +366,22 @@ impl R835<'_> {
             }
             ("", "TRN") if self.trace.is_none() => {
                 self.trace = opt(f.el(2));
+                // The TRN that gives the trace number is the one kept.
+                self.extra.retain(|x| x.loop_id != "/TRN");
+                if self.trace.is_none() {
+                    self.bad(f, 2, "payment.trace_number", "TRN02 is empty");
+                }
                 // TRN03 is `1` and the payer's nine-digit tax ID; another shape stays raw.
                 self.payer_tin = payer_tin(f.el(3));
                 if self.payer_tin.is_none() {
                     self.extra.push(template("/TRN", f, &[(2, 0)]));
-                } else if f.el(1).trim() != "1" || f.len() > 3 {
+                } else if f.el(1) != "1" || (4..=f.len()).any(|n| f.has(n)) {
                     self.extra.push(template("/TRN", f, &[(2, 0), (3, 0)]));
                 }
             }
             ("", "PLB") => self.plb(f),
-            ("1000A", "N1") if q == "PR" => {
+            ("1000A", "N1") if q == "PR" && !self.payer_seen => {
+                self.payer_seen = true;
                 self.payer.name = f.el(2).trim().to_owned();
                 if f.el(3).trim() == "XV" {
                     self.payer.id = f.el(4).trim().to_owned();
@@ -415,9 +437,12 @@ impl R835<'_> {
                 self.payer.id = f.el(2).trim().to_owned();
                 self.raw(l, f);
             }
-            ("1000B", "N1") if q == "PE" => {
+            ("1000B", "N1") if q == "PE" && !self.payee_seen => {
+                self.payee_seen = true;
                 self.payee.name = f.el(2).trim().to_owned();
+                let blank = |n: usize| f.comps(n).all(|c| c.trim().is_empty());
                 match f.el(3).trim() {
+                    _ if blank(3) && blank(4) => {}
                     "XX" => match Npi::parse(f.el(4)) {
                         Ok(n) => self.payee.npi = Some(n),
                         Err(e) => {
@@ -425,8 +450,7 @@ impl R835<'_> {
                             self.extra.push(template("1000B/N1", f, &[(2, 0)]));
                         }
                     },
-                    "FI" => self.payee.tin = opt(f.el(4)),
-                    "" if f.el(4).trim().is_empty() => {}
+                    "FI" if !f.has_after(4, 1) => self.payee.tin = opt(f.el(4)),
                     _ => self.extra.push(template("1000B/N1", f, &[(2, 0)])),
                 }
             }
@@ -438,6 +462,14 @@ impl R835<'_> {
                 self.raw(l, f);
             }
             ("2000", "LX") => {
+                if !self.group.is_empty() {
+                    // Loop 2000 needs a claim payment; the empty group is kept raw.
+                    self.problems.push(TypedError::Value {
+                        field: "claims".into(),
+                        reason: "a header number (LX) group has no claim payment".into(),
+                        position: Box::new(position(self.set, f, 0)),
+                    });
+                }
                 self.extra.append(&mut self.group);
                 self.group.push(RawSegment::new("2000/LX", f.canonical()));
             }

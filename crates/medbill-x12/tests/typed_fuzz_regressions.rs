@@ -101,11 +101,10 @@ fn an_837_that_reads_back_different() {
     }
 }
 
-/// An 837I HI segment with a byte that is not UTF-8 is kept raw with the byte replaced and no
-/// problem reported, so the claim written back differs from the claim read. The 837 reader
-/// needs the same report the 835 reader has.
+/// An 837I HI segment with a byte that is not UTF-8 is kept raw with the byte replaced, so the
+/// claim written back differs from the claim read (fixed: the 837 reader reports such a
+/// segment, as the 835 reader does).
 #[test]
-#[ignore = "open: the typed 837 reader does not report a segment that is not UTF-8"]
 fn an_837_segment_that_is_not_utf8() {
     round_trips(&fuzz_fixture("837i-invalid-utf8-hi.x12"));
 }

@@ -230,6 +230,12 @@ pub fn read_837(set: &TransactionSet, mode: ReadMode) -> Result<ClaimBatch, Type
         let f = Fields::in_set(seg, i as u32 + 1, els, text);
         let l = r.walker.step(&f);
         r.segment(l, &f);
+        if text.is_none() && std::str::from_utf8(f.segment().raw()).is_err() {
+            // Its values read as empty and its raw text has the bytes replaced: what is
+            // written back differs from what was read, so that is reported (after the
+            // segment, so that a CLM's problem is its own claim's).
+            r.bad(&f, 0, "segment", "not UTF-8 text");
+        }
         els = f.recycle();
     }
     r.finish_claim();

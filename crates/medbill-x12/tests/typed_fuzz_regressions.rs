@@ -91,14 +91,20 @@ fn an_835_payee_n1_with_an_empty_composite() {
     round_trips(&fuzz_fixture("835-payee-n1-empty-composite.x12"));
 }
 
-/// 837 inputs whose claims, read without a problem, read back different (raw segments moved
-/// between loops 2400 and 2410, a value code read as a diagnosis, lines as occurrences).
+/// 837 inputs whose claims read back different before the 837 reader's fixes.
 #[test]
-#[ignore = "open: typed 837 round trips of these fuzz inputs differ"]
-fn an_837_that_reads_back_different() {
-    for h in ["10890f1b", "9615ff4e", "ab780e0d", "d5d919a2", "d86cae33"] {
+fn an_837_reads_back_the_same() {
+    for h in ["9615ff4e", "ab780e0d", "d5d919a2", "d86cae33"] {
         round_trips(&fuzz_fixture(&format!("837-roundtrip-{h}.x12")));
     }
+}
+
+/// An 837 whose claim, read without a problem, reads back different: a raw segment moves
+/// between loops 2400 and 2410.
+#[test]
+#[ignore = "open: a raw 837 segment moves from loop 2410 to 2400 in a round trip"]
+fn an_837_raw_segment_stays_in_its_loop() {
+    round_trips(&fuzz_fixture("837-roundtrip-10890f1b.x12"));
 }
 
 /// An 837I HI segment with a byte that is not UTF-8 is kept raw with the byte replaced, so the

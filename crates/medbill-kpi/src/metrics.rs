@@ -249,25 +249,27 @@ impl Collections {
 
     /// Net (adjusted) collection rate, MGMA: payments / (charges - contractual adjustments).
     /// Write-offs (bad debt, denials, charity) stay in the denominator: they are revenue the
-    /// practice could have collected.
+    /// practice could have collected. `None` when net revenue is zero or negative (a period
+    /// whose contractual adjustments exceed its charges, e.g. one that only adjudicates earlier
+    /// months' charges).
     pub fn net_collection_rate(&self) -> Option<Ratio> {
-        Ratio::new(self.payments(), self.net_revenue())
+        Ratio::over_positive(self.payments(), self.net_revenue())
     }
 
-    /// Gross collection rate, MGMA: payments / gross charges.
+    /// Gross collection rate, MGMA: payments / gross charges (`None` unless charges are positive).
     pub fn gross_collection_rate(&self) -> Option<Ratio> {
-        Ratio::new(self.payments(), self.charges)
+        Ratio::over_positive(self.payments(), self.charges)
     }
 
-    /// Bad debt rate: bad-debt write-offs / gross charges.
+    /// Bad debt rate: bad-debt write-offs / gross charges (`None` unless charges are positive).
     pub fn bad_debt_rate(&self) -> Option<Ratio> {
-        Ratio::new(self.bad_debt, self.charges)
+        Ratio::over_positive(self.bad_debt, self.charges)
     }
 
     /// Denial write-off rate, HFMA MAP Key AR-6 style: denial write-offs / net patient
-    /// service revenue.
+    /// service revenue (`None` unless net revenue is positive).
     pub fn denial_write_off_rate(&self) -> Option<Ratio> {
-        Ratio::new(self.denial_write_offs, self.net_revenue())
+        Ratio::over_positive(self.denial_write_offs, self.net_revenue())
     }
 
     /// Point-of-service collection rate, HFMA MAP Key PA-7: point-of-service payments /
@@ -276,9 +278,10 @@ impl Collections {
         Ratio::new(self.point_of_service_payments, self.patient_payments)
     }
 
-    /// Cost to collect: the cost of the billing operation over net payments.
+    /// Cost to collect: the cost of the billing operation over net payments (`None` unless
+    /// net payments are positive).
     pub fn cost_to_collect(&self, cost: Decimal) -> Option<Ratio> {
-        Ratio::new(cost, self.payments())
+        Ratio::over_positive(cost, self.payments())
     }
 }
 

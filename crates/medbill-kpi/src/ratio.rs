@@ -41,6 +41,18 @@ impl Ratio {
         }
     }
 
+    /// `numerator / denominator` for a money base that must be positive to mean anything, or
+    /// `None` when it is zero or negative. A period can have more contractual adjustments
+    /// posted than charges entered (charges from an earlier month adjudicated in this one),
+    /// and a rate over a negative base would only mislead.
+    pub fn over_positive(numerator: Decimal, denominator: Decimal) -> Option<Ratio> {
+        if denominator > Decimal::ZERO {
+            Ratio::new(numerator, denominator)
+        } else {
+            None
+        }
+    }
+
     /// A ratio of two counts, or `None` when `denominator` is zero.
     pub fn of_counts(numerator: u64, denominator: u64) -> Option<Ratio> {
         Ratio::new(Decimal::from(numerator), Decimal::from(denominator))
@@ -151,6 +163,16 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn over_positive_refuses_zero_and_negative_bases() {
+        assert_eq!(Ratio::over_positive(d("5"), d("0")), None);
+        assert_eq!(Ratio::over_positive(d("5"), d("-10")), None);
+        assert_eq!(
+            Ratio::over_positive(d("5"), d("10")).unwrap().to_string(),
+            "0.5000"
+        );
     }
 
     #[test]

@@ -418,3 +418,39 @@ fn extreme_dates_do_not_panic() {
         let _ = report.to_text();
     }
 }
+
+/// A month that only adjudicates an earlier month's charges has contractual adjustments but no
+/// charges: charges 0 - contractual 600 = net revenue -600. A rate over a negative base would
+/// read as a negative collection rate, so it is undefined.
+#[test]
+fn collection_rates_over_a_non_positive_base_are_undefined() {
+    use medbill_kpi::Collections;
+    use rust_decimal::Decimal;
+    let month = Collections {
+        charges: Decimal::ZERO,
+        contractual: Decimal::from(600),
+        insurance_payments: Decimal::from(400),
+        ..Collections::default()
+    };
+    assert_eq!(month.net_revenue(), Decimal::from(-600));
+    assert_eq!(month.net_collection_rate(), None);
+    assert_eq!(month.gross_collection_rate(), None);
+    assert_eq!(month.denial_write_off_rate(), None);
+    assert_eq!(month.bad_debt_rate(), None);
+    // Net payments of 400 against a cost of 40: cost to collect 40 / 400 = 0.1.
+    assert_eq!(
+        month
+            .cost_to_collect(Decimal::from(40))
+            .map(|r| r.rounded(2)),
+        Some("0.10".parse().unwrap())
+    );
+    // Charges 1,000 - contractual 600 = 400 net; 400 paid: 100%.
+    let whole = Collections {
+        charges: Decimal::from(1000),
+        ..month
+    };
+    assert_eq!(
+        whole.net_collection_rate().map(|r| r.rounded(4)),
+        Some("1.0000".parse().unwrap())
+    );
+}

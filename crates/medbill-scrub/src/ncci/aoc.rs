@@ -1,7 +1,6 @@
 //! NCCI add-on code (AOC) edits.
 
 use std::collections::HashMap;
-use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
@@ -142,16 +141,8 @@ impl AddOnTable {
 
     /// Reads a file into the table.
     pub fn read_path(&mut self, path: impl AsRef<Path>) -> Result<&mut Self, ScrubError> {
-        let path = path.as_ref();
-        let name = path.display().to_string();
-        let file = File::open(path).map_err(|source| ScrubError::Io {
-            file: name.clone(),
-            source,
-        })?;
-        let stem = path
-            .file_name()
-            .map_or(name, |n| n.to_string_lossy().into_owned());
-        self.read(BufReader::new(file), &stem)
+        let (reader, name) = super::text::open_table_file(path.as_ref())?;
+        self.read(reader, &name)
     }
 
     /// Reads rows of add-on code, primary code, AOC edit type, effective date and deletion

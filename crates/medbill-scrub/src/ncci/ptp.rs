@@ -1,7 +1,6 @@
 //! NCCI procedure-to-procedure (PTP) edits.
 
 use std::collections::HashMap;
-use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
@@ -309,16 +308,8 @@ impl PtpTableBuilder {
 
     /// Reads a file; its name goes in errors and the version stamp.
     pub fn read_path(&mut self, path: impl AsRef<Path>) -> Result<&mut Self, ScrubError> {
-        let path = path.as_ref();
-        let name = path.display().to_string();
-        let file = File::open(path).map_err(|source| ScrubError::Io {
-            file: name.clone(),
-            source,
-        })?;
-        let stem = path
-            .file_name()
-            .map_or(name, |n| n.to_string_lossy().into_owned());
-        self.read(BufReader::with_capacity(1 << 16, file), &stem)
+        let (reader, name) = super::text::open_table_file(path.as_ref())?;
+        self.read(reader, &name)
     }
 
     /// Reads a file's rows.

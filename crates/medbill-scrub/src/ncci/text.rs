@@ -225,6 +225,22 @@ impl Interner {
     }
 }
 
+/// Opens a table file for reading: its buffered contents and the name it goes by in errors and
+/// version stamps (the file name, else the whole path).
+pub(crate) fn open_table_file(
+    path: &std::path::Path,
+) -> Result<(std::io::BufReader<std::fs::File>, String), crate::ScrubError> {
+    let name = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|source| crate::ScrubError::Io {
+        file: name.clone(),
+        source,
+    })?;
+    let stem = path
+        .file_name()
+        .map_or(name, |n| n.to_string_lossy().into_owned());
+    Ok((std::io::BufReader::with_capacity(1 << 16, file), stem))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

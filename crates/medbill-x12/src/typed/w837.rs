@@ -278,6 +278,15 @@ impl Template {
         e[c - 1] = value.to_owned();
     }
 
+    /// Sets a procedure composite (SV101, SV202): the code in component 2 and the four
+    /// modifier components after it, blank where the line has fewer.
+    fn set_procedure(&mut self, n: usize, code: &str, modifiers: &[Modifier]) {
+        self.set_comp(n, 2, code);
+        for k in 0..4 {
+            self.set_comp(n, 3 + k, modifiers.get(k).map_or("", |m| m.as_str()));
+        }
+    }
+
     fn write(self, out: &mut Out) {
         let mut els: Vec<String> = self
             .elements
@@ -1228,14 +1237,7 @@ impl W837 {
         let pointers: Vec<String> = line.diagnosis_pointers.iter().map(u8::to_string).collect();
         match Template::find(&line.extra, "2400/SV1") {
             Some(mut t) => {
-                t.set_comp(1, 2, line.procedure.as_str());
-                for k in 0..4 {
-                    t.set_comp(
-                        1,
-                        3 + k,
-                        line.modifiers.get(k).map(|m| m.as_str()).unwrap_or(""),
-                    );
-                }
+                t.set_procedure(1, line.procedure.as_str(), &line.modifiers);
                 t.set(2, &charge);
                 t.set(3, line.unit_basis.as_str());
                 t.set(4, &units);
@@ -1301,14 +1303,7 @@ impl W837 {
             Some(mut t) => {
                 t.set(1, &line.revenue_code);
                 if let Some(pr) = &line.procedure {
-                    t.set_comp(2, 2, pr.as_str());
-                    for k in 0..4 {
-                        t.set_comp(
-                            2,
-                            3 + k,
-                            line.modifiers.get(k).map(|m| m.as_str()).unwrap_or(""),
-                        );
-                    }
+                    t.set_procedure(2, pr.as_str(), &line.modifiers);
                 }
                 t.set(3, &charge);
                 t.set(4, line.unit_basis.as_str());

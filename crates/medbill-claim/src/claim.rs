@@ -14,6 +14,7 @@ use crate::party::{
 };
 use crate::raw::RawSegment;
 use crate::remit::Adjustment;
+use crate::shared::Shared;
 
 code_enum! {
     /// Claim frequency code (CLM05-3; the third digit of an institutional type of bill).
@@ -591,8 +592,9 @@ pub enum ClaimDetail {
 pub struct Claim {
     /// Patient control number (CLM01): the provider's claim id, echoed by payers.
     pub patient_control_number: String,
-    /// Billing provider.
-    pub billing_provider: BillingProvider,
+    /// Billing provider: shared with the other claims of its billing-provider loop when read
+    /// from an 837 (see [`Shared`]).
+    pub billing_provider: Shared<BillingProvider>,
     /// Pay-to address, when different.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pay_to: Option<PayTo>,
@@ -1138,7 +1140,7 @@ enum Form {
 pub struct ClaimBuilder {
     form: Form,
     patient_control_number: String,
-    billing_provider: Option<BillingProvider>,
+    billing_provider: Option<Shared<BillingProvider>>,
     pay_to: Option<PayTo>,
     rendering_provider: Option<Provider>,
     referring_provider: Option<Provider>,
@@ -1239,9 +1241,10 @@ impl ClaimBuilder {
         self
     }
 
-    /// Sets the billing provider (required).
-    pub fn billing_provider(mut self, provider: BillingProvider) -> Self {
-        self.billing_provider = Some(provider);
+    /// Sets the billing provider (required): a [`BillingProvider`], or a [`Shared`] one that
+    /// other claims hold too.
+    pub fn billing_provider(mut self, provider: impl Into<Shared<BillingProvider>>) -> Self {
+        self.billing_provider = Some(provider.into());
         self
     }
 

@@ -11,6 +11,7 @@
 //! | ledger | [`LedgerEvent`], [`EventKind`], [`Ledger`], [`ClaimState`] and the [`ledger`] format |
 //! | posting | [`post_remittance`], [`Ledger::post`], [`FeeSchedule`], [`PostingReport`] |
 //! | PHI | [`Phi`]: redacted in `Debug` and `Display`, revealed only by an explicit call |
+//! | sharing | [`Shared`]: one value (a billing provider) held by many claims, copied on write |
 //!
 //! Money is [`rust_decimal::Decimal`] and serialises as a string (`"125.00"`); dates are
 //! [`chrono::NaiveDate`]; JSON field names are snake_case and stable.
@@ -85,6 +86,7 @@ mod phi;
 mod posting;
 mod raw;
 mod remit;
+mod shared;
 
 pub use ack::{AckOutcome, AckReason, AckSource, Acknowledgment};
 pub use claim::{
@@ -114,3 +116,4 @@ pub use remit::{
     CommunicationNumber, CommunicationQualifier, Contact, ContactFunction, Imbalance, LinePayment,
     Payee, Payment, PaymentMethod, ProviderAdjustment, RemitFilingIndicator, Remittance,
 };
+pub use shared::Shared;

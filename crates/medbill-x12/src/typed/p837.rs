@@ -6,7 +6,7 @@ use medbill_claim::{
     Diagnosis, Discharge, Drug, DrugUnit, FrequencyCode, InstitutionalLine, InstitutionalUnitBasis,
     LineAdjudication, Occurrence, OccurrenceSpan, OtherPayer, Patient, PayTo, Payer, PayerSequence,
     PcsProcedure, PersonName, Phi, PoaIndicator, ProfessionalLine, Provider, RawSegment,
-    RelatedCause, Relationship, ServiceFacility, Sex, Subscriber, UnitBasis, ValueCode,
+    RelatedCause, Relationship, ServiceFacility, Sex, Shared, Subscriber, UnitBasis, ValueCode,
 };
 use medbill_codes::{
     Carc, GroupCode, Icd10CmCode, Icd10PcsCode, Modifier, Npi, PlaceOfService, ProcedureCode,
@@ -14,7 +14,9 @@ use medbill_codes::{
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::walk::{Fields, LoopWalker, canonical_order, group_adjustments, position, template};
+use super::walk::{
+    Fields, LoopWalker, canonical_order, group_adjustments, position, template, trim,
+};
 use super::{ReadMode, TypedError, guide_for, parse_date, settle};
 use crate::{Position, TransactionSet};
 
@@ -214,6 +216,7 @@ pub fn read_837(set: &TransactionSet, mode: ReadMode) -> Result<ClaimBatch, Type
         sub: Sub::default(),
         pat: Pat::default(),
         claim: None,
+        spare: None,
         // About one claim per 400 bytes; reserving avoids regrowing a vector of large claims.
         claims: Vec::with_capacity(set.bytes().len() / 400),
         problems: Vec::new(),
@@ -267,7 +270,8 @@ pub fn read_837(set: &TransactionSet, mode: ReadMode) -> Result<ClaimBatch, Type
 
 #[derive(Default, Clone)]
 struct Bill {
-    provider: Option<BillingProvider>,
+    /// Shared by every claim of the level: a copy per claim was seven allocations.
+    provider: Option<Shared<BillingProvider>>,
     pay_to: Option<PayTo>,
     extra: Vec<RawSegment>,
 }
@@ -360,6 +364,27 @@ struct ClaimParts {
     extra: Vec<RawSegment>,
 }
 
+impl ClaimParts {
+    /// Empties the parts for the next claim, keeping the buffers that are not handed to
+    /// the claim (the line list, the place-of-service or type-of-bill code, CLM09).
+    fn reopen(&mut self) {
+        let mut lines = std::mem::take(&mut self.lines);
+        lines.clear();
+        let mut code1 = std::mem::take(&mut self.code1);
+        code1.clear();
+        let mut release = std::mem::take(&mut self.release);
+        release.clear();
+        *self = ClaimParts {
+            lines,
+            code1,
+            release,
+            accepts: true,
+            benefits: true,
+            ..ClaimParts::default()
+        };
+    }
+}
+
 /// A contact name and its (qualifier, number) pairs.
 type Contact = (Option<String>, Vec<(String, String)>);
 
@@ -376,7 +401,9 @@ struct R837<'s> {
     bill: Bill,
     sub: Sub,
     pat: Pat,
-    claim: Option<ClaimParts>,
+    claim: Option<Box<ClaimParts>>,
+    /// The last claim's parts, kept for the next CLM: their buffers are reused.
+    spare: Option<Box<ClaimParts>>,
     claims: Vec<Claim>,
     problems: Vec<TypedError>,
     saw_per: bool,
@@ -409,13 +436,13 @@ fn take_or_clone<T: Clone + Default>(value: &mut T, moving: bool) -> T {
 }
 
 fn opt(s: &str) -> Option<String> {
-    let t = s.trim();
+    let t = trim(s);
     (!t.is_empty()).then(|| t.to_owned())
 }
 
 fn person_name(f: &Fields<'_>) -> PersonName {
     PersonName {
-        last: f.el(3).trim().to_owned(),
+        last: trim(f.el(3)).to_owned(),
         first: opt(f.el(4)),
         middle: opt(f.el(5)),
         suffix: opt(f.el(7)),
@@ -445,7 +472,7 @@ impl R837<'_> {
     }
 
     fn decimal(&mut self, f: &Fields<'_>, n: usize, field: &str) -> Option<Decimal> {
-        let s = f.el(n).trim();
+        let s = trim(f.el(n));
         if s.is_empty() {
             return None;
         }
@@ -459,7 +486,7 @@ impl R837<'_> {
     }
 
     fn decimal_str(&mut self, f: &Fields<'_>, n: usize, s: &str, field: &str) -> Option<Decimal> {
-        let s = s.trim();
+        let s = trim(s);
         if s.is_empty() {
             return None;
         }
@@ -474,7 +501,7 @@ impl R837<'_> {
 
     fn date(&mut self, f: &Fields<'_>, n: usize, field: &str) -> Option<NaiveDate> {
         let s = f.el(n);
-        if s.trim().is_empty() {
+        if trim(s).is_empty() {
             return None;
         }
         let d = parse_date(s);
@@ -490,8 +517,8 @@ impl R837<'_> {
     /// `NPI.INVALID` and a lossless round trip) and reported in the batch problems rather
     /// than the claim's: strict mode does not skip a claim for a value the model holds.
     fn npi(&mut self, f: &Fields<'_>, field: &str) -> (Option<Npi>, Option<String>) {
-        let text = f.el(9).trim();
-        if f.el(8).trim() != "XX" || text.is_empty() {
+        let text = trim(f.el(9));
+        if trim(f.el(8)) != "XX" || text.is_empty() {
             return (None, None);
         }
         match Npi::parse(text) {
@@ -513,7 +540,7 @@ impl R837<'_> {
             npi,
             invalid_npi,
             name: person_name(f),
-            organization: f.el(2).trim() == "2",
+            organization: trim(f.el(2)) == "2",
             taxonomy: None,
             secondary_ids: Vec::new(),
         }
@@ -530,7 +557,7 @@ impl R837<'_> {
     }
 
     fn poa(&mut self, f: &Fields<'_>, n: usize, s: &str) -> Option<PoaIndicator> {
-        if s.trim().is_empty() {
+        if trim(s).is_empty() {
             return None;
         }
         match PoaIndicator::parse(s) {
@@ -557,11 +584,11 @@ impl R837<'_> {
                     let created = self.date(f, 4, "header.created");
                     self.header = Some(SubmissionHeader {
                         form: self.form,
-                        purpose: f.el(2).trim().to_owned(),
-                        reference: f.el(3).trim().to_owned(),
+                        purpose: trim(f.el(2)).to_owned(),
+                        reference: trim(f.el(3)).to_owned(),
                         created: created.unwrap_or_default(),
-                        created_time: f.el(5).trim().to_owned(),
-                        claim_type: f.el(6).trim().to_owned(),
+                        created_time: trim(f.el(5)).to_owned(),
+                        claim_type: trim(f.el(6)).to_owned(),
                         submitter_name: String::new(),
                         submitter_first_name: None,
                         submitter_id: String::new(),
@@ -577,24 +604,24 @@ impl R837<'_> {
             "1000A" => match id {
                 "NM1" => {
                     self.submitter = (
-                        f.el(3).trim().to_owned(),
+                        trim(f.el(3)).to_owned(),
                         opt(f.el(4)),
-                        f.el(9).trim().to_owned(),
+                        trim(f.el(9)).to_owned(),
                     )
                 }
                 "PER" if !self.saw_per => {
                     self.saw_per = true;
                     let numbers = [(3, 4), (5, 6), (7, 8)]
                         .iter()
-                        .filter(|(q, _)| !f.el(*q).trim().is_empty())
-                        .map(|&(q, v)| (f.el(q).trim().to_owned(), f.el(v).trim().to_owned()))
+                        .filter(|(q, _)| !trim(f.el(*q)).is_empty())
+                        .map(|&(q, v)| (trim(f.el(q)).to_owned(), trim(f.el(v)).to_owned()))
                         .collect();
                     self.contact = Some((opt(f.el(2)), numbers));
                 }
                 _ => self.header_extra.push(raw(l, f)),
             },
             "1000B" => match id {
-                "NM1" => self.receiver = (f.el(3).trim().to_owned(), f.el(9).trim().to_owned()),
+                "NM1" => self.receiver = (trim(f.el(3)).to_owned(), trim(f.el(9)).to_owned()),
                 _ => self.header_extra.push(raw(l, f)),
             },
             "2000A" | "2010AA" | "2010AB" => self.billing(l, f),
@@ -615,14 +642,14 @@ impl R837<'_> {
     fn hl(&mut self, f: &Fields<'_>) {
         // The levels this HL closes are dropped right after the open claim is built, so the
         // claim may take their values instead of copying them.
-        self.handoff = match f.el(3).trim() {
+        self.handoff = match trim(f.el(3)) {
             "20" => Handoff::Billing,
             "22" => Handoff::Subscriber,
             _ => Handoff::Patient,
         };
         self.finish_claim();
         self.handoff = Handoff::None;
-        match f.el(3).trim() {
+        match trim(f.el(3)) {
             "20" => {
                 self.bill = Bill::default();
                 self.sub = Sub::default();
@@ -640,7 +667,7 @@ impl R837<'_> {
         let id = f.id();
         match (l, id) {
             (_, "HL") => self.hl(f),
-            ("2000A", "PRV") if f.el(1).trim() == "BI" => {
+            ("2000A", "PRV") if trim(f.el(1)) == "BI" => {
                 let tax = opt(f.el(3));
                 self.bill_provider().provider.taxonomy = tax;
             }
@@ -659,16 +686,16 @@ impl R837<'_> {
                 self.bill_provider().address.lines = lines;
             }
             ("2010AA", "N4") => n4(f, &mut self.bill_provider().address),
-            ("2010AA", "REF") if matches!(f.el(1).trim(), "EI" | "SY") => {
+            ("2010AA", "REF") if matches!(trim(f.el(1)), "EI" | "SY") => {
                 let b = self.bill_provider();
-                b.tin = Phi::new(f.el(2).trim().to_owned());
-                b.tin_is_ssn = f.el(1).trim() == "SY";
+                b.tin = Phi::new(trim(f.el(2)).to_owned());
+                b.tin_is_ssn = trim(f.el(1)) == "SY";
             }
-            ("2010AA", "REF") if matches!(f.el(1).trim(), "0B" | "1G") => {
-                let pair = (f.el(1).trim().to_owned(), f.el(2).trim().to_owned());
+            ("2010AA", "REF") if matches!(trim(f.el(1)), "0B" | "1G") => {
+                let pair = (trim(f.el(1)).to_owned(), trim(f.el(2)).to_owned());
                 self.bill_provider().provider.secondary_ids.push(pair);
             }
-            ("2010AB", "NM1") if f.el(2).trim() == "2" && f.len() <= 2 => {
+            ("2010AB", "NM1") if trim(f.el(2)) == "2" && f.len() <= 2 => {
                 self.bill.pay_to = Some(PayTo {
                     address: Address::default(),
                     name: None,
@@ -689,18 +716,22 @@ impl R837<'_> {
     }
 
     fn bill_provider(&mut self) -> &mut BillingProvider {
-        self.bill.provider.get_or_insert_with(|| BillingProvider {
-            provider: Provider {
-                npi: None,
-                invalid_npi: None,
-                name: PersonName::default(),
-                organization: true,
-                taxonomy: None,
-                secondary_ids: Vec::new(),
-            },
-            tin: Phi::new(String::new()),
-            tin_is_ssn: false,
-            address: Address::default(),
+        // Copied on write only when a claim already holds the provider (a segment of the
+        // level after its claims).
+        self.bill.provider.get_or_insert_with(|| {
+            Shared::new(BillingProvider {
+                provider: Provider {
+                    npi: None,
+                    invalid_npi: None,
+                    name: PersonName::default(),
+                    organization: true,
+                    taxonomy: None,
+                    secondary_ids: Vec::new(),
+                },
+                tin: Phi::new(String::new()),
+                tin_is_ssn: false,
+                address: Address::default(),
+            })
         })
     }
 
@@ -713,7 +744,7 @@ impl R837<'_> {
                 if self.sub.sequence.is_none() {
                     self.bad(f, 1, "sequence", "not a payer responsibility sequence code");
                 }
-                let filing = f.el(9).trim();
+                let filing = trim(f.el(9));
                 self.sub.filing = ClaimFilingIndicator::parse(filing).ok();
                 if self.sub.filing.is_none() {
                     self.bad(
@@ -738,7 +769,7 @@ impl R837<'_> {
                 let name = person_name(f);
                 let s = self.subscriber_mut();
                 s.name = Phi::new(name);
-                s.member_id = Phi::new(f.el(9).trim().to_owned());
+                s.member_id = Phi::new(trim(f.el(9)).to_owned());
             }
             ("2010BA", "N3") => {
                 let lines = n3(f);
@@ -763,11 +794,11 @@ impl R837<'_> {
                 s.birth_date = birth.map(Phi::new);
                 s.sex = sex;
             }
-            ("2010BA", "REF") if f.el(1).trim() == "SY" => {
-                self.subscriber_mut().ssn = Some(Phi::new(f.el(2).trim().to_owned()));
+            ("2010BA", "REF") if trim(f.el(1)) == "SY" => {
+                self.subscriber_mut().ssn = Some(Phi::new(trim(f.el(2)).to_owned()));
             }
             ("2010BB", "NM1") => {
-                self.sub.payer = Some(Payer::new(f.el(9).trim(), f.el(3).trim()));
+                self.sub.payer = Some(Payer::new(trim(f.el(9)), trim(f.el(3))));
             }
             _ => self.sub.extra.push(raw(l, f)),
         }
@@ -780,7 +811,7 @@ impl R837<'_> {
     }
 
     fn dmg(&mut self, f: &Fields<'_>, who: &str) -> (Option<NaiveDate>, Option<Sex>) {
-        let birth = if f.el(2).trim().is_empty() {
+        let birth = if trim(f.el(2)).is_empty() {
             None
         } else {
             let d = parse_date(f.el(2));
@@ -789,7 +820,7 @@ impl R837<'_> {
             }
             d
         };
-        let sex = if f.el(3).trim().is_empty() {
+        let sex = if trim(f.el(3)).is_empty() {
             None
         } else {
             let s = Sex::parse(f.el(3)).ok();
@@ -879,21 +910,19 @@ impl R837<'_> {
     }
 
     fn clm(&mut self, f: &Fields<'_>) {
-        let mut c = ClaimParts {
-            pcn: f.el(1).trim().to_owned(),
-            at: Loc {
-                byte: f.segment().offset(),
-                index: f.index,
-            },
-            accepts: true,
-            benefits: true,
-            // Set from CLM09 below (default "Y").
-            release: String::new(),
-            ..ClaimParts::default()
+        let mut c = self.spare.take().unwrap_or_default();
+        c.reopen();
+        c.pcn = trim(f.el(1)).to_owned();
+        c.at = Loc {
+            byte: f.segment().offset(),
+            index: f.index,
         };
-        self.claim = Some(std::mem::take(&mut c));
+        c.code1.push_str(trim(f.comp(5, 1)));
+        let release = trim(f.el(9));
+        c.release
+            .push_str(if release.is_empty() { "Y" } else { release });
+        self.claim = Some(c);
         let total = self.decimal(f, 2, "total_charge");
-        let code1 = f.comp(5, 1).trim().to_owned();
         let freq = f.comp(5, 3);
         let frequency = match FrequencyCode::parse(freq) {
             Ok(fc) => Some(fc),
@@ -902,12 +931,11 @@ impl R837<'_> {
                 None
             }
         };
-        let accepts = !matches!(f.el(7).trim(), "B" | "C");
-        let benefits = !matches!(f.el(8).trim(), "N" | "W");
-        let release = opt(f.el(9)).unwrap_or_else(|| "Y".into());
+        let accepts = !matches!(trim(f.el(7)), "B" | "C");
+        let benefits = !matches!(trim(f.el(8)), "N" | "W");
         let mut causes = Vec::new();
         for (i, code) in f.comps(11).take(3).enumerate() {
-            if code.trim().is_empty() {
+            if trim(code).is_empty() {
                 continue;
             }
             match RelatedCause::parse(code) {
@@ -919,14 +947,12 @@ impl R837<'_> {
         let unmodelled = [10usize, 12, 13, 14, 15, 16, 17, 18, 19, 20]
             .iter()
             .any(|&n| f.has(n))
-            || (self.form == ClaimForm::Professional && f.el(6).trim() == "N");
+            || (self.form == ClaimForm::Professional && trim(f.el(6)) == "N");
         if let Some(c) = &mut self.claim {
             c.total = total;
-            c.code1 = code1;
             c.frequency = frequency;
             c.accepts = accepts;
             c.benefits = benefits;
-            c.release = release;
             c.causes = causes;
             c.accident_state = state;
             if unmodelled {
@@ -939,15 +965,15 @@ impl R837<'_> {
 
     fn claim_header(&mut self, f: &Fields<'_>) {
         let id = f.id();
-        let q = f.el(1).trim();
+        let q = trim(f.el(1));
         match (id, q) {
-            ("DTP", "439") if f.el(2).trim() == "D8" => {
+            ("DTP", "439") if trim(f.el(2)) == "D8" => {
                 let d = self.date(f, 3, "accident.date");
                 if let Some(c) = &mut self.claim {
                     c.accident_date = d;
                 }
             }
-            ("DTP", "434") if f.el(2).trim() == "RD8" => {
+            ("DTP", "434") if trim(f.el(2)) == "RD8" => {
                 let range = f.el(3);
                 let (a, b) = range.split_once('-').unwrap_or((range, range));
                 match (parse_date(a), parse_date(b)) {
@@ -960,8 +986,8 @@ impl R837<'_> {
                 }
             }
             ("DTP", "435") => {
-                let v = f.el(3).trim();
-                let (date, hour) = match f.el(2).trim() {
+                let v = trim(f.el(3));
+                let (date, hour) = match trim(f.el(2)) {
                     "DT" if v.len() == 12 && v.ends_with("00") => {
                         (parse_date(&v[..8]), v[8..10].parse::<u8>().ok())
                     }
@@ -969,7 +995,7 @@ impl R837<'_> {
                     _ => (None, None),
                 };
                 match date {
-                    Some(d) if f.el(2).trim() == "D8" || hour.is_some() => {
+                    Some(d) if trim(f.el(2)) == "D8" || hour.is_some() => {
                         if let Some(c) = &mut self.claim {
                             c.admission_date = Some((d, hour));
                         }
@@ -977,8 +1003,8 @@ impl R837<'_> {
                     _ => self.push_claim_extra("2300", f),
                 }
             }
-            ("DTP", "096") if f.el(2).trim() == "TM" => {
-                let v = f.el(3).trim();
+            ("DTP", "096") if trim(f.el(2)) == "TM" => {
+                let v = trim(f.el(3));
                 match (v.len(), v.get(..2).and_then(|h| h.parse::<u8>().ok())) {
                     (4, Some(h)) if v.ends_with("00") => {
                         if let Some(c) = &mut self.claim {
@@ -990,9 +1016,9 @@ impl R837<'_> {
             }
             ("CL1", _) if self.form == ClaimForm::Institutional => {
                 let t = (
-                    f.el(1).trim().to_owned(),
-                    f.el(2).trim().to_owned(),
-                    f.el(3).trim().to_owned(),
+                    trim(f.el(1)).to_owned(),
+                    trim(f.el(2)).to_owned(),
+                    trim(f.el(3)).to_owned(),
                     f.canonical(),
                 );
                 if let Some(c) = &mut self.claim {
@@ -1016,11 +1042,11 @@ impl R837<'_> {
     }
 
     fn hi(&mut self, f: &Fields<'_>) {
-        let first = f.comp(1, 1).trim().to_owned();
+        let first = trim(f.comp(1, 1));
         let institutional = self.form == ClaimForm::Institutional;
         let known = if institutional {
             matches!(
-                first.as_str(),
+                first,
                 "ABK"
                     | "ABJ"
                     | "APR"
@@ -1035,12 +1061,9 @@ impl R837<'_> {
                     | "DR"
             )
         } else {
-            matches!(first.as_str(), "ABK" | "ABF" | "BG")
+            matches!(first, "ABK" | "ABF" | "BG")
         };
-        if matches!(
-            first.as_str(),
-            "BK" | "BF" | "BJ" | "PR" | "BN" | "BR" | "BQ"
-        ) {
+        if matches!(first, "BK" | "BF" | "BJ" | "PR" | "BN" | "BR" | "BQ") {
             // ICD-9-CM qualifiers: the claim model holds ICD-10 codes only. The segment is kept
             // so that nothing is lost, and the problem is reported.
             self.bad(
@@ -1058,13 +1081,13 @@ impl R837<'_> {
         }
         for n in 1..=f.len().min(24) {
             let e = f.el(n);
-            if e.trim().is_empty() {
+            if trim(e).is_empty() {
                 continue;
             }
-            let parts: Vec<&str> = f.comps(n).collect();
-            let q = parts.first().map_or("", |s| s.trim());
-            let code = parts.get(1).copied().unwrap_or("").trim();
-            let part = |i: usize| parts.get(i).copied().unwrap_or("").trim();
+            // Components by index (1-based `comp`), without collecting them.
+            let part = |i: usize| trim(f.comp(n, i + 1));
+            let q = part(0);
+            let code = part(1);
             match q {
                 "ABK" | "ABF" if !institutional => {
                     if let Some(c) = self.icd(f, n, code, "diagnoses")
@@ -1183,7 +1206,7 @@ impl R837<'_> {
     fn claim_provider(&mut self, l: &'static str, f: &Fields<'_>) {
         let id = f.id();
         if id == "NM1" {
-            let role = match f.el(1).trim() {
+            let role = match trim(f.el(1)) {
                 "82" => Some("rendering"),
                 "DN" => Some("referring"),
                 "77" => Some("facility"),
@@ -1229,12 +1252,12 @@ impl R837<'_> {
             _ => None,
         };
         match (provider, id) {
-            (Some(p), "PRV") if p.taxonomy.is_none() && f.el(2).trim() == "PXC" => {
+            (Some(p), "PRV") if p.taxonomy.is_none() && trim(f.el(2)) == "PXC" => {
                 p.taxonomy = opt(f.el(3))
             }
             (Some(p), "REF") if f.len() <= 2 => p
                 .secondary_ids
-                .push((f.el(1).trim().to_owned(), f.el(2).trim().to_owned())),
+                .push((trim(f.el(1)).to_owned(), trim(f.el(2)).to_owned())),
             (Some(_), "N3") if role == Some("facility") => {
                 if let Some(s) = &mut c.facility {
                     s.address.lines = n3(f);
@@ -1298,7 +1321,7 @@ impl R837<'_> {
         } else {
             None
         };
-        let date = if id == "DTP" && l == "2330B" && f.el(1).trim() == "573" {
+        let date = if id == "DTP" && l == "2330B" && trim(f.el(1)) == "573" {
             self.date(f, 3, "other_payers.adjudication_date")
         } else {
             None
@@ -1309,7 +1332,7 @@ impl R837<'_> {
             return;
         };
         let op = &mut c.other_payers[i];
-        let q = f.el(1).trim();
+        let q = trim(f.el(1));
         match (l, id) {
             ("2320", "CAS") => op.adjustments.extend(adjustments),
             ("2320", "AMT") if q == "D" && op.paid.is_none() && amount.is_some() => {
@@ -1324,7 +1347,7 @@ impl R837<'_> {
             ("2330A", "NM1") => {
                 if let Some(s) = &mut op.subscriber {
                     s.name = Phi::new(person_name(f));
-                    s.member_id = Phi::new(f.el(9).trim().to_owned());
+                    s.member_id = Phi::new(trim(f.el(9)).to_owned());
                 }
             }
             ("2330A", "N3") => {
@@ -1343,10 +1366,10 @@ impl R837<'_> {
             }
             ("2330A", "REF") if q == "SY" => {
                 if let Some(s) = &mut op.subscriber {
-                    s.ssn = Some(Phi::new(f.el(2).trim().to_owned()));
+                    s.ssn = Some(Phi::new(trim(f.el(2)).to_owned()));
                 }
             }
-            ("2330B", "NM1") => op.payer = Payer::new(f.el(9).trim(), f.el(3).trim()),
+            ("2330B", "NM1") => op.payer = Payer::new(trim(f.el(9)), trim(f.el(3))),
             ("2330B", "DTP") if q == "573" && date.is_some() && op.adjudication_date.is_none() => {
                 op.adjudication_date = date
             }
@@ -1379,13 +1402,13 @@ impl R837<'_> {
             self.push_claim_extra(l, f);
             return;
         }
-        let q = f.el(1).trim();
+        let q = trim(f.el(1));
         match (l, id) {
             ("2400", "SV1") if self.form == ClaimForm::Professional => self.sv1(f),
             ("2400", "SV2") if self.form == ClaimForm::Institutional => self.sv2(f),
             ("2400", "DTP") if q == "472" => {
-                let v = f.el(3).trim();
-                let (a, b) = match f.el(2).trim() {
+                let v = trim(f.el(3));
+                let (a, b) = match trim(f.el(2)) {
                     "RD8" => v.split_once('-').unwrap_or((v, "")),
                     _ => (v, ""),
                 };
@@ -1409,7 +1432,7 @@ impl R837<'_> {
                     line.control = opt(f.el(2));
                 }
             }
-            ("2410", "LIN") if f.el(2).trim() == "N4" => {
+            ("2410", "LIN") if trim(f.el(2)) == "N4" => {
                 if let Some(line) = self.cur_line() {
                     line.ndc = opt(f.el(3));
                 }
@@ -1426,7 +1449,7 @@ impl R837<'_> {
                 }
             }
             (l2, "NM1") if l2.starts_with("2420") => {
-                let rendering = f.el(1).trim() == "82"
+                let rendering = trim(f.el(1)) == "82"
                     && self.form == ClaimForm::Professional
                     && self.cur_line().is_some_and(|line| line.rendering.is_none());
                 let p = rendering.then(|| self.provider(f, "lines.rendering_provider"));
@@ -1447,13 +1470,13 @@ impl R837<'_> {
                 let Some(line) = self.cur_line() else { return };
                 match (&mut line.rendering, line.provider_role) {
                     (Some(p), Some(_))
-                        if id == "PRV" && p.taxonomy.is_none() && f.el(2).trim() == "PXC" =>
+                        if id == "PRV" && p.taxonomy.is_none() && trim(f.el(2)) == "PXC" =>
                     {
                         p.taxonomy = opt(f.el(3))
                     }
                     (Some(p), Some(_)) if id == "REF" && f.len() <= 2 => p
                         .secondary_ids
-                        .push((f.el(1).trim().to_owned(), f.el(2).trim().to_owned())),
+                        .push((trim(f.el(1)).to_owned(), trim(f.el(2)).to_owned())),
                     _ => line.extra.push(raw(l2, f)),
                 }
             }
@@ -1461,15 +1484,15 @@ impl R837<'_> {
                 let paid = self.decimal(f, 2, "lines.other_payer_adjudications.paid");
                 let units = self.decimal(f, 5, "lines.other_payer_adjudications.units");
                 let (procedure, modifiers) = self.procedure(f, 3);
-                let plain_hc = matches!(f.comp(3, 1).trim(), "HC" | "");
-                let unread = procedure.is_none() && !f.comp(3, 2).trim().is_empty();
+                let plain_hc = matches!(trim(f.comp(3, 1)), "HC" | "");
+                let unread = procedure.is_none() && !trim(f.comp(3, 2)).is_empty();
                 let unmodelled = !plain_hc || unread || f.has(4) || f.has(6) || f.has_after(3, 6);
                 let Some(line) = self.cur_line() else { return };
                 // Without a paid amount the adjudication is dropped (reported above), and
                 // with it the rest of its loop.
                 if let Some(paid) = paid {
                     line.adjudications.push(LineAdjudication {
-                        payer_id: f.el(1).trim().to_owned(),
+                        payer_id: trim(f.el(1)).to_owned(),
                         paid,
                         procedure,
                         modifiers,
@@ -1535,7 +1558,7 @@ impl R837<'_> {
 
     /// A procedure composite (`HC:99213:25:59`) at element `n`.
     fn procedure(&mut self, f: &Fields<'_>, n: usize) -> (Option<ProcedureCode>, Vec<Modifier>) {
-        let code = f.comp(n, 2).trim();
+        let code = trim(f.comp(n, 2));
         let procedure = if code.is_empty() {
             None
         } else {
@@ -1549,7 +1572,7 @@ impl R837<'_> {
         };
         let mut modifiers = Vec::new();
         for c in 3..=6 {
-            let m = f.comp(n, c).trim();
+            let m = trim(f.comp(n, c));
             if m.is_empty() {
                 continue;
             }
@@ -1574,15 +1597,15 @@ impl R837<'_> {
         });
         let mut pointers = Vec::new();
         for p in f.comps(7) {
-            if p.trim().is_empty() {
+            if trim(p).is_empty() {
                 continue;
             }
-            match p.trim().parse::<u8>() {
+            match trim(p).parse::<u8>() {
                 Ok(v) => pointers.push(v),
                 Err(_) => self.bad(f, 7, "lines.diagnosis_pointers", "not a pointer 1 to 12"),
             }
         }
-        let unmodelled = !matches!(f.comp(1, 1).trim(), "HC")
+        let unmodelled = !matches!(trim(f.comp(1, 1)), "HC")
             || f.has_after(1, 6)
             || f.has(6)
             || (8..=21).any(|n| f.has(n));
@@ -1601,7 +1624,7 @@ impl R837<'_> {
     }
 
     fn sv2(&mut self, f: &Fields<'_>) {
-        let (procedure, modifiers) = if f.el(2).trim().is_empty() {
+        let (procedure, modifiers) = if trim(f.el(2)).is_empty() {
             (None, Vec::new())
         } else {
             self.procedure(f, 2)
@@ -1609,12 +1632,12 @@ impl R837<'_> {
         let charge = self.decimal(f, 3, "lines.charge");
         let units = self.decimal(f, 5, "lines.units");
         let non_covered = self.decimal(f, 7, "lines.non_covered_charge");
-        let unmodelled = !matches!(f.comp(2, 1).trim(), "HC" | "")
+        let unmodelled = !matches!(trim(f.comp(2, 1)), "HC" | "")
             || f.has_after(2, 6)
             || f.has(6)
             || (8..=10).any(|n| f.has(n));
         let basis = basis_code(f.el(4));
-        let rev = f.el(1).trim().to_owned();
+        let rev = trim(f.el(1)).to_owned();
         let Some(line) = self.cur_line() else { return };
         line.revenue_code = Some(rev);
         line.procedure = procedure;
@@ -1633,9 +1656,14 @@ impl R837<'_> {
         let Some(mut c) = self.claim.take() else {
             return;
         };
+        self.settle_claim(&mut c);
+        self.spare = Some(c);
+    }
+
+    fn settle_claim(&mut self, c: &mut ClaimParts) {
         // A claim built is already the last of `self.claims` (built in place: a claim is
         // kilobytes, and moving it twice showed in profiles).
-        let built = self.build(&mut c);
+        let built = self.build(c);
         if built.is_ok() && c.problems.is_empty() {
             return;
         }
@@ -1730,6 +1758,8 @@ impl R837<'_> {
             ClaimDetail::Institutional(d) => d.lines = Vec::new(),
             _ => {}
         }
+        // Every claim sets its own: an empty one costs no allocation per copy.
+        p.patient_control_number = String::new();
         self.proto = Some(p.clone());
         Ok(p)
     }
@@ -1782,7 +1812,7 @@ impl R837<'_> {
         &mut self,
         claim: &mut Claim,
         c: &mut ClaimParts,
-        billing: BillingProvider,
+        billing: Shared<BillingProvider>,
         subscriber: Subscriber,
         payer: Payer,
         filing: ClaimFilingIndicator,
@@ -1819,7 +1849,10 @@ impl R837<'_> {
         claim.condition_codes = std::mem::take(&mut c.conditions);
         claim.accepts_assignment = c.accepts;
         claim.benefits_assigned = c.benefits;
-        claim.release_of_information = std::mem::take(&mut c.release);
+        if claim.release_of_information != c.release {
+            // Nearly always the prototype's "Y" already.
+            claim.release_of_information.clone_from(&c.release);
+        }
         let mut extra = Vec::with_capacity(
             self.bill.extra.len() + self.sub.extra.len() + self.pat.extra.len() + c.extra.len(),
         );
@@ -1834,7 +1867,6 @@ impl R837<'_> {
                 extra.extend(level.iter().cloned());
             }
         }
-        let lines = std::mem::take(&mut c.lines);
         match &mut claim.detail {
             ClaimDetail::Professional(p) => {
                 p.place_of_service = PlaceOfService::parse(&c.code1).map_err(|source| {
@@ -1844,8 +1876,8 @@ impl R837<'_> {
                     }
                 })?;
                 p.diagnoses = std::mem::take(&mut c.diagnoses);
-                p.lines = Vec::with_capacity(lines.len());
-                for (i, l) in lines.into_iter().enumerate() {
+                p.lines = Vec::with_capacity(c.lines.len());
+                for (i, l) in c.lines.drain(..).enumerate() {
                     let lx = l.lx;
                     match professional_line(l) {
                         Ok(line) => p.lines.push(line),
@@ -1859,7 +1891,7 @@ impl R837<'_> {
             }
             ClaimDetail::Institutional(d) => {
                 let (from, to) = c.statement.ok_or_else(|| missing("statement_from"))?;
-                d.type_of_bill = std::mem::take(&mut c.code1);
+                d.type_of_bill = c.code1.clone();
                 d.statement_from = from;
                 d.statement_to = to;
                 d.attending_provider = c.attending.take();
@@ -1899,8 +1931,8 @@ impl R837<'_> {
                 } else if let Some(h) = c.discharge_hour {
                     extra.push(RawSegment::new("2300", format!("DTP*096*TM*{h:02}00")));
                 }
-                d.lines = Vec::with_capacity(lines.len());
-                for (i, l) in lines.into_iter().enumerate() {
+                d.lines = Vec::with_capacity(c.lines.len());
+                for (i, l) in c.lines.drain(..).enumerate() {
                     let lx = l.lx;
                     match institutional_line(l) {
                         Ok(line) => d.lines.push(line),
@@ -2004,7 +2036,7 @@ fn institutional_line(mut l: LineParts) -> Result<InstitutionalLine, &'static st
 
 /// A unit basis element as two bytes; zeros when it is not two bytes long (no code is).
 fn basis_code(el: &str) -> [u8; 2] {
-    match el.trim().as_bytes() {
+    match trim(el).as_bytes() {
         &[a, b] => [a, b],
         _ => [0, 0],
     }
@@ -2018,15 +2050,15 @@ fn basis_text(code: &[u8; 2]) -> &str {
 fn n3(f: &Fields<'_>) -> Vec<String> {
     [f.el(1), f.el(2)]
         .iter()
-        .filter(|s| !s.trim().is_empty())
-        .map(|s| s.trim().to_owned())
+        .filter(|s| !trim(s).is_empty())
+        .map(|s| trim(s).to_owned())
         .collect()
 }
 
 fn n4(f: &Fields<'_>, a: &mut Address) {
-    a.city = f.el(1).trim().to_owned();
-    a.state = f.el(2).trim().to_owned();
-    a.postal_code = f.el(3).trim().to_owned();
+    a.city = trim(f.el(1)).to_owned();
+    a.state = trim(f.el(2)).to_owned();
+    a.postal_code = trim(f.el(3)).to_owned();
     a.country = opt(f.el(4));
 }
 
@@ -2038,7 +2070,7 @@ pub(crate) fn cas<'a>(
     let group = GroupCode::parse(f.el(1));
     (0..6).filter_map(move |k| {
         let n = 2 + 3 * k;
-        let reason = f.el(n).trim();
+        let reason = trim(f.el(n));
         if reason.is_empty() {
             return None;
         }
@@ -2050,11 +2082,11 @@ pub(crate) fn cas<'a>(
             Ok(r) => r,
             Err(e) => return Some(Err((n as u32, e.to_string()))),
         };
-        let amount = match f.el(n + 1).trim().parse::<Decimal>() {
+        let amount = match trim(f.el(n + 1)).parse::<Decimal>() {
             Ok(a) => a,
             Err(_) => return Some(Err((n as u32 + 1, "not a number".to_owned()))),
         };
-        let q = f.el(n + 2).trim();
+        let q = trim(f.el(n + 2));
         let quantity = if q.is_empty() {
             None
         } else {

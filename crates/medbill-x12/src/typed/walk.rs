@@ -340,6 +340,17 @@ impl<'a> Fields<'a> {
     }
 }
 
+/// `str::trim`, with a fast path for the usual value that starts and ends with a visible
+/// ASCII character (the general trim is an out-of-line call per value).
+#[inline]
+pub(crate) fn trim(s: &str) -> &str {
+    match s.as_bytes() {
+        [] => s,
+        [a, .., b] | [a @ b] if a.is_ascii_graphic() && b.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
 /// Splits `text` at every `sep` (an ASCII byte, so each piece is on a character boundary).
 fn split_ascii<'a>(text: &'a str, sep: u8, out: &mut Vec<&'a str>) {
     let mut start = 0;

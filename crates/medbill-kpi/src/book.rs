@@ -14,6 +14,7 @@ use rust_decimal::Decimal;
 
 use crate::intern::{BATCH, ClaimInterner};
 use crate::period::Period;
+use crate::store::EventStore;
 
 /// An event's place in time: date, time of day and position in the ledger, packed so that
 /// comparing keys compares (date, time, order added). `NONE` sorts after every event.
@@ -30,9 +31,19 @@ fn epoch() -> NaiveDate {
 const EPOCH_DAYS_FROM_CE: i32 = 693_596;
 
 fn make_key(date: NaiveDate, time: Option<NaiveTime>, seq: usize) -> Key {
+    make_key_days(
+        date.num_days_from_ce(),
+        time.map_or(0, |t| t.num_seconds_from_midnight()),
+        seq,
+    )
+}
+
+/// `make_key` from a day number (days from CE) and seconds since midnight.
+#[inline]
+pub(crate) fn make_key_days(day_from_ce: i32, secs: u32, seq: usize) -> Key {
     // Days since 1900 in 18 bits (until year 2617); earlier dates clamp to 1900-01-01.
-    let day = (date.num_days_from_ce() - EPOCH_DAYS_FROM_CE).clamp(0, (1 << 18) - 1) as u64;
-    let secs = u64::from(time.map_or(0, |t| t.num_seconds_from_midnight()));
+    let day = (day_from_ce - EPOCH_DAYS_FROM_CE).clamp(0, (1 << 18) - 1) as u64;
+    let secs = u64::from(secs);
     let seq = (seq as u64).min((1 << SEQ_BITS) - 1);
     (day << (SEQ_BITS + SECS_BITS)) | (secs << SEQ_BITS) | seq
 }
@@ -155,7 +166,7 @@ pub(crate) enum FirstOutcome {
 #[repr(C, align(64))]
 pub(crate) struct ClaimFacts {
     // Line 1.
-    payer_rank: (u8, Key),
+    pub(crate) payer_rank: (u8, Key),
     pub(crate) insurance: Decimal,
     pub(crate) patient: Decimal,
     pub(crate) first_event: NaiveDate,
@@ -179,8 +190,8 @@ pub(crate) struct ClaimFacts {
     pub(crate) first_reject: Key,
     // Line 3.
     pub(crate) first_adj: Key,
-    last_charge_key: Key,
-    last_charge: Decimal,
+    pub(crate) last_charge_key: Key,
+    pub(crate) last_charge: Decimal,
     pub(crate) created_charge: Decimal,
     pub(crate) first_submit_charge: Decimal,
     // Line 4.
@@ -193,7 +204,7 @@ pub(crate) struct ClaimFacts {
 }
 
 impl ClaimFacts {
-    fn new(first_event: NaiveDate, no_payer: u16) -> Self {
+    pub(crate) fn new(first_event: NaiveDate, no_payer: u16) -> Self {
         ClaimFacts {
             payer: no_payer,
             payer_rank: (u8::MAX, NONE),
@@ -290,7 +301,15 @@ impl DayTotals {
 }
 
 /// How far back day-level totals are kept; older money is folded into one opening total.
-const MAX_DAYS: i64 = 3660;
+pub(crate) const MAX_DAYS: i64 = 3660;
+
+/// Where a book's events are, for the few metrics that read an adjudication's adjustments
+/// and lines again.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Source<'a> {
+    Events(&'a [LedgerEvent]),
+    Store(&'a EventStore),
+}
 
 /// One pass of a ledger as of a date: per-claim facts and daily money totals by payer.
 ///
@@ -308,9 +327,9 @@ const MAX_DAYS: i64 = 3660;
 /// ```
 #[derive(Debug, Clone)]
 pub struct Book<'a> {
-    pub(crate) events: &'a [LedgerEvent],
+    pub(crate) source: Source<'a>,
     pub(crate) as_of: NaiveDate,
-    skipped: usize,
+    pub(crate) skipped: usize,
     pub(crate) claims: Vec<ClaimFacts>,
     pub(crate) payers: Vec<String>,
     /// First day with its own totals; money before it is in `opening`.
@@ -598,7 +617,7 @@ impl<'a> Book<'a> {
         }
 
         Book {
-            events,
+            source: Source::Events(events),
             as_of,
             skipped,
             claims,
@@ -712,7 +731,7 @@ pub const MAX_AMOUNT: Decimal = Decimal::from_parts(3_567_587_328, 232, 0, false
 /// `MAX_AMOUNT` as a mantissa at scale 0.
 const MAX_MANTISSA: u128 = 1_000_000_000_000;
 
-fn amounts_in_range(kind: &EventKind) -> bool {
+pub(crate) fn amounts_in_range(kind: &EventKind) -> bool {
     // A mantissa within the limit is a value within it (the scale only divides); only
     // larger mantissas need the full comparison.
     let ok = |d: &Decimal| d.mantissa().unsigned_abs() <= MAX_MANTISSA || d.abs() <= MAX_AMOUNT;

@@ -37,4 +37,21 @@ pub enum KpiError {
         /// What is wrong.
         message: String,
     },
+    /// An event an [`EventStore`](crate::EventStore) cannot hold exactly.
+    #[error("event {event}: the event store cannot hold {what}")]
+    StoreLimit {
+        /// The event's index in the ledger.
+        event: usize,
+        /// What it cannot hold.
+        what: &'static str,
+    },
+    /// A line of a JSON-lines ledger that could not be read (the message names the
+    /// problem and column, never the line's content).
+    #[error("ledger line {line}: {message}")]
+    LedgerLine {
+        /// The line number, from 1.
+        line: usize,
+        /// What was wrong.
+        message: String,
+    },
 }

@@ -39,7 +39,7 @@ pub(crate) const BATCH: usize = 32;
 const VACANT: u64 = u64::MAX;
 
 /// Dense claim indices by claim id.
-pub(crate) struct ClaimInterner<'a> {
+pub(crate) struct ClaimInterner {
     /// Open addressing, linear probing; length a power of two, at most half full. An entry
     /// is the low half of the id's hash above the claim index: eight bytes, so the table is a
     /// quarter the size of one holding the ids, and the id itself is checked in `keys`,
@@ -50,12 +50,12 @@ pub(crate) struct ClaimInterner<'a> {
     shift: u32,
     len: usize,
     recent: Vec<Slot>,
-    /// Ids longer than 15 bytes (rare), by reference.
-    long: HashMap<&'a str, u32, BuildHasherDefault<LongIdHasher>>,
+    /// Ids longer than 15 bytes (rare).
+    long: HashMap<Box<str>, u32, BuildHasherDefault<LongIdHasher>>,
     next: u32,
 }
 
-impl<'a> ClaimInterner<'a> {
+impl ClaimInterner {
     /// An interner sized for about `claims` distinct ids (it grows as needed).
     pub(crate) fn with_capacity(claims: usize) -> Self {
         let bits = (claims.max(8) * 2).next_power_of_two().trailing_zeros();
@@ -73,7 +73,7 @@ impl<'a> ClaimInterner<'a> {
     /// The index of `id`, and whether it is new. Indices count up from 0 in order of first
     /// appearance.
     #[inline]
-    pub(crate) fn intern(&mut self, id: &'a str) -> (u32, bool) {
+    pub(crate) fn intern(&mut self, id: &str) -> (u32, bool) {
         let Some(key) = short_key(id) else {
             return self.intern_long(id);
         };
@@ -97,7 +97,7 @@ impl<'a> ClaimInterner<'a> {
     /// Each step runs over the whole batch before the next: reading the ids' bytes, then the
     /// recent table, then the main table. The loads of one step do not depend on each other,
     /// so the processor overlaps their cache misses instead of waiting on one at a time.
-    pub(crate) fn intern_batch(&mut self, ids: &[Option<&'a str>], out: &mut Vec<(u32, bool)>) {
+    pub(crate) fn intern_batch(&mut self, ids: &[Option<&str>], out: &mut Vec<(u32, bool)>) {
         out.clear();
         let n = ids.len().min(BATCH);
         let mut keys = [EMPTY_KEY; BATCH];
@@ -151,13 +151,45 @@ impl<'a> ClaimInterner<'a> {
         }
     }
 
-    fn intern_long(&mut self, id: &'a str) -> (u32, bool) {
+    fn intern_long(&mut self, id: &str) -> (u32, bool) {
         if let Some(&ci) = self.long.get(id) {
             return (ci, false);
         }
         let ci = self.take_index(EMPTY_KEY);
-        self.long.insert(id, ci);
+        self.long.insert(id.into(), ci);
         (ci, true)
+    }
+
+    /// The index of `id` if it was interned.
+    pub(crate) fn get(&self, id: &str) -> Option<u32> {
+        let Some(key) = short_key(id) else {
+            return self.long.get(id).copied();
+        };
+        let h = hash(key);
+        let mask = self.slots.len() - 1;
+        let mut i = (h >> self.shift) as usize;
+        loop {
+            let entry = self.slots[i];
+            if entry == VACANT {
+                return None;
+            }
+            if let Some(ci) = self.entry_claim(entry, key, h) {
+                return Some(ci);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Heap bytes held (capacity, not length).
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.slots.capacity() * 8
+            + self.keys.capacity() * 16
+            + self.recent.capacity() * std::mem::size_of::<Slot>()
+            + self
+                .long
+                .keys()
+                .map(|k| k.len() + 2 * std::mem::size_of::<usize>() + 8)
+                .sum::<usize>()
     }
 
     fn take_index(&mut self, key: ShortKey) -> u32 {

@@ -88,6 +88,8 @@ mod period;
 mod ratio;
 mod report;
 mod scorecard;
+mod store;
+mod store_book;
 pub mod synth;
 
 pub use book::{Book, MAX_AMOUNT};
@@ -106,3 +108,4 @@ pub use scorecard::{
     BillingVolume, Direction, MetricKey, PricingModel, PricingQuote, ScoreLine, Status, Threshold,
     Thresholds, compare_pricing,
 };
+pub use store::{EventStore, MAX_STORE_PAYERS, MAX_STORE_SCALE};

@@ -4,14 +4,12 @@
 use std::collections::BTreeMap;
 
 use chrono::{Months, NaiveDate};
-use medbill_claim::EventKind;
 use medbill_codes::DenialCategory;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::book::{
-    Book, ClaimFacts, FirstOutcome, KeySpan, NONE, adjustments_of, date_day, key_date, key_day,
-    key_seconds,
+    Book, ClaimFacts, FirstOutcome, KeySpan, NONE, date_day, key_date, key_day, key_seconds,
 };
 use crate::calendar::BusinessCalendar;
 use crate::period::Period;
@@ -551,13 +549,9 @@ impl Book<'_> {
     }
 
     fn denied_amount(&self, c: &ClaimFacts) -> Decimal {
-        match self.events.get(c.first_adj_event as usize) {
-            Some(e) => adjustments_of(&e.kind)
-                .filter(|a| a.is_denial())
-                .map(|a| a.amount)
-                .sum(),
-            None => Decimal::ZERO,
-        }
+        let mut sum = Decimal::ZERO;
+        self.first_adj_denials(c, |_, amount| sum += amount);
+        sum
     }
 
     /// Initial denials over adjudications in the same period.
@@ -628,44 +622,34 @@ impl Book<'_> {
             }
             self.count_denial(&mut out.total, c);
             self.count_denial(by_slot.entry(c.payer).or_default(), c);
-            let Some(e) = self.events.get(c.first_adj_event as usize) else {
+            if !self.has_first_adj_event(c) {
                 continue;
-            };
+            }
             let denied_in_full = c.first_outcome == Some(FirstOutcome::Denied);
             if c.initially_denied() {
                 let mut seen: Vec<DenialCategory> = Vec::new();
-                for a in adjustments_of(&e.kind).filter(|a| a.is_denial()) {
-                    let cat = a.category();
+                self.first_adj_denials(c, |cat, amount| {
                     let entry = out.by_category.entry(cat).or_default();
-                    entry.1 += a.amount;
+                    entry.1 += amount;
                     if !seen.contains(&cat) {
                         seen.push(cat);
                         entry.0 += 1;
                     }
-                }
+                });
                 if seen.is_empty() {
                     let entry = out.by_category.entry(DenialCategory::Other).or_default();
                     entry.0 += 1;
                     entry.1 += c.first_adj_charge;
                 }
             }
-            if let EventKind::Adjudicated { lines, .. } = &e.kind {
-                for line in lines {
-                    let Some(code) = line.procedure else { continue };
-                    let denied: Decimal = line
-                        .adjustments
-                        .iter()
-                        .filter(|a| a.is_denial())
-                        .map(|a| a.amount)
-                        .sum();
-                    let entry = out.by_code.entry(code.as_str().to_string()).or_default();
-                    entry.lines += 1;
-                    if denied > Decimal::ZERO || denied_in_full {
-                        entry.denied_lines += 1;
-                        entry.denied_amount += denied;
-                    }
+            self.first_adj_lines(c, |code, denied| {
+                let entry = out.by_code.entry(code.as_str().to_string()).or_default();
+                entry.lines += 1;
+                if denied > Decimal::ZERO || denied_in_full {
+                    entry.denied_lines += 1;
+                    entry.denied_amount += denied;
                 }
-            }
+            });
         }
         out.by_payer = by_slot
             .into_iter()

@@ -16,6 +16,7 @@ use crate::metrics::{
 use crate::period::Period;
 use crate::ratio::Ratio;
 use crate::scorecard::{MetricKey, ScoreLine, Status, Thresholds};
+use crate::store::EventStore;
 
 /// How to compute a [`KpiReport`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,6 +99,20 @@ impl KpiReport {
     /// Builds a [`Book`] of the events as of `as_of` and computes the report.
     pub fn compute(events: &[LedgerEvent], as_of: NaiveDate, options: &ReportOptions) -> Self {
         KpiReport::from_book(&Book::new(events, as_of), options)
+    }
+
+    /// Builds a [`Book`] of the store's events as of `as_of` ([`Book::from_store`]) and
+    /// computes the report: the same report as [`KpiReport::compute`] over the events the
+    /// store holds, several times faster.
+    ///
+    /// ```
+    /// use medbill_kpi::{EventStore, KpiReport, ReportOptions, synth};
+    /// let store = synth::generate_store(&synth::SynthConfig { claims: 2_000, ..Default::default() });
+    /// let report = KpiReport::compute_store(&store, "2026-03-31".parse().unwrap(), &ReportOptions::default());
+    /// assert!(report.first_pass_acceptance.rate().is_some());
+    /// ```
+    pub fn compute_store(store: &EventStore, as_of: NaiveDate, options: &ReportOptions) -> Self {
+        KpiReport::from_book(&Book::from_store(store, as_of), options)
     }
 
     /// Computes the report from a book.

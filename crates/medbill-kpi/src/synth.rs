@@ -20,6 +20,8 @@ use medbill_claim::{
 use medbill_codes::{Carc, GroupCode, ProcedureCode};
 use rust_decimal::Decimal;
 
+use crate::store::EventStore;
+
 /// SplitMix64: a small, fast, seeded generator (Steele, Lea and Flood, 2014). Good enough
 /// for test data; not for anything secret.
 #[derive(Debug, Clone)]
@@ -279,6 +281,24 @@ pub fn generate(config: &SynthConfig) -> Vec<LedgerEvent> {
     }
     out.sort_by_key(|e| (e.date, e.time));
     out
+}
+
+/// Generates a ledger as [`generate`] does, straight into an [`EventStore`] (grouped by
+/// claim, ready for [`Book::from_store`](crate::Book::from_store)).
+///
+/// ```
+/// use medbill_kpi::synth::{SynthConfig, generate, generate_store};
+/// let config = SynthConfig { claims: 300, ..Default::default() };
+/// assert_eq!(generate_store(&config).len(), generate(&config).len());
+/// ```
+pub fn generate_store(config: &SynthConfig) -> EventStore {
+    let events = generate(config);
+    let mut store = EventStore::with_capacity(events.len());
+    // The generator writes two-decimal amounts within the limits, so nothing is refused;
+    // were it ever, the store would keep the events before it.
+    let _ = store.extend(&events);
+    drop(events);
+    store
 }
 
 fn one_claim(

@@ -222,6 +222,7 @@ pub fn read_837(set: &TransactionSet, mode: ReadMode) -> Result<ClaimBatch, Type
         problems: Vec::new(),
         saw_per: false,
         proto: None,
+        line_proto: None,
         handoff: Handoff::None,
     };
     let mut els = Vec::with_capacity(32);
@@ -408,6 +409,8 @@ struct R837<'s> {
     problems: Vec<TypedError>,
     saw_per: bool,
     proto: Option<Claim>,
+    /// A professional line holding nothing of note, copied for each line read.
+    line_proto: Option<ProfessionalLine>,
     /// Which hierarchical levels the claim being finished may move out of (see `hl`).
     handoff: Handoff,
 }
@@ -944,9 +947,8 @@ impl R837<'_> {
             }
         }
         let state = opt(f.comp(11, 4));
-        let unmodelled = [10usize, 12, 13, 14, 15, 16, 17, 18, 19, 20]
-            .iter()
-            .any(|&n| f.has(n))
+        let unmodelled = f.has(10)
+            || f.has_any(12, 20)
             || (self.form == ClaimForm::Professional && trim(f.el(6)) == "N");
         if let Some(c) = &mut self.claim {
             c.total = total;
@@ -1558,7 +1560,18 @@ impl R837<'_> {
 
     /// A procedure composite (`HC:99213:25:59`) at element `n`.
     fn procedure(&mut self, f: &Fields<'_>, n: usize) -> (Option<ProcedureCode>, Vec<Modifier>) {
-        let code = trim(f.comp(n, 2));
+        let (composite, _) = f.components::<6>(n);
+        self.procedure_of(f, n, &composite)
+    }
+
+    /// [`procedure`](Self::procedure) from the composite's first six components.
+    fn procedure_of(
+        &mut self,
+        f: &Fields<'_>,
+        n: usize,
+        composite: &[&str; 6],
+    ) -> (Option<ProcedureCode>, Vec<Modifier>) {
+        let code = trim(composite[1]);
         let procedure = if code.is_empty() {
             None
         } else {
@@ -1571,8 +1584,8 @@ impl R837<'_> {
             }
         };
         let mut modifiers = Vec::new();
-        for c in 3..=6 {
-            let m = trim(f.comp(n, c));
+        for m in &composite[2..] {
+            let m = trim(m);
             if m.is_empty() {
                 continue;
             }
@@ -1585,16 +1598,20 @@ impl R837<'_> {
     }
 
     fn sv1(&mut self, f: &Fields<'_>) {
-        let (procedure, modifiers) = self.procedure(f, 1);
+        let (composite, more) = f.components::<6>(1);
+        let (procedure, modifiers) = self.procedure_of(f, 1, &composite);
         let charge = self.decimal(f, 2, "lines.charge");
         let units = self.decimal(f, 4, "lines.units");
-        let pos = opt(f.el(5)).and_then(|p| match PlaceOfService::parse(&p) {
-            Ok(p) => Some(p),
-            Err(e) => {
-                self.bad(f, 5, "lines.place_of_service", e.to_string());
-                None
-            }
-        });
+        let pos = match trim(f.el(5)) {
+            "" => None,
+            p => match PlaceOfService::parse(p) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    self.bad(f, 5, "lines.place_of_service", e.to_string());
+                    None
+                }
+            },
+        };
         let mut pointers = Vec::new();
         for p in f.comps(7) {
             if trim(p).is_empty() {
@@ -1605,10 +1622,8 @@ impl R837<'_> {
                 Err(_) => self.bad(f, 7, "lines.diagnosis_pointers", "not a pointer 1 to 12"),
             }
         }
-        let unmodelled = !matches!(trim(f.comp(1, 1)), "HC")
-            || f.has_after(1, 6)
-            || f.has(6)
-            || (8..=21).any(|n| f.has(n));
+        let unmodelled =
+            !matches!(trim(composite[0]), "HC") || more || f.has(6) || f.has_any(8, 21);
         let basis = basis_code(f.el(3));
         let Some(line) = self.cur_line() else { return };
         line.procedure = procedure;
@@ -1635,7 +1650,7 @@ impl R837<'_> {
         let unmodelled = !matches!(trim(f.comp(2, 1)), "HC" | "")
             || f.has_after(2, 6)
             || f.has(6)
-            || (8..=10).any(|n| f.has(n));
+            || f.has_any(8, 10);
         let basis = basis_code(f.el(4));
         let rev = trim(f.el(1)).to_owned();
         let Some(line) = self.cur_line() else { return };
@@ -1753,6 +1768,12 @@ impl R837<'_> {
         match &mut p.detail {
             ClaimDetail::Professional(d) => {
                 d.diagnoses = Vec::new();
+                // The placeholder line is the lines' prototype, pointing nowhere: copies of
+                // `ProfessionalLine::new` would allocate its pointer to diagnosis 1.
+                self.line_proto = d.lines.pop().map(|mut l| {
+                    l.diagnosis_pointers = Vec::new();
+                    l
+                });
                 d.lines = Vec::new();
             }
             ClaimDetail::Institutional(d) => d.lines = Vec::new(),
@@ -1877,10 +1898,10 @@ impl R837<'_> {
                 })?;
                 p.diagnoses = std::mem::take(&mut c.diagnoses);
                 p.lines = Vec::with_capacity(c.lines.len());
-                for (i, l) in c.lines.drain(..).enumerate() {
+                for (i, mut l) in c.lines.drain(..).enumerate() {
                     let lx = l.lx;
-                    match professional_line(l) {
-                        Ok(line) => p.lines.push(line),
+                    match professional_line(&mut l, &mut p.lines, self.line_proto.as_ref()) {
+                        Ok(()) => {}
                         Err(e) => c.problems.push(TypedError::Value {
                             field: format!("lines[{i}]"),
                             reason: e.to_owned(),
@@ -1994,12 +2015,27 @@ fn drug(l: &mut LineParts) -> Option<Drug> {
     }
 }
 
-fn professional_line(mut l: LineParts) -> Result<ProfessionalLine, &'static str> {
+/// Adds the line read to `lines`, as a copy of `proto` (when given) with every field set.
+fn professional_line(
+    l: &mut LineParts,
+    lines: &mut Vec<ProfessionalLine>,
+    proto: Option<&ProfessionalLine>,
+) -> Result<(), &'static str> {
     let procedure = l.procedure.ok_or("no usable SV101 procedure")?;
     let charge = l.charge.ok_or("no SV102 charge")?;
     let units = l.units.ok_or("no SV104 units")?;
     let date = l.date.ok_or("no DTP*472 date of service")?;
-    let mut line = ProfessionalLine::new(procedure, charge, units, date);
+    lines.push(match proto {
+        Some(p) => p.clone(),
+        None => ProfessionalLine::new(procedure, charge, units, date),
+    });
+    let Some(line) = lines.last_mut() else {
+        return Ok(());
+    };
+    line.procedure = procedure;
+    line.charge = charge;
+    line.units = units;
+    line.service_date = date;
     line.modifiers = std::mem::take(&mut l.modifiers);
     line.unit_basis = UnitBasis::parse(basis_text(&l.basis)).unwrap_or(UnitBasis::Units);
     line.place_of_service = l.pos;
@@ -2007,10 +2043,10 @@ fn professional_line(mut l: LineParts) -> Result<ProfessionalLine, &'static str>
     line.diagnosis_pointers = std::mem::take(&mut l.pointers);
     line.rendering_provider = l.rendering.take();
     line.line_control_number = l.control.take();
-    line.drug = drug(&mut l);
+    line.drug = drug(l);
     line.other_payer_adjudications = std::mem::take(&mut l.adjudications);
     line.extra = std::mem::take(&mut l.extra);
-    Ok(line)
+    Ok(())
 }
 
 fn institutional_line(mut l: LineParts) -> Result<InstitutionalLine, &'static str> {

@@ -276,14 +276,62 @@ impl<'a> Fields<'a> {
         self.el(n).split(self.component)
     }
 
+    /// The first `N` components of element `n` (empty when absent), split in one pass, and
+    /// whether any component after them holds anything.
+    pub(crate) fn components<const N: usize>(&self, n: usize) -> ([&'a str; N], bool) {
+        let mut out = [""; N];
+        let e = self.el(n);
+        if !self.component.is_ascii() {
+            let mut parts = e.split(self.component);
+            for slot in &mut out {
+                *slot = parts.next().unwrap_or("");
+            }
+            return (out, parts.any(|c| !c.is_empty()));
+        }
+        let sep = self.component as u8;
+        let mut k = 0;
+        let mut start = 0;
+        for (i, &b) in e.as_bytes().iter().enumerate() {
+            if b == sep {
+                out[k] = &e[start..i];
+                k += 1;
+                start = i + 1;
+                if k == N {
+                    // The rest holds something when a byte other than a separator is left.
+                    let more = e.as_bytes()[start..].iter().any(|&c| c != sep);
+                    return (out, more);
+                }
+            }
+        }
+        if k < N {
+            out[k] = &e[start..];
+        }
+        (out, false)
+    }
+
     /// Whether element `n` holds anything: a value, or a component with one.
+    #[inline]
     pub(crate) fn has(&self, n: usize) -> bool {
-        self.has_after(n, 0)
+        let e = self.el(n);
+        match e.as_bytes() {
+            [] => false,
+            // A first byte that is not the separator starts a non-empty first component.
+            [b, ..] if self.component.is_ascii() && char::from(*b) != self.component => true,
+            _ => self.has_after(n, 0),
+        }
+    }
+
+    /// Whether any element from `from` to `to` (inclusive) holds anything.
+    pub(crate) fn has_any(&self, from: usize, to: usize) -> bool {
+        (from..=to.min(self.els.len())).any(|i| self.has(i))
     }
 
     /// Whether element `n` has a non-empty component after the first `k`.
     pub(crate) fn has_after(&self, n: usize, k: usize) -> bool {
         let e = self.el(n);
+        if e.is_empty() {
+            return false;
+        }
         if !self.component.is_ascii() {
             return e.split(self.component).skip(k).any(|c| !c.is_empty());
         }

@@ -313,6 +313,9 @@ struct LineParts {
     ndc: Option<String>,
     drug_qty: Option<Decimal>,
     drug_unit: Option<DrugUnit>,
+    /// The LIN and CTP read for the drug, as canonical text: kept raw when they do not make
+    /// a drug, so that the 2410 loop they open is written back.
+    drug_segments: Vec<String>,
     rendering: Option<Provider>,
     adjudications: Vec<LineAdjudication>,
     extra: Vec<RawSegment>,
@@ -1437,6 +1440,7 @@ impl R837<'_> {
             ("2410", "LIN") if trim(f.el(2)) == "N4" => {
                 if let Some(line) = self.cur_line() {
                     line.ndc = opt(f.el(3));
+                    line.drug_segments.push(f.canonical());
                 }
             }
             ("2410", "CTP") => {
@@ -1448,6 +1452,7 @@ impl R837<'_> {
                 if let Some(line) = self.cur_line() {
                     line.drug_qty = qty;
                     line.drug_unit = unit.ok();
+                    line.drug_segments.push(f.canonical());
                 }
             }
             (l2, "NM1") if l2.starts_with("2420") => {
@@ -2004,6 +2009,9 @@ struct Loc {
     index: u32,
 }
 
+/// The line's drug from its LIN and CTP. When they do not make one (a LIN without a CTP, an
+/// empty NDC), they are kept raw, first in the line's extras: dropped, the loop they opened
+/// would not be written back, and the segments after them would move to loop 2400.
 fn drug(l: &mut LineParts) -> Option<Drug> {
     match (l.ndc.take(), l.drug_qty, l.drug_unit) {
         (Some(ndc), Some(quantity), Some(unit)) => Some(Drug {
@@ -2011,7 +2019,14 @@ fn drug(l: &mut LineParts) -> Option<Drug> {
             quantity,
             unit,
         }),
-        _ => None,
+        _ => {
+            let kept = l
+                .drug_segments
+                .drain(..)
+                .map(|text| RawSegment::new("2410", text));
+            l.extra.splice(0..0, kept);
+            None
+        }
     }
 }
 

@@ -1726,10 +1726,19 @@ impl R837<'_> {
 
     /// A valid claim of the set's form holding nothing of note, built once: each claim read
     /// is a copy with every field replaced, which costs far less than the builder's moves.
-    fn prototype(&mut self) -> Result<Claim, medbill_claim::ClaimError> {
-        if let Some(p) = &self.proto {
-            return Ok(p.clone());
+    fn prototype(&mut self) -> Result<&Claim, medbill_claim::ClaimError> {
+        if self.proto.is_none() {
+            let p = self.new_prototype()?;
+            self.proto = Some(p);
         }
+        self.proto
+            .as_ref()
+            .ok_or_else(|| medbill_claim::ClaimError::Missing {
+                field: "prototype".into(),
+            })
+    }
+
+    fn new_prototype(&mut self) -> Result<Claim, medbill_claim::ClaimError> {
         let code = |e| medbill_claim::ClaimError::Code {
             field: "prototype".into(),
             source: e,
@@ -1786,7 +1795,6 @@ impl R837<'_> {
         }
         // Every claim sets its own: an empty one costs no allocation per copy.
         p.patient_control_number = String::new();
-        self.proto = Some(p.clone());
         Ok(p)
     }
 
@@ -1816,9 +1824,9 @@ impl R837<'_> {
         ) else {
             return Err(missing("payer"));
         };
-        let proto = self.prototype()?;
         let mut claims = std::mem::take(&mut self.claims);
-        claims.push(proto);
+        // Cloned straight into the vector: a claim is over a kilobyte to move.
+        claims.extend_from_slice(std::slice::from_ref(self.prototype()?));
         let filled = match claims.last_mut() {
             Some(claim) => self.fill(claim, c, billing, subscriber, payer, filing, total),
             None => Ok(()),

@@ -211,32 +211,32 @@ pub(crate) struct Row {
 }
 
 /// The parts of an `adjudicated` event the metrics read besides the row: the charge and
-/// its adjustments (claim level, then by line).
+/// where its adjustments and lines are. Its adjustments (claim level, then line by line)
+/// run from `adj_start` to the next adjudication's; its lines from `line_start` to the
+/// next adjudication's.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Adjudication {
     pub(crate) charge: Packed,
-    /// Claim-level adjustments: `adjustments[adj_start..claim_adj_end]`; line-level ones
-    /// follow, up to the next adjudication's `adj_start`.
     pub(crate) adj_start: u32,
-    pub(crate) claim_adj_end: u32,
     pub(crate) line_start: u32,
-    pub(crate) line_end: u32,
 }
 
 /// An adjudicated line: its procedure (index into the store's procedures, or `u32::MAX`)
-/// and its adjustments.
+/// and where its adjustments start (they end where the next line's start, or with the
+/// adjudication's).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Line {
     pub(crate) procedure: u32,
     pub(crate) adj_start: u32,
-    pub(crate) adj_end: u32,
 }
 
-/// One adjustment: amount and (group, reason) code index.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct StoredAdjustment {
-    pub(crate) amount: Packed,
-    pub(crate) code: u32,
+/// Where an adjudication's parts are in the side arrays.
+#[derive(Debug, Clone)]
+pub(crate) struct AdjudicationParts {
+    pub(crate) charge: Packed,
+    /// Every adjustment, claim level then line level.
+    pub(crate) adjustments: std::ops::Range<usize>,
+    pub(crate) lines: std::ops::Range<usize>,
 }
 
 /// A distinct (group, reason) pair with what the metrics ask of it, worked out once.
@@ -316,9 +316,13 @@ pub struct EventStore {
     pub(crate) rows: Vec<Row>,
     pub(crate) adjudications: Vec<Adjudication>,
     pub(crate) lines: Vec<Line>,
-    pub(crate) adjustments: Vec<StoredAdjustment>,
+    /// Adjustment amounts, and their (group, reason) codes in `adjustment_code`.
+    pub(crate) adjustment_amount: Vec<Packed>,
+    pub(crate) adjustment_code: Vec<u16>,
     pub(crate) adjustment_codes: Vec<AdjustmentCode>,
-    adjustment_code_index: HashMap<(GroupCode, Carc), u32>,
+    adjustment_code_index: IdMap<(GroupCode, Carc), u16>,
+    /// An adjudication's adjustments while it is checked.
+    scratch: Vec<(Packed, u16)>,
     pub(crate) procedures: Vec<ProcedureCode>,
     procedure_index: HashMap<ProcedureCode, u32>,
     pub(crate) payers: Vec<String>,
@@ -347,19 +351,6 @@ impl Default for EventStore {
     }
 }
 
-/// An adjudication's charge, claim-level adjustments and lines (procedure, adjustments).
-type PendingAdjudication = (
-    Packed,
-    Vec<StoredAdjustment>,
-    Vec<(u32, Vec<StoredAdjustment>)>,
-);
-
-/// An event converted, before its claim is interned and it is committed.
-struct Pending {
-    row: Row,
-    adjudication: Option<PendingAdjudication>,
-}
-
 impl EventStore {
     /// An empty store.
     pub fn new() -> Self {
@@ -372,9 +363,11 @@ impl EventStore {
             rows: Vec::with_capacity(events),
             adjudications: Vec::with_capacity(events / 10),
             lines: Vec::new(),
-            adjustments: Vec::new(),
+            adjustment_amount: Vec::new(),
+            adjustment_code: Vec::new(),
             adjustment_codes: Vec::new(),
-            adjustment_code_index: HashMap::new(),
+            adjustment_code_index: IdMap::default(),
+            scratch: Vec::new(),
             procedures: Vec::new(),
             procedure_index: HashMap::new(),
             payers: Vec::new(),
@@ -421,7 +414,7 @@ impl EventStore {
     ) -> Result<(), KpiError> {
         self.grouping.take();
         let mut batch: Vec<&LedgerEvent> = Vec::with_capacity(BATCH);
-        let mut pending: Vec<Pending> = Vec::with_capacity(BATCH);
+        let mut pending: Vec<Row> = Vec::with_capacity(BATCH);
         let mut ids: Vec<Option<&str>> = Vec::with_capacity(BATCH);
         let mut found: Vec<(u32, bool)> = Vec::with_capacity(BATCH);
         let mut events = events.into_iter();
@@ -463,31 +456,8 @@ impl EventStore {
                     self.id_text.push_str(e.claim_id.as_str());
                     self.id_ends.push(self.id_text.len());
                 }
-                let mut row = p.row;
+                let mut row = p;
                 row.claim = ci;
-                if let Some((charge, claim_adjs, lines)) = p.adjudication {
-                    row.aux = self.adjudications.len() as u32;
-                    let adj_start = self.adjustments.len() as u32;
-                    self.adjustments.extend(claim_adjs);
-                    let claim_adj_end = self.adjustments.len() as u32;
-                    let line_start = self.lines.len() as u32;
-                    for (procedure, adjs) in lines {
-                        let start = self.adjustments.len() as u32;
-                        self.adjustments.extend(adjs);
-                        self.lines.push(Line {
-                            procedure,
-                            adj_start: start,
-                            adj_end: self.adjustments.len() as u32,
-                        });
-                    }
-                    self.adjudications.push(Adjudication {
-                        charge,
-                        adj_start,
-                        claim_adj_end,
-                        line_start,
-                        line_end: self.lines.len() as u32,
-                    });
-                }
                 self.rows.push(row);
             }
             if let Some(err) = failure {
@@ -496,8 +466,9 @@ impl EventStore {
         }
     }
 
-    /// Checks and converts one event (its claim not yet set).
-    fn convert(&mut self, e: &LedgerEvent, index: usize) -> Result<Pending, KpiError> {
+    /// Checks and converts one event (its claim not yet set), adding its adjudication's
+    /// parts to the side arrays once every check has passed.
+    fn convert(&mut self, e: &LedgerEvent, index: usize) -> Result<Row, KpiError> {
         let limit = |what| KpiError::StoreLimit { event: index, what };
         if index >= u32::MAX as usize - 1 {
             return Err(limit("more than 4294967294 events"));
@@ -547,10 +518,7 @@ impl EventStore {
         if !amounts_in_range(k) {
             // Kept for its claim, date and count; the book skips it.
             row.kind |= kind::OVER_LIMIT;
-            return Ok(Pending {
-                row,
-                adjudication: None,
-            });
+            return Ok(row);
         }
         let precision = || limit("an amount with more than 6 decimal places");
         if let Some(a) = k.amount() {
@@ -558,7 +526,6 @@ impl EventStore {
         }
         let is_patient = |r: &Responsibility| matches!(r, Responsibility::Patient);
         let a = |b: bool| if b { flag::A } else { 0 };
-        let mut adjudication = None;
         match k {
             EventKind::Created {
                 service_date,
@@ -593,39 +560,46 @@ impl EventStore {
                     _ => flag::OTHER_OUTCOME,
                 };
                 let charge = pack(*charge).ok_or_else(precision)?;
-                // Every amount checked before any table changes.
+                // Every amount and code checked before anything is added.
+                self.scratch.clear();
                 let all = adjustments
                     .iter()
                     .chain(lines.iter().flat_map(|l| l.adjustments.iter()));
-                let mut packed = Vec::new();
                 for adj in all {
-                    packed.push(pack(adj.amount).ok_or_else(precision)?);
+                    let amount = pack(adj.amount).ok_or_else(precision)?;
+                    let code = self
+                        .adjustment_code(adj)
+                        .ok_or_else(|| limit("more than 65535 adjustment codes"))?;
+                    self.scratch.push((amount, code));
                 }
-                let mut packed = packed.into_iter();
-                let mut stored = |adj: &Adjustment, amount: Packed| StoredAdjustment {
-                    amount,
-                    code: self.adjustment_code(adj),
-                };
-                let claim_adjs: Vec<StoredAdjustment> = adjustments
-                    .iter()
-                    .zip(packed.by_ref())
-                    .map(|(adj, p)| stored(adj, p))
-                    .collect();
-                let mut stored_lines = Vec::with_capacity(lines.len());
+                if self.adjudications.len() >= u32::MAX as usize
+                    || self.adjustment_amount.len() + self.scratch.len() >= u32::MAX as usize
+                    || self.lines.len() + lines.len() >= u32::MAX as usize
+                {
+                    return Err(limit(
+                        "more than 4294967294 adjudications, lines or adjustments",
+                    ));
+                }
+                row.aux = self.adjudications.len() as u32;
+                let adj_start = self.adjustment_amount.len() as u32;
+                self.adjudications.push(Adjudication {
+                    charge,
+                    adj_start,
+                    line_start: self.lines.len() as u32,
+                });
+                let mut line_adj = adj_start + adjustments.len() as u32;
                 for line in lines {
-                    let adjs: Vec<StoredAdjustment> = line
-                        .adjustments
-                        .iter()
-                        .zip(packed.by_ref())
-                        .map(|(adj, p)| stored(adj, p))
-                        .collect();
-                    stored_lines.push((line.procedure, adjs));
+                    let procedure = line.procedure.map_or(u32::MAX, |p| self.procedure(p));
+                    self.lines.push(Line {
+                        procedure,
+                        adj_start: line_adj,
+                    });
+                    line_adj += line.adjustments.len() as u32;
                 }
-                let stored_lines = stored_lines
-                    .into_iter()
-                    .map(|(p, adjs)| (p.map_or(u32::MAX, |p| self.procedure(p)), adjs))
-                    .collect();
-                adjudication = Some((charge, claim_adjs, stored_lines));
+                self.adjustment_amount
+                    .extend(self.scratch.iter().map(|&(a, _)| a));
+                self.adjustment_code
+                    .extend(self.scratch.iter().map(|&(_, c)| c));
             }
             EventKind::PatientPaid {
                 point_of_service, ..
@@ -653,22 +627,25 @@ impl EventStore {
             }
             _ => {}
         }
-        Ok(Pending { row, adjudication })
+        Ok(row)
     }
 
-    fn adjustment_code(&mut self, adj: &Adjustment) -> u32 {
+    fn adjustment_code(&mut self, adj: &Adjustment) -> Option<u16> {
         let key = (adj.group, adj.reason);
         if let Some(&i) = self.adjustment_code_index.get(&key) {
-            return i;
+            return Some(i);
         }
-        let i = self.adjustment_codes.len() as u32;
+        if self.adjustment_codes.len() >= u16::MAX as usize {
+            return None;
+        }
+        let i = self.adjustment_codes.len() as u16;
         self.adjustment_codes.push(AdjustmentCode {
             effect: adj.balance_effect(),
             is_denial: adj.is_denial(),
             category: adj.category(),
         });
         self.adjustment_code_index.insert(key, i);
-        i
+        Some(i)
     }
 
     fn procedure(&mut self, code: ProcedureCode) -> u32 {
@@ -849,7 +826,9 @@ impl EventStore {
         self.rows.capacity() * size_of::<Row>()
             + self.adjudications.capacity() * size_of::<Adjudication>()
             + self.lines.capacity() * size_of::<Line>()
-            + self.adjustments.capacity() * size_of::<StoredAdjustment>()
+            + self.adjustment_amount.capacity() * size_of::<Packed>()
+            + self.adjustment_code.capacity() * size_of::<u16>()
+            + self.scratch.capacity() * size_of::<(Packed, u16)>()
             + self.adjustment_codes.capacity() * (size_of::<AdjustmentCode>() + 24)
             + self.procedures.capacity() * (size_of::<ProcedureCode>() * 2 + 8)
             + self.payers.iter().map(|p| 2 * p.len() + 48).sum::<usize>()
@@ -883,21 +862,44 @@ impl EventStore {
         })
     }
 
-    /// The adjudication of row `event`, if it is one the store kept.
-    pub(crate) fn adjudication(&self, event: usize) -> Option<&Adjudication> {
+    /// The parts of row `event`'s adjudication, if it is one the store kept.
+    pub(crate) fn adjudication(&self, event: usize) -> Option<AdjudicationParts> {
         let r = self.rows.get(event)?;
-        if r.kind != kind::ADJUDICATED {
+        if r.kind != kind::ADJUDICATED || r.aux as usize >= self.adjudications.len() {
             return None;
         }
-        self.adjudications.get(r.aux as usize)
+        Some(self.adjudication_parts(r.aux as usize))
     }
 
-    /// Where the adjudication's line-level adjustments end.
-    pub(crate) fn adjustments_end(&self, a: &Adjudication) -> u32 {
-        match self.lines.get(a.line_start as usize..a.line_end as usize) {
-            Some([.., last]) => last.adj_end,
-            _ => a.claim_adj_end,
+    /// Where adjudication number `k`'s parts are.
+    #[inline]
+    pub(crate) fn adjudication_parts(&self, k: usize) -> AdjudicationParts {
+        let a = &self.adjudications[k];
+        let (adj_end, line_end) = match self.adjudications.get(k + 1) {
+            Some(next) => (next.adj_start as usize, next.line_start as usize),
+            None => (self.adjustment_amount.len(), self.lines.len()),
+        };
+        AdjudicationParts {
+            charge: a.charge,
+            adjustments: a.adj_start as usize..adj_end,
+            lines: a.line_start as usize..line_end,
         }
+    }
+
+    /// The adjustments of line `line` of an adjudication with these parts.
+    #[inline]
+    pub(crate) fn line_adjustments(
+        &self,
+        parts: &AdjudicationParts,
+        line: usize,
+    ) -> std::ops::Range<usize> {
+        let start = self.lines[line].adj_start as usize;
+        let end = if line + 1 < parts.lines.end {
+            self.lines[line + 1].adj_start as usize
+        } else {
+            parts.adjustments.end
+        };
+        start..end
     }
 }
 

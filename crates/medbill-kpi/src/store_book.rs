@@ -12,6 +12,9 @@ use crate::book::{
 };
 use crate::store::{EventStore, NO_PAYER, NO_TIME, Packed, Row, Sum, flag, kind, packed_decimal};
 
+/// Events whose rows are gathered at once in the claim pass.
+const GATHER: usize = 64;
+
 /// [`DayTotals`] as exact sums, in field order.
 #[derive(Debug, Clone, Copy, Default)]
 struct DaySums([Sum; 10]);
@@ -172,175 +175,195 @@ impl<'a> Book<'a> {
         // the order when it passes through zero).
         let mut first_seqs: Vec<u32> = Vec::with_capacity(store.claim_count());
         let codes = &store.adjustment_codes;
+        let adj_amount = &store.adjustment_amount[..];
+        let adj_code = &store.adjustment_code[..];
 
-        for (ci, bounds) in grouping.starts.windows(2).enumerate() {
-            let events = &grouping.order[bounds[0] as usize..bounds[1] as usize];
-            let mut c: Option<Claim> = None;
-            let mut first_seq = 0u32;
-            rejections.clear();
-            resubmissions.clear();
-            for &seq in events {
-                let r = &rows[seq as usize];
-                if r.day > as_of_day {
-                    continue;
-                }
-                min_day = min_day.min(r.day);
-                let c = c.get_or_insert_with(|| {
-                    first_seq = seq;
-                    Claim::new(r.day)
-                });
-                if r.kind & kind::OVER_LIMIT != 0 {
-                    skipped += 1;
-                    continue;
-                }
-                let seq = seq as usize;
-                let secs = if r.secs == NO_TIME { 0 } else { r.secs };
-                let key = make_key_days(r.day, secs, seq);
-                c.first_event_day = c.first_event_day.min(r.day);
-                if r.payer != NO_PAYER {
-                    let primary_submission = r.kind == kind::SUBMITTED && r.flags & flag::A != 0;
-                    let rank = (u8::from(!primary_submission), key);
-                    if rank < c.payer_rank {
-                        c.payer_rank = rank;
-                        c.payer = r.payer;
-                        let first = &mut payer_first[r.payer as usize];
-                        *first = (*first).min(seq as u32);
+        // Claims a few at a time: first their rows are copied out (loads that do not depend
+        // on each other, so the processor overlaps their cache misses), then read.
+        let (starts, order) = (&grouping.starts[..], &grouping.order[..]);
+        let nclaims = starts.len().saturating_sub(1);
+        let mut gathered: Vec<Row> = Vec::with_capacity(2 * GATHER);
+        let mut next_claim = 0usize;
+        while next_claim < nclaims {
+            let (first_claim, base) = (next_claim, starts[next_claim] as usize);
+            while next_claim < nclaims && (starts[next_claim] as usize) - base < GATHER {
+                next_claim += 1;
+            }
+            let end = starts[next_claim] as usize;
+            gathered.clear();
+            gathered.extend(order[base..end].iter().map(|&seq| rows[seq as usize]));
+            for ci in first_claim..next_claim {
+                let (a, b) = (starts[ci] as usize, starts[ci + 1] as usize);
+                let events = order[a..b].iter().zip(&gathered[a - base..b - base]);
+                let mut c: Option<Claim> = None;
+                let mut first_seq = 0u32;
+                rejections.clear();
+                resubmissions.clear();
+                for (&seq, r) in events {
+                    if r.day > as_of_day {
+                        continue;
                     }
-                }
-                let amount = r.amount;
-                let a = r.flags & flag::A != 0;
-                match r.kind {
-                    kind::CREATED => {
-                        if key < c.created {
-                            c.created = key;
-                            c.service_day = Some(r.aux as i32);
-                            c.created_charge = amount;
-                            c.self_pay = a;
+                    min_day = min_day.min(r.day);
+                    let c = c.get_or_insert_with(|| {
+                        first_seq = seq;
+                        Claim::new(r.day)
+                    });
+                    if r.kind & kind::OVER_LIMIT != 0 {
+                        skipped += 1;
+                        continue;
+                    }
+                    let seq = seq as usize;
+                    let secs = if r.secs == NO_TIME { 0 } else { r.secs };
+                    let key = make_key_days(r.day, secs, seq);
+                    c.first_event_day = c.first_event_day.min(r.day);
+                    if r.payer != NO_PAYER {
+                        let primary_submission =
+                            r.kind == kind::SUBMITTED && r.flags & flag::A != 0;
+                        let rank = (u8::from(!primary_submission), key);
+                        if rank < c.payer_rank {
+                            c.payer_rank = rank;
+                            c.payer = r.payer;
+                            let first = &mut payer_first[r.payer as usize];
+                            *first = (*first).min(seq as u32);
                         }
-                        c.bucket(a).add(amount);
-                        c.set_charge(key, amount);
                     }
-                    kind::DOCUMENTATION_RECEIVED => c.documentation = c.documentation.min(key),
-                    kind::CODED => c.coded = c.coded.min(key),
-                    kind::SCRUBBED if key < c.first_scrub => {
-                        c.first_scrub = key;
-                        c.scrub_clean = a && r.flags & flag::B == 0;
-                    }
-                    kind::SUBMITTED => {
-                        if key < c.first_submit {
-                            c.first_submit = key;
-                            c.first_submit_charge = amount;
-                        }
-                        c.set_charge(key, amount);
-                    }
-                    kind::RESUBMITTED => {
-                        c.first_resubmit = c.first_resubmit.min(key);
-                        if !a {
+                    let amount = r.amount;
+                    let a = r.flags & flag::A != 0;
+                    match r.kind {
+                        kind::CREATED => {
+                            if key < c.created {
+                                c.created = key;
+                                c.service_day = Some(r.aux as i32);
+                                c.created_charge = amount;
+                                c.self_pay = a;
+                            }
+                            c.bucket(a).add(amount);
                             c.set_charge(key, amount);
-                            resubmissions.push(key);
                         }
-                    }
-                    kind::ACKNOWLEDGED => {
-                        if a {
-                            c.first_accept = c.first_accept.min(key);
-                        } else {
-                            c.first_reject = c.first_reject.min(key);
-                            rejections.push(key);
+                        kind::DOCUMENTATION_RECEIVED => c.documentation = c.documentation.min(key),
+                        kind::CODED => c.coded = c.coded.min(key),
+                        kind::SCRUBBED if key < c.first_scrub => {
+                            c.first_scrub = key;
+                            c.scrub_clean = a && r.flags & flag::B == 0;
                         }
-                    }
-                    kind::ADJUDICATED => {
-                        let adj = &store.adjudications[r.aux as usize];
-                        c.insurance.sub(amount);
-                        let end = store.adjustments_end(adj);
-                        for s in &store.adjustments[adj.adj_start as usize..end as usize] {
-                            match codes[s.code as usize].effect {
-                                BalanceEffect::ToPatient => {
-                                    c.insurance.sub(s.amount);
-                                    c.patient.add(s.amount);
+                        kind::SUBMITTED => {
+                            if key < c.first_submit {
+                                c.first_submit = key;
+                                c.first_submit_charge = amount;
+                            }
+                            c.set_charge(key, amount);
+                        }
+                        kind::RESUBMITTED => {
+                            c.first_resubmit = c.first_resubmit.min(key);
+                            if !a {
+                                c.set_charge(key, amount);
+                                resubmissions.push(key);
+                            }
+                        }
+                        kind::ACKNOWLEDGED => {
+                            if a {
+                                c.first_accept = c.first_accept.min(key);
+                            } else {
+                                c.first_reject = c.first_reject.min(key);
+                                rejections.push(key);
+                            }
+                        }
+                        kind::ADJUDICATED => {
+                            let adj = store.adjudication_parts(r.aux as usize);
+                            c.insurance.sub(amount);
+                            let range = adj.adjustments.clone();
+                            for (&a, &code) in
+                                adj_amount[range.clone()].iter().zip(&adj_code[range])
+                            {
+                                match codes[code as usize].effect {
+                                    BalanceEffect::ToPatient => {
+                                        c.insurance.sub(a);
+                                        c.patient.add(a);
+                                    }
+                                    BalanceEffect::WrittenDown => c.insurance.sub(a),
+                                    _ => {}
                                 }
-                                BalanceEffect::WrittenDown => c.insurance.sub(s.amount),
-                                _ => {}
+                            }
+                            let first = match r.flags {
+                                flag::PAID => Some(FirstOutcome::Paid),
+                                flag::PARTIALLY_PAID => Some(FirstOutcome::PartiallyPaid),
+                                flag::DENIED => Some(FirstOutcome::Denied),
+                                _ => None,
+                            };
+                            if let Some(first) = first {
+                                c.first_accept = c.first_accept.min(key);
+                                if key < c.first_adj {
+                                    c.first_adj = key;
+                                    c.first_adj_event = seq.min(u32::MAX as usize - 1) as u32;
+                                    c.first_outcome = Some(first);
+                                    c.first_adj_charge = adj.charge;
+                                }
                             }
                         }
-                        let first = match r.flags {
-                            flag::PAID => Some(FirstOutcome::Paid),
-                            flag::PARTIALLY_PAID => Some(FirstOutcome::PartiallyPaid),
-                            flag::DENIED => Some(FirstOutcome::Denied),
-                            _ => None,
-                        };
-                        if let Some(first) = first {
-                            c.first_accept = c.first_accept.min(key);
-                            if key < c.first_adj {
-                                c.first_adj = key;
-                                c.first_adj_event = seq.min(u32::MAX as usize - 1) as u32;
-                                c.first_outcome = Some(first);
-                                c.first_adj_charge = adj.charge;
-                            }
+                        kind::PATIENT_PAID => c.patient.sub(amount),
+                        kind::ADJUSTED | kind::WRITTEN_OFF => c.bucket(a).sub(amount),
+                        kind::TRANSFERRED => {
+                            c.bucket(!a).sub(amount);
+                            c.bucket(a).add(amount);
                         }
+                        kind::REFUNDED => c.bucket(a).add(amount),
+                        _ => {}
                     }
-                    kind::PATIENT_PAID => c.patient.sub(amount),
-                    kind::ADJUSTED | kind::WRITTEN_OFF => c.bucket(a).sub(amount),
-                    kind::TRANSFERRED => {
-                        c.bucket(!a).sub(amount);
-                        c.bucket(a).add(amount);
+                }
+                let Some(mut c) = c else { continue };
+                claim_payer[ci] = c.payer;
+                let mut insurance = c.insurance;
+                if c.last_charge_key != NONE {
+                    // A corrected charge moves the insurance balance by the difference.
+                    let mut diff = Sum::default();
+                    diff.add(c.last_charge);
+                    diff.sub(c.created_charge);
+                    insurance.add_sum(diff);
+                    if !diff.is_zero() {
+                        corrections.push((first_seq, ci as u32, c.last_charge_key, diff));
                     }
-                    kind::REFUNDED => c.bucket(a).add(amount),
-                    _ => {}
                 }
-            }
-            let Some(mut c) = c else { continue };
-            claim_payer[ci] = c.payer;
-            let mut insurance = c.insurance;
-            if c.last_charge_key != NONE {
-                // A corrected charge moves the insurance balance by the difference.
-                let mut diff = Sum::default();
-                diff.add(c.last_charge);
-                diff.sub(c.created_charge);
-                insurance.add_sum(diff);
-                if !diff.is_zero() {
-                    corrections.push((first_seq, ci as u32, c.last_charge_key, diff));
+                c.insurance = insurance;
+                let mut facts = ClaimFacts::new(day_date(c.first_event_day), c.payer);
+                facts.payer_rank = c.payer_rank;
+                facts.insurance = c.insurance.to_decimal();
+                facts.patient = c.patient.to_decimal();
+                facts.service_date = c.service_day.map(day_date);
+                facts.self_pay = c.self_pay;
+                facts.created = c.created;
+                facts.created_charge = packed_decimal(c.created_charge);
+                facts.last_charge = packed_decimal(c.last_charge);
+                facts.last_charge_key = c.last_charge_key;
+                facts.documentation = c.documentation;
+                facts.coded = c.coded;
+                facts.first_scrub = c.first_scrub;
+                facts.scrub_clean = c.scrub_clean;
+                facts.first_submit = c.first_submit;
+                facts.first_submit_charge = packed_decimal(c.first_submit_charge);
+                facts.first_resubmit = c.first_resubmit;
+                facts.first_accept = c.first_accept;
+                facts.first_reject = c.first_reject;
+                facts.first_adj = c.first_adj;
+                facts.first_adj_event = c.first_adj_event;
+                facts.first_outcome = c.first_outcome;
+                facts.first_adj_charge = packed_decimal(c.first_adj_charge);
+                if facts.initially_denied() {
+                    facts.problem = facts.first_adj;
                 }
-            }
-            c.insurance = insurance;
-            let mut facts = ClaimFacts::new(day_date(c.first_event_day), c.payer);
-            facts.payer_rank = c.payer_rank;
-            facts.insurance = c.insurance.to_decimal();
-            facts.patient = c.patient.to_decimal();
-            facts.service_date = c.service_day.map(day_date);
-            facts.self_pay = c.self_pay;
-            facts.created = c.created;
-            facts.created_charge = packed_decimal(c.created_charge);
-            facts.last_charge = packed_decimal(c.last_charge);
-            facts.last_charge_key = c.last_charge_key;
-            facts.documentation = c.documentation;
-            facts.coded = c.coded;
-            facts.first_scrub = c.first_scrub;
-            facts.scrub_clean = c.scrub_clean;
-            facts.first_submit = c.first_submit;
-            facts.first_submit_charge = packed_decimal(c.first_submit_charge);
-            facts.first_resubmit = c.first_resubmit;
-            facts.first_accept = c.first_accept;
-            facts.first_reject = c.first_reject;
-            facts.first_adj = c.first_adj;
-            facts.first_adj_event = c.first_adj_event;
-            facts.first_outcome = c.first_outcome;
-            facts.first_adj_charge = packed_decimal(c.first_adj_charge);
-            if facts.initially_denied() {
-                facts.problem = facts.first_adj;
-            }
-            for &key in &rejections {
-                if key >= facts.first_submit && key < facts.first_resubmit {
-                    facts.first_pass_rejected = true;
+                for &key in &rejections {
+                    if key >= facts.first_submit && key < facts.first_resubmit {
+                        facts.first_pass_rejected = true;
+                    }
+                    facts.problem = facts.problem.min(key);
                 }
-                facts.problem = facts.problem.min(key);
-            }
-            for &key in &resubmissions {
-                if key > facts.problem && key < facts.resubmit_after_problem {
-                    facts.resubmit_after_problem = key;
+                for &key in &resubmissions {
+                    if key > facts.problem && key < facts.resubmit_after_problem {
+                        facts.resubmit_after_problem = key;
+                    }
                 }
+                claims.push(facts);
+                first_seqs.push(first_seq);
             }
-            claims.push(facts);
-            first_seqs.push(first_seq);
         }
         if !first_seqs.is_sorted() {
             // A claim's first event dated after `as_of` came before another claim's first
@@ -432,12 +455,11 @@ impl<'a> Book<'a> {
                 kind::PATIENT_PAID if r.flags & flag::A != 0 => add(t, POS_PAID),
                 kind::ADJUDICATED => {
                     // The adjudication's contractual reductions.
-                    let adj = &store.adjudications[r.aux as usize];
-                    let end = store.adjustments_end(adj);
+                    let range = store.adjudication_parts(r.aux as usize).adjustments;
                     let mut written_down = Sum::default();
-                    for s in &store.adjustments[adj.adj_start as usize..end as usize] {
-                        if codes[s.code as usize].effect == BalanceEffect::WrittenDown {
-                            written_down.add(s.amount);
+                    for (&a, &code) in adj_amount[range.clone()].iter().zip(&adj_code[range]) {
+                        if codes[code as usize].effect == BalanceEffect::WrittenDown {
+                            written_down.add(a);
                         }
                     }
                     // `Book::new` adds a zero of scale 0 when they cancel out.
@@ -503,11 +525,10 @@ impl<'a> Book<'a> {
             }
             Source::Store(store) => {
                 if let Some(adj) = store.adjudication(i) {
-                    let end = store.adjustments_end(adj);
-                    for s in &store.adjustments[adj.adj_start as usize..end as usize] {
-                        let code = &store.adjustment_codes[s.code as usize];
+                    for k in adj.adjustments {
+                        let code = &store.adjustment_codes[store.adjustment_code[k] as usize];
                         if code.is_denial {
-                            f(code.category, packed_decimal(s.amount));
+                            f(code.category, packed_decimal(store.adjustment_amount[k]));
                         }
                     }
                 }
@@ -544,14 +565,15 @@ impl<'a> Book<'a> {
                 let Some(adj) = store.adjudication(i) else {
                     return;
                 };
-                for line in &store.lines[adj.line_start as usize..adj.line_end as usize] {
-                    let Some(&code) = store.procedures.get(line.procedure as usize) else {
+                for line in adj.lines.clone() {
+                    let procedure = store.lines[line].procedure;
+                    let Some(&code) = store.procedures.get(procedure as usize) else {
                         continue;
                     };
                     let mut denied = Decimal::ZERO;
-                    for s in &store.adjustments[line.adj_start as usize..line.adj_end as usize] {
-                        if store.adjustment_codes[s.code as usize].is_denial {
-                            denied += packed_decimal(s.amount);
+                    for k in store.line_adjustments(&adj, line) {
+                        if store.adjustment_codes[store.adjustment_code[k] as usize].is_denial {
+                            denied += packed_decimal(store.adjustment_amount[k]);
                         }
                     }
                     f(code, denied);

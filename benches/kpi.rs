@@ -59,7 +59,11 @@ fn full_metric_set(c: &mut Criterion) {
     drop(book);
     drop(store);
     group.bench_function("build_store", |b| {
-        b.iter(|| EventStore::from_events(black_box(&events)).expect("store").len())
+        b.iter(|| {
+            EventStore::from_events(black_box(&events))
+                .expect("store")
+                .len()
+        })
     });
     group.bench_function("full_metric_set_from_slice", |b| {
         b.iter(|| KpiReport::compute(black_box(&events), as_of, &options))

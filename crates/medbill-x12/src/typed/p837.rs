@@ -1860,12 +1860,24 @@ impl R837<'_> {
         };
         claim.patient_control_number = std::mem::take(&mut c.pcn);
         claim.billing_provider = billing;
-        claim.pay_to = take_or_clone(&mut self.bill.pay_to, move_bill);
-        claim.rendering_provider = c.rendering.take();
-        claim.referring_provider = c.referring.take();
-        claim.service_facility = c.facility.take();
+        // The prototype has none of the optional parts: each is moved only when read (an
+        // absent provider is still a couple of hundred bytes to copy).
+        if self.bill.pay_to.is_some() {
+            claim.pay_to = take_or_clone(&mut self.bill.pay_to, move_bill);
+        }
+        if c.rendering.is_some() {
+            claim.rendering_provider = c.rendering.take();
+        }
+        if c.referring.is_some() {
+            claim.referring_provider = c.referring.take();
+        }
+        if c.facility.is_some() {
+            claim.service_facility = c.facility.take();
+        }
         claim.subscriber = subscriber;
-        claim.patient = take_or_clone(&mut self.pat.patient, move_pat);
+        if self.pat.patient.is_some() {
+            claim.patient = take_or_clone(&mut self.pat.patient, move_pat);
+        }
         claim.payer = payer;
         claim.filing_indicator = filing;
         claim.sequence = self.sub.sequence.unwrap_or(PayerSequence::Primary);
@@ -1911,9 +1923,10 @@ impl R837<'_> {
                 })?;
                 p.diagnoses = std::mem::take(&mut c.diagnoses);
                 p.lines = Vec::with_capacity(c.lines.len());
-                for (i, mut l) in c.lines.drain(..).enumerate() {
+                // Read in place (a line's parts are hundreds of bytes to move), emptied below.
+                for (i, l) in c.lines.iter_mut().enumerate() {
                     let lx = l.lx;
-                    match professional_line(&mut l, &mut p.lines, self.line_proto.as_ref()) {
+                    match professional_line(l, &mut p.lines, self.line_proto.as_ref()) {
                         Ok(()) => {}
                         Err(e) => c.problems.push(TypedError::Value {
                             field: format!("lines[{i}]"),
@@ -1922,6 +1935,7 @@ impl R837<'_> {
                         }),
                     }
                 }
+                c.lines.clear();
             }
             ClaimDetail::Institutional(d) => {
                 let (from, to) = c.statement.ok_or_else(|| missing("statement_from"))?;
@@ -2064,7 +2078,9 @@ fn professional_line(
     line.place_of_service = l.pos;
     line.service_end = l.end;
     line.diagnosis_pointers = std::mem::take(&mut l.pointers);
-    line.rendering_provider = l.rendering.take();
+    if l.rendering.is_some() {
+        line.rendering_provider = l.rendering.take();
+    }
     line.line_control_number = l.control.take();
     line.drug = drug(l);
     line.other_payer_adjudications = std::mem::take(&mut l.adjudications);

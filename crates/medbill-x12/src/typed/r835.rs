@@ -13,8 +13,8 @@ use super::out::{InterchangeHeader, Out, set_control};
 use super::p837::cas;
 use super::walk::{Fields, LoopWalker, canonical_order, group_adjustments, position, template};
 use super::{ReadMode, TypedError, envelope_date, format_date, guide_for, parse_date};
+use crate::TransactionSet;
 use crate::schema::Guide;
-use crate::{Position, TransactionSet};
 
 /// The remittance of one 835 transaction set.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,7 +50,6 @@ struct R835<'s> {
     payer_contacts: Vec<Contact>,
     payee: Payee,
     claims: Vec<ClaimPayment>,
-    claim_at: Position,
     current: Option<ClaimPayment>,
     plb: Vec<ProviderAdjustment>,
     extra: Vec<RawSegment>,
@@ -126,7 +125,6 @@ pub fn read_835(set: &TransactionSet, mode: ReadMode) -> Result<RemittanceSet, T
         payer_contacts: Vec::new(),
         payee: Payee::new(""),
         claims: Vec::new(),
-        claim_at: Position::default(),
         current: None,
         plb: Vec::new(),
         extra: Vec::new(),
@@ -536,7 +534,6 @@ impl R835<'_> {
     fn clp(&mut self, f: &Fields<'_>) {
         self.finish_claim();
         self.skipping_line = false;
-        self.claim_at = position(self.set, f, 0);
         let pcn = f.el(1).trim().to_owned();
         let status = ClaimStatusCode::parse(f.el(2));
         let charge = f.el(3).trim().parse::<Decimal>();
@@ -610,14 +607,16 @@ impl R835<'_> {
         let q = f.el(1).trim();
         match id {
             "CAS" => {
-                let adj: Vec<_> = cas(f)
-                    .filter_map(|r| {
-                        r.map_err(|(n, why)| self.bad(f, n, "claims.adjustments", why))
-                            .ok()
-                    })
-                    .collect();
-                if let Some(c) = &mut self.current {
-                    c.adjustments.extend(adj);
+                // Straight onto the claim: a vector per CAS was an allocation each.
+                for r in cas(f) {
+                    match r {
+                        Ok(a) => {
+                            if let Some(c) = &mut self.current {
+                                c.adjustments.push(a);
+                            }
+                        }
+                        Err((n, why)) => self.bad(f, n, "claims.adjustments", why),
+                    }
                 }
             }
             "NM1"
@@ -697,14 +696,15 @@ impl R835<'_> {
         }
         match id {
             "CAS" => {
-                let adj: Vec<_> = cas(f)
-                    .filter_map(|r| {
-                        r.map_err(|(n, why)| self.bad(f, n, "claims.lines.adjustments", why))
-                            .ok()
-                    })
-                    .collect();
-                if let Some(line) = self.line() {
-                    line.adjustments.extend(adj);
+                for r in cas(f) {
+                    match r {
+                        Ok(a) => {
+                            if let Some(line) = self.line() {
+                                line.adjustments.push(a);
+                            }
+                        }
+                        Err((n, why)) => self.bad(f, n, "claims.lines.adjustments", why),
+                    }
                 }
             }
             "DTM" if matches!(q, "472" | "150" | "151") => {

@@ -121,10 +121,19 @@ impl Hasher for IdHasher {
         }
         let rest = chunks.remainder();
         if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(w));
+            self.add(crate::intern::partial_word(rest));
         }
+    }
+
+    #[inline]
+    fn write_u64(&mut self, w: u64) {
+        self.add(w);
+    }
+
+    #[inline]
+    fn write_u128(&mut self, w: u128) {
+        self.add(w as u64);
+        self.add((w >> 64) as u64);
     }
 
     #[inline]

@@ -254,18 +254,51 @@ impl ClaimInterner {
 
 /// Packs an id of up to 15 bytes with its length; `None` for longer ids.
 #[inline]
-fn short_key(id: &str) -> Option<ShortKey> {
+pub(crate) fn short_key(id: &str) -> Option<ShortKey> {
     let b = id.as_bytes();
-    if b.len() > 15 {
+    let n = b.len();
+    if n > 15 {
         return None;
     }
-    // Byte by byte into a fixed array: no call to `memcpy` for a handful of bytes.
-    let mut w = [0u8; 16];
-    for (d, s) in w.iter_mut().zip(b) {
-        *d = *s;
+    let (lo, hi) = if n >= 8 {
+        (word(&b[..8]), partial_word(&b[8..]))
+    } else {
+        (partial_word(b), 0)
+    };
+    Some(u128::from(lo) | (u128::from(hi) << 64) | ((n as u128) << 120))
+}
+
+/// Eight bytes as a little-endian word (`b` is exactly eight bytes long).
+#[inline]
+fn word(b: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&b[..8]);
+    u64::from_le_bytes(w)
+}
+
+/// Up to eight bytes as a little-endian word, zero above them, read with fixed-size loads
+/// (a copy of a variable length would be a call to `memcpy`, slower than the look-up it
+/// serves). Overlapping reads put the same byte in the same place, so or-ing them is exact.
+#[inline]
+pub(crate) fn partial_word(b: &[u8]) -> u64 {
+    let n = b.len();
+    match n {
+        0 => 0,
+        1..=3 => {
+            u64::from(b[0])
+                | (u64::from(b[n / 2]) << (n / 2 * 8))
+                | (u64::from(b[n - 1]) << ((n - 1) * 8))
+        }
+        4..=7 => {
+            let four = |s: &[u8]| {
+                let mut w = [0u8; 4];
+                w.copy_from_slice(&s[..4]);
+                u64::from(u32::from_le_bytes(w))
+            };
+            four(b) | (four(&b[n - 4..]) << ((n - 4) * 8))
+        }
+        _ => word(b),
     }
-    w[15] = b.len() as u8;
-    Some(u128::from_le_bytes(w))
 }
 
 /// Folds the two halves and finishes with MurmurHash3's avalanche step, so that ids that
@@ -322,6 +355,24 @@ mod tests {
             assert_eq!(interner.intern(id), (want, is_new), "{id}");
         }
         assert_eq!(expected.len(), 20_011 + 300);
+    }
+
+    #[test]
+    fn partial_words_are_the_bytes() {
+        let text = b"ABCDEFGHIJKLMNOP";
+        for n in 0..=8 {
+            let mut w = [0u8; 8];
+            w[..n].copy_from_slice(&text[..n]);
+            assert_eq!(partial_word(&text[..n]), u64::from_le_bytes(w), "{n}");
+        }
+        for n in 0..=15 {
+            let id = std::str::from_utf8(&text[..n]).unwrap();
+            let mut w = [0u8; 16];
+            w[..n].copy_from_slice(&text[..n]);
+            w[15] = n as u8;
+            assert_eq!(short_key(id), Some(u128::from_le_bytes(w)), "{n}");
+        }
+        assert_eq!(short_key("ABCDEFGHIJKLMNOP"), None);
     }
 
     #[test]

@@ -16,7 +16,7 @@ use rust_decimal::Decimal;
 
 use crate::book::{IdMap, amounts_in_range};
 use crate::error::KpiError;
-use crate::intern::{BATCH, ClaimInterner};
+use crate::intern::{BATCH, ClaimInterner, short_key};
 
 /// The most decimal places an amount in an [`EventStore`] may have. Every currency has at
 /// most three (US dollars two); six leaves room for rates and sub-cent posting.
@@ -326,7 +326,10 @@ pub struct EventStore {
     pub(crate) procedures: Vec<ProcedureCode>,
     procedure_index: HashMap<ProcedureCode, u32>,
     pub(crate) payers: Vec<String>,
-    payer_index: IdMap<Box<str>, u16>,
+    /// Payer ids of up to 15 bytes by packed key (no hashing of strings); longer ones by
+    /// text.
+    payer_index: IdMap<u128, u16>,
+    long_payer_index: IdMap<Box<str>, u16>,
     claims: ClaimInterner,
     /// Claim ids' text, one after another; claim `c`'s is `id_text[id_ends[c - 1]..id_ends[c]]`.
     id_text: String,
@@ -372,6 +375,7 @@ impl EventStore {
             procedure_index: HashMap::new(),
             payers: Vec::new(),
             payer_index: IdMap::default(),
+            long_payer_index: IdMap::default(),
             claims: ClaimInterner::with_capacity(events / 10),
             id_text: String::new(),
             id_ends: Vec::with_capacity(events / 10),
@@ -388,6 +392,7 @@ impl EventStore {
     pub fn from_events(events: &[LedgerEvent]) -> Result<Self, KpiError> {
         let mut store = EventStore::with_capacity(events.len());
         store.extend(events)?;
+        store.shrink_to_fit();
         store.grouping();
         Ok(store)
     }
@@ -417,6 +422,7 @@ impl EventStore {
         let mut pending: Vec<Row> = Vec::with_capacity(BATCH);
         let mut ids: Vec<Option<&str>> = Vec::with_capacity(BATCH);
         let mut found: Vec<(u32, bool)> = Vec::with_capacity(BATCH);
+        let mut payer_keys: Vec<Option<Option<u128>>> = Vec::with_capacity(BATCH);
         let mut events = events.into_iter();
         loop {
             batch.clear();
@@ -427,9 +433,13 @@ impl EventStore {
             // Convert first (nothing changes yet but payer and code tables, which only
             // gain entries), then intern the claims of the events that converted.
             pending.clear();
+            // The payer ids' bytes first, in a loop of independent loads (each id is a
+            // separate allocation, likely a cache miss), as the claim ids are below.
+            payer_keys.clear();
+            payer_keys.extend(batch.iter().map(|e| e.payer_id.as_deref().map(short_key)));
             let mut failure = None;
-            for (j, e) in batch.iter().enumerate() {
-                match self.convert(e, self.rows.len() + j) {
+            for (j, (e, &payer_key)) in batch.iter().zip(&payer_keys).enumerate() {
+                match self.convert(e, payer_key, self.rows.len() + j) {
                     Ok(p) => pending.push(p),
                     Err(err) => {
                         failure = Some(err);
@@ -468,23 +478,40 @@ impl EventStore {
 
     /// Checks and converts one event (its claim not yet set), adding its adjudication's
     /// parts to the side arrays once every check has passed.
-    fn convert(&mut self, e: &LedgerEvent, index: usize) -> Result<Row, KpiError> {
+    ///
+    /// `payer_key`: the payer id's `short_key`, when the event names a payer.
+    fn convert(
+        &mut self,
+        e: &LedgerEvent,
+        payer_key: Option<Option<u128>>,
+        index: usize,
+    ) -> Result<Row, KpiError> {
         let limit = |what| KpiError::StoreLimit { event: index, what };
         if index >= u32::MAX as usize - 1 {
             return Err(limit("more than 4294967294 events"));
         }
         let payer = match e.payer_id.as_deref() {
             None => NO_PAYER,
-            Some(p) => match self.payer_index.get(p) {
-                Some(&s) => s,
-                None if self.payers.len() < MAX_STORE_PAYERS => {
-                    let s = self.payers.len() as u16;
-                    self.payers.push(p.to_string());
-                    self.payer_index.insert(p.into(), s);
-                    s
+            Some(p) => {
+                let key = payer_key.flatten();
+                let found = match key {
+                    Some(k) => self.payer_index.get(&k),
+                    None => self.long_payer_index.get(p),
+                };
+                match found {
+                    Some(&s) => s,
+                    None if self.payers.len() < MAX_STORE_PAYERS => {
+                        let s = self.payers.len() as u16;
+                        self.payers.push(p.to_string());
+                        match key {
+                            Some(k) => self.payer_index.insert(k, s),
+                            None => self.long_payer_index.insert(p.into(), s),
+                        };
+                        s
+                    }
+                    None => return Err(limit("more than 65534 payers")),
                 }
-                None => return Err(limit("more than 65534 payers")),
-            },
+            }
         };
         let mut row = Row {
             amount: 0,
@@ -679,6 +706,7 @@ impl EventStore {
     pub fn read_json_lines<R: BufRead>(input: R) -> Result<Self, KpiError> {
         let mut store = EventStore::new();
         store.extend_json_lines(input)?;
+        store.shrink_to_fit();
         store.grouping();
         Ok(store)
     }
@@ -731,6 +759,18 @@ impl EventStore {
                 return Ok(self.rows.len() - before);
             }
         }
+    }
+
+    /// Gives back memory reserved for events not added (vectors grow by doubling).
+    pub fn shrink_to_fit(&mut self) {
+        self.rows.shrink_to_fit();
+        self.adjudications.shrink_to_fit();
+        self.lines.shrink_to_fit();
+        self.adjustment_amount.shrink_to_fit();
+        self.adjustment_code.shrink_to_fit();
+        self.id_text.shrink_to_fit();
+        self.id_ends.shrink_to_fit();
+        self.scratch = Vec::new();
     }
 
     /// Number of events.

@@ -582,6 +582,12 @@ impl R837<'_> {
     }
 
     fn segment(&mut self, l: &'static str, f: &Fields<'_>) {
+        if let [b'2', b'1'..=b'9', ..] = l.as_bytes() {
+            // Claim and line loops (2300 on), most segments: straight to them, past the
+            // header and hierarchical-level names below.
+            self.claim_segment(l, f);
+            return;
+        }
         let id = f.id();
         match l {
             "" => match id {
@@ -780,13 +786,9 @@ impl R837<'_> {
             ("2010BA", "N3") => {
                 let lines = n3(f);
                 let s = self.subscriber_mut();
-                s.address
-                    .get_or_insert_with(|| Phi::new(Address::default()));
-                if let Some(a) = &mut s.address {
-                    let mut addr = a.reveal().clone();
-                    addr.lines = lines;
-                    *a = Phi::new(addr);
-                }
+                let mut addr = s.address.take().map(Phi::into_inner).unwrap_or_default();
+                addr.lines = lines;
+                s.address = Some(Phi::new(addr));
             }
             ("2010BA", "N4") => {
                 let s = self.subscriber_mut();

@@ -197,7 +197,9 @@ impl<'a> Fields<'a> {
         els.clear();
         let d = seg.delimiters();
         let raw = seg.raw();
-        let id_len = seg.id().len();
+        let seg_id = seg.id();
+        let id_len = seg_id.len();
+        let mut id = None;
         let text = set
             .and_then(|(text, base)| {
                 let start = usize::try_from(seg.offset().checked_sub(base)?).ok()?;
@@ -208,7 +210,9 @@ impl<'a> Fields<'a> {
             .map_or_else(|| std::str::from_utf8(raw), Ok);
         match text {
             // One UTF-8 check for the segment, then a byte split (the separator is ASCII).
-            Ok(text) if d.element.is_ascii() && seg.id() != b"ISA" => {
+            Ok(text) if d.element.is_ascii() && seg_id != b"ISA" => {
+                // The identifier is the text before the (ASCII) separator: no second check.
+                id = text.get(..id_len);
                 if id_len < text.len() {
                     split_ascii(&text[id_len + 1..], d.element, &mut els);
                 }
@@ -216,7 +220,7 @@ impl<'a> Fields<'a> {
             _ => els.extend(seg.elements().map(|e| e.as_str().unwrap_or(""))),
         }
         Fields {
-            id: seg.id_str(),
+            id: id.unwrap_or_else(|| seg.id_str()),
             seg,
             els,
             component: char::from(d.component),

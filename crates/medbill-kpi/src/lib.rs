@@ -27,6 +27,32 @@
 //! adjudication, balances...) plus money totals per day and payer. Every metric then reads
 //! that compact state. Events after the as-of date are ignored; event order does not matter.
 //!
+//! ## Large ledgers: the event store
+//!
+//! A [`LedgerEvent`](medbill_claim::LedgerEvent) is a rich, self-describing record (about
+//! 216 bytes plus a heap-allocated claim id and, for adjudications, nested vectors). For a
+//! ledger of millions of events that is measured again and again, or kept in memory while
+//! events arrive, keep an [`EventStore`] instead: each event in a 32-byte row (claim and
+//! payer ids interned once, kind and flags in bytes, the date as a day number, money as an
+//! exact packed mantissa and scale), adjudication details in flat side arrays, and the
+//! events grouped by claim. It takes about 49 bytes per event, and [`Book::from_store`] /
+//! [`KpiReport::compute_store`] read it much faster than [`Book::new`] reads events: over
+//! 10 million synthetic events the claim book takes 0.8 s instead of 3.3 s and the full
+//! report 1.5 s instead of 3.6 s (CPU, single-threaded, `benches/kpi.rs`). The results are
+//! the same, digit for digit and scale for scale.
+//!
+//! ```
+//! use medbill_kpi::{EventStore, KpiReport, ReportOptions, synth};
+//! let events = synth::generate(&synth::SynthConfig { claims: 1_000, ..Default::default() });
+//! // Or EventStore::read_json_lines(reader) for a ledger file, or push events as they come.
+//! let mut store = EventStore::from_events(&events[..5_000]).unwrap();
+//! store.extend(&events[5_000..]).unwrap();
+//! let as_of = "2026-03-31".parse().unwrap();
+//! let options = ReportOptions::default();
+//! let report = KpiReport::compute_store(&store, as_of, &options);
+//! assert_eq!(report, KpiReport::compute(&events, as_of, &options));
+//! ```
+//!
 //! Money is [`rust_decimal::Decimal`]. Every rate is a [`Ratio`] that keeps numerator and
 //! denominator, so it is exact until presented; [`Ratio::rounded`] rounds half away from
 //! zero, from the exact fraction. A zero denominator gives `None`, never a panic or a zero.

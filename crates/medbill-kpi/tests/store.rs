@@ -230,6 +230,37 @@ fn amounts_the_store_cannot_hold_are_refused_and_leave_it_unchanged() {
     same_reports(&events, &store, as_of);
 }
 
+#[test]
+fn empty_and_early_books_agree() {
+    let store = EventStore::from_events(&[]).unwrap();
+    assert!(store.is_empty());
+    same_reports(&[], &store, day("2026-03-31"));
+    let events = fixture();
+    let store = EventStore::from_events(&events).unwrap();
+    // Before every event, and long before (dates before 1900 clamp in the book's keys).
+    same_reports(&events, &store, day("2026-02-01"));
+    same_reports(&events, &store, day("1850-01-01"));
+}
+
+#[test]
+fn long_and_unicode_ids_round_trip() {
+    let mut events = fixture();
+    for (i, e) in events.iter_mut().enumerate() {
+        let id = format!("{}-Ünïcode-claim-number-{}", e.claim_id, i % 3);
+        e.claim_id = id.into();
+        if let Some(p) = &e.payer_id {
+            e.payer_id = Some(format!("{p}-a-payer-id-longer-than-fifteen-bytes"));
+        }
+    }
+    let store = EventStore::from_events(&events).unwrap();
+    for (i, e) in events.iter().enumerate() {
+        let ci = store.event_claim(i).unwrap();
+        assert_eq!(store.claim_id(ci), Some(e.claim_id.as_str()));
+        assert_eq!(store.event_payer(i), e.payer_id.as_deref());
+    }
+    same_reports(&events, &store, day("2026-03-31"));
+}
+
 /// Gives each amount of an event the scale `scale` (trailing zeros, or rounding when
 /// fewer places), so sums mix scales.
 fn rescaled(mut e: LedgerEvent, scale: u32, big: bool) -> LedgerEvent {
@@ -274,10 +305,11 @@ fn rescaled(mut e: LedgerEvent, scale: u32, big: bool) -> LedgerEvent {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(24))]
+    #![proptest_config(ProptestConfig::with_cases(48))]
 
-    /// Synthetic ledgers, shuffled, with amounts of mixed scales, some beyond the limit,
-    /// long claim ids, times of day and an as-of date anywhere: the same report.
+    /// Synthetic ledgers of any config, shuffled or not, with amounts of mixed scales, some
+    /// beyond the limit, long claim ids, times of day and an as-of date anywhere: the same
+    /// report.
     #[test]
     fn store_and_slice_agree(
         seed in any::<u64>(),
@@ -285,8 +317,21 @@ proptest! {
         shuffle in any::<bool>(),
         as_of_offset in 0u64..500,
         mutate in 0u32..1000,
+        days in 20u32..800,
+        self_pay_per_mille in 0u32..400,
+        scrub_problem_per_mille in 0u32..400,
+        payers in 0usize..7,
     ) {
-        let mut events = generate(&SynthConfig { seed, claims, ..SynthConfig::default() });
+        let mut config = SynthConfig {
+            seed,
+            claims,
+            days,
+            self_pay_per_mille,
+            scrub_problem_per_mille,
+            ..SynthConfig::default()
+        };
+        config.payers.truncate(payers);
+        let mut events = generate(&config);
         let mut rng = SplitMix64::new(seed ^ 0x9e37);
         for e in events.iter_mut() {
             if rng.below(1000) < u64::from(mutate) / 4 {

@@ -20,6 +20,9 @@ pub(crate) struct LoopWalker {
     /// A direct-mapped front for `cache`: (key, loop) by a few bits of the key's hash. A
     /// set uses a few dozen keys over and over, so nearly every step ends here.
     recent: Box<[(u64, u32); RECENT]>,
+    /// The longest code any key qualifier of the guide lists: a qualifier longer than that
+    /// matches none, so all such values share one cache key.
+    longest_key_code: usize,
 }
 
 /// Entries in [`LoopWalker::recent`] (a power of two).
@@ -61,6 +64,7 @@ impl LoopWalker {
             // Zeros stand for empty slots: key 0 (an empty segment id at the top level) is
             // placed at loop 0 by `place` too.
             recent: Box::new([(0, 0); RECENT]),
+            longest_key_code: longest_key_code(guide),
         }
     }
 
@@ -72,7 +76,7 @@ impl LoopWalker {
     /// The loop identifier (`"2300"`; empty at the transaction level) of `segment`, moving the
     /// walker into it.
     pub(crate) fn step(&mut self, fields: &Fields<'_>) -> &'static str {
-        let key = cache_key(self.current, fields);
+        let key = cache_key(self.current, fields, self.longest_key_code);
         let recent = key.map(|k| (k, recent_slot(k)));
         let next = match recent {
             Some((k, slot)) if self.recent[slot].0 == k => self.recent[slot].1,
@@ -145,8 +149,31 @@ impl LoopWalker {
     }
 }
 
-/// A cache key for (loop, segment id, qualifier) when they fit in 64 bits.
-fn cache_key(current: u32, f: &Fields<'_>) -> Option<u64> {
+/// The longest code listed for any key qualifier of `guide`.
+fn longest_key_code(guide: &Guide) -> usize {
+    let mut longest = 0;
+    for rule in guide.segment_rules() {
+        let Some((e, c)) = rule.key else { continue };
+        let Some(er) = guide.elements_of(rule).get(usize::from(e).wrapping_sub(1)) else {
+            continue;
+        };
+        let codes = if c == 0 {
+            &er.codes
+        } else {
+            match guide.components_of(er).get(usize::from(c) - 1) {
+                Some(cr) => &cr.codes,
+                None => continue,
+            }
+        };
+        longest = codes.iter().map(str::len).fold(longest, usize::max);
+    }
+    longest
+}
+
+/// A cache key for (loop, segment id, qualifier) when they fit in 64 bits. A qualifier longer
+/// than any key code (`longest_key_code`), such as CLM01 or an N3 street, matches no code: it
+/// is keyed as one value that no qualifier has.
+fn cache_key(current: u32, f: &Fields<'_>, longest_key_code: usize) -> Option<u64> {
     let id = f.id().as_bytes();
     let (q, composite) = if id == b"HL" {
         (f.el(3), false)
@@ -155,7 +182,11 @@ fn cache_key(current: u32, f: &Fields<'_>) -> Option<u64> {
         let (e, q) = (f.el(1), f.comp(1, 1));
         (q, e.len() != q.len())
     };
-    let q = q.trim().as_bytes();
+    let mut q = q.trim().as_bytes();
+    if q.len() > 3 && q.len() > longest_key_code {
+        // Not UTF-8, so no qualifier (a `str`) is these bytes.
+        q = &[0xFF; 3];
+    }
     if id.len() > 3 || q.len() > 3 || current > 0x7FFF {
         return None;
     }

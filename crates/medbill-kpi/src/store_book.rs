@@ -183,6 +183,9 @@ impl<'a> Book<'a> {
         let (starts, order) = (&grouping.starts[..], &grouping.order[..]);
         let nclaims = starts.len().saturating_sub(1);
         let mut gathered: Vec<Row> = Vec::with_capacity(2 * GATHER);
+        // Per gathered row: an adjudication's charge and its range in `moves`.
+        let mut adjudications: Vec<(Packed, usize, usize)> = Vec::with_capacity(2 * GATHER);
+        let mut moves: Vec<(Packed, bool)> = Vec::with_capacity(4 * GATHER);
         let mut next_claim = 0usize;
         while next_claim < nclaims {
             let (first_claim, base) = (next_claim, starts[next_claim] as usize);
@@ -192,14 +195,40 @@ impl<'a> Book<'a> {
             let end = starts[next_claim] as usize;
             gathered.clear();
             gathered.extend(order[base..end].iter().map(|&seq| rows[seq as usize]));
+            // Likewise the adjudications' charges and where their adjustments are, then the
+            // adjustments that move a balance (amount, whether to the patient), in order.
+            adjudications.clear();
+            adjudications.extend(gathered.iter().map(|r| {
+                if r.kind == kind::ADJUDICATED {
+                    let parts = store.adjudication_parts(r.aux as usize);
+                    (parts.charge, parts.adjustments.start, parts.adjustments.end)
+                } else {
+                    (0, 0, 0)
+                }
+            }));
+            moves.clear();
+            for adj in adjudications.iter_mut() {
+                let (start, end) = (adj.1, adj.2);
+                adj.1 = moves.len();
+                for k in start..end {
+                    match codes[adj_code[k] as usize].effect {
+                        BalanceEffect::ToPatient => moves.push((adj_amount[k], true)),
+                        BalanceEffect::WrittenDown => moves.push((adj_amount[k], false)),
+                        _ => {}
+                    }
+                }
+                adj.2 = moves.len();
+            }
             for ci in first_claim..next_claim {
                 let (a, b) = (starts[ci] as usize, starts[ci + 1] as usize);
-                let events = order[a..b].iter().zip(&gathered[a - base..b - base]);
+                let events = (a - base..b - base)
+                    .zip(&order[a..b])
+                    .zip(&gathered[a - base..b - base]);
                 let mut c: Option<Claim> = None;
                 let mut first_seq = 0u32;
                 rejections.clear();
                 resubmissions.clear();
-                for (&seq, r) in events {
+                for ((j, &seq), r) in events {
                     if r.day > as_of_day {
                         continue;
                     }
@@ -269,19 +298,12 @@ impl<'a> Book<'a> {
                             }
                         }
                         kind::ADJUDICATED => {
-                            let adj = store.adjudication_parts(r.aux as usize);
+                            let (charge, start, end) = adjudications[j];
                             c.insurance.sub(amount);
-                            let range = adj.adjustments.clone();
-                            for (&a, &code) in
-                                adj_amount[range.clone()].iter().zip(&adj_code[range])
-                            {
-                                match codes[code as usize].effect {
-                                    BalanceEffect::ToPatient => {
-                                        c.insurance.sub(a);
-                                        c.patient.add(a);
-                                    }
-                                    BalanceEffect::WrittenDown => c.insurance.sub(a),
-                                    _ => {}
+                            for &(a, to_patient) in &moves[start..end] {
+                                c.insurance.sub(a);
+                                if to_patient {
+                                    c.patient.add(a);
                                 }
                             }
                             let first = match r.flags {
@@ -296,7 +318,7 @@ impl<'a> Book<'a> {
                                     c.first_adj = key;
                                     c.first_adj_event = seq.min(u32::MAX as usize - 1) as u32;
                                     c.first_outcome = Some(first);
-                                    c.first_adj_charge = adj.charge;
+                                    c.first_adj_charge = charge;
                                 }
                             }
                         }

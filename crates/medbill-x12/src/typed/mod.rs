@@ -272,7 +272,7 @@ pub(crate) fn envelope_date(set: &TransactionSet) -> Option<NaiveDate> {
 
 /// Parses `CCYYMMDD`.
 pub(crate) fn parse_date(s: &str) -> Option<NaiveDate> {
-    let b = s.trim().as_bytes();
+    let b = walk::trim(s).as_bytes();
     if b.len() != 8 || !b.iter().all(u8::is_ascii_digit) {
         return None;
     }

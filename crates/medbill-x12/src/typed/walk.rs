@@ -145,7 +145,7 @@ impl LoopWalker {
                 None => return true,
             }
         };
-        codes.is_empty() || codes.contains(value.trim().as_bytes())
+        codes.is_empty() || codes.contains(trim(value).as_bytes())
     }
 }
 
@@ -182,7 +182,7 @@ fn cache_key(current: u32, f: &Fields<'_>, longest_key_code: usize) -> Option<u6
         let (e, q) = (f.el(1), f.comp(1, 1));
         (q, e.len() != q.len())
     };
-    let mut q = q.trim().as_bytes();
+    let mut q = trim(q).as_bytes();
     if q.len() > 3 && q.len() > longest_key_code {
         // Not UTF-8, so no qualifier (a `str`) is these bytes.
         q = &[0xFF; 3];
@@ -282,6 +282,7 @@ impl<'a> Fields<'a> {
     }
 
     /// Component `c` (1-based) of element `n`, empty when absent.
+    #[inline]
     pub(crate) fn comp(&self, n: usize, c: usize) -> &'a str {
         let e = self.el(n);
         // A byte search: the separator is ASCII whenever the set is text, and `str::split`
@@ -290,6 +291,13 @@ impl<'a> Fields<'a> {
             return e.split(self.component).nth(c.wrapping_sub(1)).unwrap_or("");
         }
         let sep = self.component as u8;
+        if c == 1 {
+            // The common ask (a qualifier): up to the first separator.
+            return match e.as_bytes().iter().position(|&b| b == sep) {
+                Some(i) => &e[..i],
+                None => e,
+            };
+        }
         let Some(mut left) = c.checked_sub(1) else {
             return "";
         };
@@ -306,9 +314,12 @@ impl<'a> Fields<'a> {
         if left == 0 { &e[start..] } else { "" }
     }
 
-    /// The components of element `n`.
-    pub(crate) fn comps(&self, n: usize) -> std::str::Split<'a, char> {
-        self.el(n).split(self.component)
+    /// The components of element `n` (as `str::split` gives them).
+    pub(crate) fn comps(&self, n: usize) -> Components<'a> {
+        Components {
+            rest: Some(self.el(n)),
+            sep: self.component,
+        }
     }
 
     /// The first `N` components of element `n` (empty when absent), split in one pass, and
@@ -420,6 +431,40 @@ impl<'a> Fields<'a> {
                 .collect();
         }
         s
+    }
+}
+
+/// The components of an element, split on bytes when the separator is ASCII (a `char`
+/// pattern costs a searcher call per component).
+pub(crate) struct Components<'a> {
+    rest: Option<&'a str>,
+    sep: char,
+}
+
+impl<'a> Iterator for Components<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let rest = self.rest?;
+        let found = if self.sep.is_ascii() {
+            let sep = self.sep as u8;
+            rest.as_bytes()
+                .iter()
+                .position(|&b| b == sep)
+                .map(|i| (i, 1))
+        } else {
+            rest.find(self.sep).map(|i| (i, self.sep.len_utf8()))
+        };
+        match found {
+            Some((i, width)) => {
+                self.rest = rest.get(i + width..);
+                rest.get(..i)
+            }
+            None => {
+                self.rest = None;
+                Some(rest)
+            }
+        }
     }
 }
 
@@ -550,4 +595,41 @@ pub(crate) fn group_adjustments(adjustments: &mut [medbill_claim::Adjustment]) {
         }
     }
     adjustments.sort_by_key(|a| groups.iter().position(|g| *g == a.group));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Components, trim};
+
+    #[test]
+    fn components_split_as_str_split_does() {
+        for text in ["", ":", "HC:99213:25", "1:2::", "::a", "é:b", "a"] {
+            for sep in [':', 'é'] {
+                let ours: Vec<&str> = Components {
+                    rest: Some(text),
+                    sep,
+                }
+                .collect();
+                let std: Vec<&str> = text.split(sep).collect();
+                assert_eq!(ours, std, "{text:?} split on {sep:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn trim_is_str_trim() {
+        for text in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            " a b ",
+            "\u{a0}a",
+            "a\u{3000}",
+            "é",
+        ] {
+            assert_eq!(trim(text), text.trim(), "{text:?}");
+        }
+    }
 }

@@ -595,9 +595,10 @@ pub struct Claim {
     /// Billing provider: shared with the other claims of its billing-provider loop when read
     /// from an 837 (see [`Shared`]).
     pub billing_provider: Shared<BillingProvider>,
-    /// Pay-to address, when different.
+    /// Pay-to address, when different (boxed, as the other rarely present parts: they keep
+    /// a claim small).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pay_to: Option<PayTo>,
+    pub pay_to: Option<Box<PayTo>>,
     /// Rendering provider for the claim (professional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rendering_provider: Option<Provider>,
@@ -609,9 +610,9 @@ pub struct Claim {
     pub service_facility: Option<ServiceFacility>,
     /// The subscriber of the coverage billed.
     pub subscriber: Subscriber,
-    /// The patient, when not the subscriber.
+    /// The patient, when not the subscriber (boxed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub patient: Option<Patient>,
+    pub patient: Option<Box<Patient>>,
     /// The payer billed.
     pub payer: Payer,
     /// The kind of plan.
@@ -634,9 +635,9 @@ pub struct Claim {
     /// Referral number (REF*9F).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referral_number: Option<String>,
-    /// Accident or employment relation.
+    /// Accident or employment relation (boxed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub accident: Option<Accident>,
+    pub accident: Option<Box<Accident>>,
     /// Condition codes (HI*BG).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub condition_codes: Vec<String>,
@@ -1530,12 +1531,12 @@ impl ClaimBuilder {
         let mut claim = Claim {
             patient_control_number: self.patient_control_number,
             billing_provider,
-            pay_to: self.pay_to,
+            pay_to: self.pay_to.map(Box::new),
             rendering_provider: self.rendering_provider,
             referring_provider: self.referring_provider,
             service_facility: self.service_facility,
             subscriber,
-            patient: self.patient,
+            patient: self.patient.map(Box::new),
             payer,
             filing_indicator,
             sequence: self.sequence,
@@ -1545,7 +1546,7 @@ impl ClaimBuilder {
             original_payer_claim_number: self.original_payer_claim_number,
             prior_authorization: self.prior_authorization,
             referral_number: self.referral_number,
-            accident: self.accident,
+            accident: self.accident.map(Box::new),
             condition_codes: self.condition_codes,
             accepts_assignment: self.accepts_assignment,
             benefits_assigned: self.benefits_assigned,

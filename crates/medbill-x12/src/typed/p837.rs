@@ -273,7 +273,7 @@ pub fn read_837(set: &TransactionSet, mode: ReadMode) -> Result<ClaimBatch, Type
 struct Bill {
     /// Shared by every claim of the level: a copy per claim was seven allocations.
     provider: Option<Shared<BillingProvider>>,
-    pay_to: Option<PayTo>,
+    pay_to: Option<Box<PayTo>>,
     extra: Vec<RawSegment>,
 }
 
@@ -288,7 +288,7 @@ struct Sub {
 
 #[derive(Default, Clone)]
 struct Pat {
-    patient: Option<Patient>,
+    patient: Option<Box<Patient>>,
     extra: Vec<RawSegment>,
 }
 
@@ -708,10 +708,10 @@ impl R837<'_> {
                 self.bill_provider().provider.secondary_ids.push(pair);
             }
             ("2010AB", "NM1") if trim(f.el(2)) == "2" && f.len() <= 2 => {
-                self.bill.pay_to = Some(PayTo {
+                self.bill.pay_to = Some(Box::new(PayTo {
                     address: Address::default(),
                     name: None,
-                });
+                }));
             }
             ("2010AB", "N3") if self.bill.pay_to.is_some() => {
                 if let Some(p) = &mut self.bill.pay_to {
@@ -881,12 +881,14 @@ impl R837<'_> {
     }
 
     fn patient_mut(&mut self) -> &mut Patient {
-        self.pat.patient.get_or_insert_with(|| Patient {
-            relationship: Relationship::Unknown,
-            name: Phi::new(PersonName::default()),
-            birth_date: None,
-            sex: None,
-            address: None,
+        self.pat.patient.get_or_insert_with(|| {
+            Box::new(Patient {
+                relationship: Relationship::Unknown,
+                name: Phi::new(PersonName::default()),
+                birth_date: None,
+                sex: None,
+                address: None,
+            })
         })
     }
 
@@ -1889,11 +1891,13 @@ impl R837<'_> {
         claim.original_payer_claim_number = c.original.take();
         claim.prior_authorization = c.prior_auth.take();
         claim.referral_number = c.referral.take();
-        claim.accident = (!c.causes.is_empty() || c.accident_date.is_some()).then(|| Accident {
-            causes: std::mem::take(&mut c.causes),
-            state: c.accident_state.take(),
-            date: c.accident_date,
-        });
+        if !c.causes.is_empty() || c.accident_date.is_some() {
+            claim.accident = Some(Box::new(Accident {
+                causes: std::mem::take(&mut c.causes),
+                state: c.accident_state.take(),
+                date: c.accident_date,
+            }));
+        }
         claim.condition_codes = std::mem::take(&mut c.conditions);
         claim.accepts_assignment = c.accepts;
         claim.benefits_assigned = c.benefits;

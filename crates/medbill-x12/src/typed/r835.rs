@@ -11,7 +11,9 @@ use rust_decimal::Decimal;
 
 use super::out::{InterchangeHeader, Out, set_control};
 use super::p837::cas;
-use super::walk::{Fields, LoopWalker, canonical_order, group_adjustments, position, template};
+use super::walk::{
+    Fields, LoopWalker, canonical_order, group_adjustments, position, template, trim,
+};
 use super::{ReadMode, TypedError, envelope_date, format_date, guide_for, parse_date};
 use crate::TransactionSet;
 use crate::schema::Guide;
@@ -31,7 +33,7 @@ pub struct RemittanceSet {
 }
 
 fn opt(s: &str) -> Option<String> {
-    let t = s.trim();
+    let t = trim(s);
     (!t.is_empty()).then(|| t.to_owned())
 }
 
@@ -227,7 +229,7 @@ fn is_tin(s: &str) -> bool {
 /// Reads an N3 into an address; `false` when the segment holds more than the model (it then
 /// stays raw).
 fn n3(f: &Fields<'_>, address: &mut Option<Address>) -> bool {
-    let first = f.el(1).trim();
+    let first = trim(f.el(1));
     if first.is_empty() || f.len() > 2 || f.has_after(1, 1) || f.has_after(2, 1) {
         return false;
     }
@@ -242,14 +244,14 @@ fn n3(f: &Fields<'_>, address: &mut Option<Address>) -> bool {
 /// Reads an N4 (city, state, postal code, country) into an address; `false` when it holds
 /// more (a location qualifier or country subdivision) or nothing, and stays raw.
 fn n4(f: &Fields<'_>, address: &mut Option<Address>) -> bool {
-    let city = f.el(1).trim();
+    let city = trim(f.el(1));
     if city.is_empty() || f.len() > 4 || (1..=4).any(|n| f.has_after(n, 1)) {
         return false;
     }
     let a = address.get_or_insert_with(Address::default);
     a.city = city.to_owned();
-    a.state = f.el(2).trim().to_owned();
-    a.postal_code = f.el(3).trim().to_owned();
+    a.state = trim(f.el(2)).to_owned();
+    a.postal_code = trim(f.el(3)).to_owned();
     a.country = opt(f.el(4));
     true
 }
@@ -261,9 +263,9 @@ fn per(f: &Fields<'_>) -> Option<Contact> {
         return None;
     }
     let function = ContactFunction::parse(f.el(1)).ok()?;
-    let mut contact = Contact::new(function, f.el(2).trim());
+    let mut contact = Contact::new(function, trim(f.el(2)));
     for n in [3, 5, 7] {
-        let (q, v) = (f.el(n).trim(), f.el(n + 1).trim());
+        let (q, v) = (trim(f.el(n)), trim(f.el(n + 1)));
         if q.is_empty() && v.is_empty() {
             continue;
         }
@@ -294,7 +296,7 @@ impl R835<'_> {
     }
 
     fn decimal(&mut self, f: &Fields<'_>, n: usize, field: &str) -> Option<Decimal> {
-        let s = f.el(n).trim();
+        let s = trim(f.el(n));
         if s.is_empty() {
             return None;
         }
@@ -345,7 +347,7 @@ impl R835<'_> {
 
     fn dispatch(&mut self, l: &'static str, f: &Fields<'_>) {
         let id = f.id();
-        let q = f.el(1).trim();
+        let q = trim(f.el(1));
         match (l, id) {
             ("", "ST" | "SE") => {}
             ("", "BPR") if !self.bpr_seen => {
@@ -356,7 +358,7 @@ impl R835<'_> {
                     self.bad(f, 4, "payment.method", "not a payment method code");
                 }
                 self.date = self.date(f, 16, "payment.date");
-                let plain = f.el(1).trim() == "I" && f.el(3).trim() == "C";
+                let plain = trim(f.el(1)) == "I" && trim(f.el(3)) == "C";
                 if !plain || (5..16).any(|n| f.has(n)) || (17..=21).any(|n| f.has(n)) {
                     self.extra
                         .push(template("/BPR", f, &[(2, 0), (4, 0), (16, 0)]));
@@ -380,9 +382,9 @@ impl R835<'_> {
             ("", "PLB") => self.plb(f),
             ("1000A", "N1") if q == "PR" && !self.payer_seen => {
                 self.payer_seen = true;
-                self.payer.name = f.el(2).trim().to_owned();
-                if f.el(3).trim() == "XV" {
-                    self.payer.id = f.el(4).trim().to_owned();
+                self.payer.name = trim(f.el(2)).to_owned();
+                if trim(f.el(3)) == "XV" {
+                    self.payer.id = trim(f.el(4)).to_owned();
                 }
             }
             ("1000A", "N3")
@@ -432,14 +434,14 @@ impl R835<'_> {
                 }
             }
             ("1000A", "REF") if q == "2U" && self.payer.id.is_empty() => {
-                self.payer.id = f.el(2).trim().to_owned();
+                self.payer.id = trim(f.el(2)).to_owned();
                 self.raw(l, f);
             }
             ("1000B", "N1") if q == "PE" && !self.payee_seen => {
                 self.payee_seen = true;
-                self.payee.name = f.el(2).trim().to_owned();
+                self.payee.name = trim(f.el(2)).to_owned();
                 let blank = |n: usize| f.comps(n).all(|c| c.trim().is_empty());
-                match f.el(3).trim() {
+                match trim(f.el(3)) {
                     _ if blank(3) && blank(4) => {}
                     "XX" => match Npi::parse(f.el(4)) {
                         Ok(n) => self.payee.npi = Some(n),
@@ -484,10 +486,10 @@ impl R835<'_> {
         let period = self.date(f, 2, "provider_adjustments.fiscal_period");
         for k in 0..6 {
             let n = 3 + 2 * k;
-            if f.el(n).trim().is_empty() {
+            if trim(f.el(n)).is_empty() {
                 continue;
             }
-            let reason = f.comp(n, 1).trim().to_owned();
+            let reason = trim(f.comp(n, 1)).to_owned();
             let reference = opt(f.comp(n, 2));
             match self.decimal(f, n + 1, "provider_adjustments.amount") {
                 Some(amount) => self.plb.push(ProviderAdjustment {
@@ -502,7 +504,7 @@ impl R835<'_> {
         // PLB01, the provider id the model does not hold, is kept once for the writer.
         if self.plb.len() > before && !self.extra.iter().any(|r| r.loop_id == "/PLB") {
             self.extra
-                .push(RawSegment::new("/PLB", format!("PLB*{}", f.el(1).trim())));
+                .push(RawSegment::new("/PLB", format!("PLB*{}", trim(f.el(1)))));
         }
     }
 
@@ -534,10 +536,10 @@ impl R835<'_> {
     fn clp(&mut self, f: &Fields<'_>) {
         self.finish_claim();
         self.skipping_line = false;
-        let pcn = f.el(1).trim().to_owned();
+        let pcn = trim(f.el(1)).to_owned();
         let status = ClaimStatusCode::parse(f.el(2));
-        let charge = f.el(3).trim().parse::<Decimal>();
-        let paid = f.el(4).trim().parse::<Decimal>();
+        let charge = trim(f.el(3)).parse::<Decimal>();
+        let paid = trim(f.el(4)).parse::<Decimal>();
         let (status, charge, paid) = match (status, charge, paid) {
             (Ok(s), Ok(c), Ok(p)) => (s, c, p),
             (s, c, _) => {
@@ -573,7 +575,7 @@ impl R835<'_> {
         c.patient_responsibility = self
             .decimal(f, 5, "claims.patient_responsibility")
             .unwrap_or_default();
-        if !f.el(6).trim().is_empty() {
+        if !trim(f.el(6)).is_empty() {
             match RemitFilingIndicator::parse(f.el(6)) {
                 Ok(x) => c.filing_indicator = Some(x),
                 Err(e) => self.bad(f, 6, "claims.filing_indicator", e.to_string()),
@@ -604,7 +606,7 @@ impl R835<'_> {
 
     fn claim_segment(&mut self, f: &Fields<'_>) {
         let id = f.id();
-        let q = f.el(1).trim();
+        let q = trim(f.el(1));
         match id {
             "CAS" => {
                 // Straight onto the claim: a vector per CAS was an allocation each.
@@ -627,16 +629,16 @@ impl R835<'_> {
                         .is_some_and(|c| c.patient_name.is_none()) =>
             {
                 let name = PersonName {
-                    last: f.el(3).trim().to_owned(),
+                    last: trim(f.el(3)).to_owned(),
                     first: opt(f.el(4)),
                     middle: opt(f.el(5)),
                     suffix: opt(f.el(7)),
                 };
-                let id_q = f.el(8).trim();
+                let id_q = trim(f.el(8));
                 if let Some(c) = &mut self.current {
                     c.patient_name = Some(Phi::new(name));
                     c.member_id = opt(f.el(9)).map(Phi::new);
-                    if !matches!(id_q, "MI" | "") || f.el(2).trim() != "1" {
+                    if !matches!(id_q, "MI" | "") || trim(f.el(2)) != "1" {
                         c.extra.push(template(
                             "2100/NM1",
                             f,
@@ -648,7 +650,7 @@ impl R835<'_> {
             "MOA" if [1usize, 2, 8, 9].iter().all(|&n| !f.has(n)) => {
                 let mut remarks = Vec::new();
                 for n in 3..=7 {
-                    let v = f.el(n).trim();
+                    let v = trim(f.el(n));
                     if v.is_empty() {
                         continue;
                     }
@@ -682,7 +684,7 @@ impl R835<'_> {
 
     fn line_segment(&mut self, f: &Fields<'_>) {
         let id = f.id();
-        let q = f.el(1).trim();
+        let q = trim(f.el(1));
         if id == "SVC" {
             self.svc(f);
             return;
@@ -755,8 +757,8 @@ impl R835<'_> {
         f: &Fields<'_>,
         n: usize,
     ) -> (Option<ProcedureCode>, Vec<Modifier>, bool) {
-        let q = f.comp(n, 1).trim();
-        let code = f.comp(n, 2).trim();
+        let q = trim(f.comp(n, 1));
+        let code = trim(f.comp(n, 2));
         let mut ok = q == "HC";
         let procedure = if q == "HC" && !code.is_empty() {
             match ProcedureCode::parse(code) {
@@ -772,7 +774,7 @@ impl R835<'_> {
         };
         let mut modifiers = Vec::new();
         for c in 3..=6 {
-            let m = f.comp(n, c).trim();
+            let m = trim(f.comp(n, c));
             if m.is_empty() {
                 continue;
             }
@@ -790,12 +792,12 @@ impl R835<'_> {
 
     fn svc(&mut self, f: &Fields<'_>) {
         let (procedure, modifiers, mut plain) = self.procedure(f, 1);
-        let rev_only = f.comp(1, 1).trim() == "NU";
+        let rev_only = trim(f.comp(1, 1)) == "NU";
         let charge = self.decimal(f, 2, "claims.lines.charge");
         let paid = self.decimal(f, 3, "claims.lines.paid");
         let units = self.decimal(f, 5, "claims.lines.units");
         let billed_units = self.decimal(f, 7, "claims.lines.billed_units");
-        let (billed, billed_mods, billed_plain) = if f.el(6).trim().is_empty() {
+        let (billed, billed_mods, billed_plain) = if trim(f.el(6)).is_empty() {
             (None, Vec::new(), true)
         } else {
             self.procedure(f, 6)
@@ -837,7 +839,7 @@ impl R835<'_> {
                 "2110/SVC",
                 f,
                 // The procedure composite is the model's only when its code could be read.
-                if f.comp(1, 1).trim() != "HC" || line.procedure.is_none() {
+                if trim(f.comp(1, 1)) != "HC" || line.procedure.is_none() {
                     &[(2, 0), (3, 0), (4, 0), (5, 0), (7, 0)][..]
                 } else {
                     &[

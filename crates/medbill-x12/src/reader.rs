@@ -783,8 +783,9 @@ impl<R: Read> Reader<R> {
         let len = self.pos - set.start;
         // Only a set closed by its SE: the other callers go on with indices into the buffer.
         let (bytes, start) = if closed && len >= HAND_OVER && len >= self.end / 2 {
-            // A large set takes the buffer instead of a copy of it (which cost a tenth of
-            // reading a large 837 into claims); the reader goes on with the bytes after it.
+            // A large set takes the buffer instead of a copy of it (the copy of a 10 MB set,
+            // and the page faults of its new memory, were a quarter of the reader's time); the
+            // reader goes on with the bytes after it.
             let rest = self.buf[self.pos..self.end].to_vec();
             let mut bytes = std::mem::replace(&mut self.buf, rest);
             bytes.truncate(self.pos);

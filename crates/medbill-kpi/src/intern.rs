@@ -39,6 +39,7 @@ pub(crate) const BATCH: usize = 32;
 const VACANT: u64 = u64::MAX;
 
 /// Dense claim indices by claim id.
+#[derive(Clone)]
 pub(crate) struct ClaimInterner {
     /// Open addressing, linear probing; length a power of two, at most half full. An entry
     /// is the low half of the id's hash above the claim index: eight bytes, so the table is a

@@ -314,6 +314,7 @@ pub(crate) struct Grouping {
 ///     Book::new(&events, as_of).claim_count()
 /// );
 /// ```
+#[derive(Clone)]
 pub struct EventStore {
     pub(crate) rows: Vec<Row>,
     pub(crate) adjudications: Vec<Adjudication>,
@@ -729,21 +730,34 @@ impl EventStore {
         loop {
             line.clear();
             number += 1;
-            let n = input
-                .read_line(&mut line)
-                .map_err(|e| KpiError::LedgerLine {
-                    line: number,
-                    message: format!("I/O error ({})", e.kind()),
-                })?;
-            if n != 0 && !line.trim().is_empty() {
-                let event = serde_json::from_str(&line).map_err(|e| KpiError::LedgerLine {
-                    line: number,
-                    message: json_message(&e),
-                })?;
-                events.push(event);
-                numbers.push(number);
-            }
-            if events.len() == BATCH || (n == 0 && !events.is_empty()) {
+            // A line that cannot be read or parsed ends the input: the events before it
+            // are still added.
+            let (done, failure) = match input.read_line(&mut line) {
+                Err(e) => (
+                    true,
+                    Some(KpiError::LedgerLine {
+                        line: number,
+                        message: format!("I/O error ({})", e.kind()),
+                    }),
+                ),
+                Ok(0) => (true, None),
+                Ok(_) if line.trim().is_empty() => (false, None),
+                Ok(_) => match serde_json::from_str(&line) {
+                    Ok(event) => {
+                        events.push(event);
+                        numbers.push(number);
+                        (false, None)
+                    }
+                    Err(e) => (
+                        true,
+                        Some(KpiError::LedgerLine {
+                            line: number,
+                            message: json_message(&e),
+                        }),
+                    ),
+                },
+            };
+            if events.len() == BATCH || (done && !events.is_empty()) {
                 let first = self.rows.len();
                 if let Err(e) = self.extend(events.iter()) {
                     return Err(match e {
@@ -757,8 +771,11 @@ impl EventStore {
                 events.clear();
                 numbers.clear();
             }
-            if n == 0 {
-                return Ok(self.rows.len() - before);
+            if done {
+                return match failure {
+                    Some(e) => Err(e),
+                    None => Ok(self.rows.len() - before),
+                };
             }
         }
     }

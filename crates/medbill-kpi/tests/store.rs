@@ -179,6 +179,13 @@ fn json_lines_read_into_the_store() {
     let err = EventStore::read_json_lines(&bad[..]).unwrap_err();
     assert!(matches!(err, KpiError::LedgerLine { line: 3, .. }), "{err}");
     assert!(!err.to_string().contains("SECRET"));
+    // Appending: the lines before the bad one are kept.
+    let mut store = EventStore::new();
+    let err = store.extend_json_lines(&bad[..]).unwrap_err();
+    assert!(matches!(err, KpiError::LedgerLine { line: 3, .. }), "{err}");
+    assert_eq!((store.len(), store.claim_id(0)), (1, Some("A")));
+    assert_eq!(store.extend_json_lines(&bad[..54]).unwrap(), 1);
+    assert_eq!(store.len(), 2);
 }
 
 #[test]

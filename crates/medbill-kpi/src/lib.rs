@@ -116,6 +116,7 @@ mod report;
 mod scorecard;
 mod store;
 mod store_book;
+mod store_json;
 pub mod synth;
 
 pub use book::{Book, MAX_AMOUNT};

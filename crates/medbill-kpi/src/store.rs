@@ -742,7 +742,7 @@ impl EventStore {
                 ),
                 Ok(0) => (true, None),
                 Ok(_) if line.trim().is_empty() => (false, None),
-                Ok(_) => match serde_json::from_str(&line) {
+                Ok(_) => match crate::store_json::parse_line(&line) {
                     Ok(event) => {
                         events.push(event);
                         numbers.push(number);

@@ -91,6 +91,14 @@ fn an_835_payee_n1_with_an_empty_composite() {
     round_trips(&fuzz_fixture("835-payee-n1-empty-composite.x12"));
 }
 
+/// A payer N1 whose qualifier is `PR` and a NUL byte shared the loop walker's cache entry with
+/// `PR` (short values are padded with zeros), so the clean payer N1 written back was not placed
+/// in loop 1000A (fixed: a value with a NUL byte is placed without the cache).
+#[test]
+fn an_835_qualifier_with_a_nul_byte() {
+    round_trips(&fuzz_fixture("835-nul-in-qualifier.x12"));
+}
+
 /// 837 inputs whose claims read back different before the 837 reader's fixes.
 #[test]
 fn an_837_reads_back_the_same() {

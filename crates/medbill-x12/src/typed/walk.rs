@@ -190,6 +190,10 @@ fn cache_key(current: u32, f: &Fields<'_>, longest_key_code: usize) -> Option<u6
     if id.len() > 3 || q.len() > 3 || current > 0x7FFF {
         return None;
     }
+    if id.contains(&0) || q.contains(&0) {
+        // Short values are padded with zeros: `PR\0` would share `PR`'s entry (a fuzz find).
+        return None;
+    }
     let mut k = u64::from(current) | if composite { 0x8000 } else { 0 };
     for &b in id.iter().chain([0u8; 3].iter()).take(3) {
         k = (k << 8) | u64::from(b);

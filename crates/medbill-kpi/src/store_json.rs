@@ -564,6 +564,38 @@ mod tests {
     }
 
     #[test]
+    fn mutated_lines_read_as_ledger_events_do() {
+        use crate::synth::SplitMix64;
+        let events = generate(&SynthConfig {
+            claims: 300,
+            ..SynthConfig::default()
+        });
+        let lines: Vec<String> = events
+            .iter()
+            .map(|e| serde_json::to_string(e).unwrap())
+            .collect();
+        let alphabet = b"\"':,{}[]nulltruefalse0123456789.-+eE \\tx_";
+        let mut rng = SplitMix64::new(7);
+        for _ in 0..30_000 {
+            let mut line = lines[rng.below(lines.len() as u64) as usize]
+                .clone()
+                .into_bytes();
+            for _ in 0..1 + rng.below(3) {
+                let at = rng.below(line.len() as u64) as usize;
+                let c = alphabet[rng.below(alphabet.len() as u64) as usize];
+                match rng.below(3) {
+                    0 => line[at] = c,
+                    1 => line.insert(at, c),
+                    _ => {
+                        line.remove(at);
+                    }
+                }
+            }
+            agrees(std::str::from_utf8(&line).unwrap());
+        }
+    }
+
+    #[test]
     fn odd_lines_read_as_ledger_events_do() {
         let base = r#""claim_id":"A","date":"2026-03-01""#;
         let kinds = [

@@ -462,3 +462,65 @@ fn debug_output_has_no_element_values() {
         assert!(!all.contains(phi), "{phi} leaked");
     }
 }
+
+/// A set larger than a mebibyte takes the reader's buffer rather than a copy (the reader goes
+/// on with the bytes after it): what is read is the same whatever the read sizes, offsets are
+/// the input's, and the file writes back byte for byte.
+#[test]
+fn a_large_set_and_what_follows_it() {
+    let isa = |n: u32| {
+        format!(
+            "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *210101*1200*^*00501*{n:09}*0*T*:~\n"
+        )
+    };
+    let mut big = String::from("ST*837*0001*005010X222A1~\nBHT*0019~\n");
+    let notes = 40_000;
+    for i in 0..notes {
+        big.push_str(&format!(
+            "NTE*ADD*NOTE {i:06} ABCDEFGHIJKLMNOPQRSTUVWXYZ~\n"
+        ));
+    }
+    big.push_str(&format!("SE*{}*0001~\n", notes + 3));
+    assert!(big.len() > 1 << 20);
+    let mut input = isa(1);
+    input.push_str("GS*HC*S*R*20210101*1200*1*X*005010X222A1~\n");
+    input.push_str(&big);
+    input.push_str("ST*837*0002*005010X222A1~\nBHT*0019~\nSE*3*0002~\n");
+    input.push_str("GE*2*1~\nIEA*1*000000001~\nBetween\n");
+    input.push_str(&isa(2));
+    input.push_str("GS*HC*S*R*20210101*1200*2*X*005010X222A1~\n");
+    input.push_str(&big);
+    input.push_str("GE*1*2~\nIEA*1*000000002~\n");
+    let input = input.into_bytes();
+
+    let whole = read_with(&input, usize::MAX).expect("readable");
+    for chunk in [4096, 65_536 + 7] {
+        let pieces = read_with(&input, chunk).expect("readable");
+        assert_eq!(
+            merge_text(&pieces.events),
+            merge_text(&whole.events),
+            "chunk {chunk}"
+        );
+        assert_eq!(pieces.diagnostics, whole.diagnostics, "chunk {chunk}");
+    }
+    assert!(whole.errors().is_empty(), "{:?}", whole.errors());
+    assert_eq!(write_events(&whole), input, "reader round trip");
+
+    let sets = whole.sets();
+    assert_eq!(sets.len(), 3);
+    for set in &sets {
+        let at = usize::try_from(set.offset()).unwrap();
+        assert_eq!(&input[at..at + set.bytes().len()], set.bytes());
+        assert!(set.bytes().trim_ascii_start().starts_with(b"ST*837*"));
+        assert!(set.is_closed());
+        assert_eq!(set.segments().count() as u32, set.segment_count());
+    }
+    assert_eq!(sets[0].segment_count(), notes + 3);
+    assert_eq!(sets[1].control(), "0002");
+    assert_eq!(sets[2].envelope().interchange_control(), "000000002");
+    assert_eq!(sets[0].bytes(), sets[2].bytes());
+    // A set read whole equals the same set read in pieces (equality ignores the buffer's
+    // bytes before the set).
+    let pieces = read_with(&input, 4096).expect("readable");
+    assert_eq!(pieces.sets()[0], sets[0]);
+}

@@ -61,8 +61,8 @@ use std::process::ExitCode;
 use chrono::{Datelike, Days, NaiveDate, NaiveTime, TimeDelta};
 use medbill::claim::{
     AckOutcome, Address, AdjudicationOutcome, Claim, CommunicationQualifier, Contact,
-    ContactFunction, EventKind, FrequencyCode, LedgerEvent, Payee, Payment, PaymentMethod,
-    PostingReport, Remittance, Responsibility,
+    ContactFunction, DiagnosisPointers, EventKind, FrequencyCode, LedgerEvent, Payee, Payment,
+    PaymentMethod, PostingReport, Remittance, Responsibility,
 };
 use medbill::codes::{DenialCategory, GroupCode, Modifier};
 use medbill::kpi::synth::SplitMix64;
@@ -1048,7 +1048,7 @@ fn auto_fix(claim: &mut Claim, findings: &[Finding], scrubber: &Scrubber) -> Vec
         };
         match f.edit.as_str() {
             "DX.POINTER" if line.diagnosis_pointers.is_empty() => {
-                line.diagnosis_pointers = vec![1];
+                line.diagnosis_pointers = DiagnosisPointers::from_slice(&[1]);
                 done.push("pointer set to diagnosis 1");
             }
             "MOD.CONFLICT" if line.modifiers.iter().any(|m| m.as_str() == "59") => {

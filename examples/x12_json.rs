@@ -179,7 +179,7 @@ fn claim_837(c: &Claim) -> Claim837 {
                     charge: l.charge.to_string(),
                     units: l.units.to_string(),
                     service_date: Some(l.service_date.to_string()),
-                    diagnosis_pointers: l.diagnosis_pointers.clone(),
+                    diagnosis_pointers: l.diagnosis_pointers.to_vec(),
                 })
                 .collect(),
         ),

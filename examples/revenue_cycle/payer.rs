@@ -203,7 +203,7 @@ pub(crate) fn adjudicate(
     for (i, line) in lines.iter().enumerate() {
         let code = line.procedure.as_str();
         let mut lp = LinePayment::new(line.procedure, line.charge, Decimal::ZERO);
-        lp.modifiers = line.modifiers.clone();
+        lp.modifiers = line.modifiers.to_vec();
         lp.units = Some(line.units);
         lp.service_date = Some(line.service_date);
         lp.line_control_number = line.line_control_number.clone();

@@ -7,8 +7,8 @@
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use medbill::claim::{
-    Address, BillingProvider, Claim, ClaimDetail, ClaimFilingIndicator, FeeSchedule, Payer,
-    PersonName, Phi, ProfessionalLine, Provider, Sex, Subscriber,
+    Address, BillingProvider, Claim, ClaimDetail, ClaimFilingIndicator, FeeSchedule, Modifiers,
+    Payer, PersonName, Phi, ProfessionalLine, Provider, Sex, Subscriber,
 };
 use medbill::codes::{Icd10Cm, Icd10CmCode, Modifier, Npi, ProcedureCode};
 use medbill::kpi::BusinessCalendar;
@@ -589,7 +589,7 @@ fn visit(
         && let Some(first) = lines.first_mut()
         && first.procedure.as_str().starts_with("992")
     {
-        first.modifiers = vec![modifier("25")];
+        first.modifiers = Modifiers::from_slice(&[modifier("25")]);
     }
     (diagnoses, lines)
 }
@@ -752,13 +752,13 @@ fn inject(rng: &mut SplitMix64, claim: &mut Claim, dos: NaiveDate) -> Vec<Inject
     if rng.chance(35)
         && let Some(l) = p.lines.iter_mut().skip(1).find(|l| l.modifiers.is_empty())
     {
-        l.modifiers = vec![modifier("XU"), modifier("59")];
+        l.modifiers = Modifiers::from_slice(&[modifier("XU"), modifier("59")]);
         done.push(Injected::ModifierConflict);
     }
     if rng.chance(10)
         && let Some(l) = p.lines.iter_mut().find(|l| l.procedure.as_str() == "20610")
     {
-        l.modifiers = vec![modifier("50"), modifier("RT")];
+        l.modifiers = Modifiers::from_slice(&[modifier("50"), modifier("RT")]);
         done.push(Injected::BilateralConflict);
     }
     if rng.chance(45) && p.lines.len() < 10 {

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::code_enum::code_enum;
 use crate::error::ClaimError;
+use crate::inline::{DiagnosisPointers, Modifiers};
 use crate::ledger::{EventKind, LedgerEvent};
 use crate::party::{
     BillingProvider, ClaimFilingIndicator, OtherPayer, Patient, PayTo, Payer, PayerSequence,
@@ -167,8 +168,8 @@ pub struct ProfessionalLine {
     /// CPT or HCPCS procedure.
     pub procedure: ProcedureCode,
     /// Up to four modifiers.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub modifiers: Vec<Modifier>,
+    #[serde(default, skip_serializing_if = "<[Modifier]>::is_empty")]
+    pub modifiers: Modifiers,
     /// Line charge.
     pub charge: Decimal,
     /// Quantity.
@@ -185,7 +186,7 @@ pub struct ProfessionalLine {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_end: Option<NaiveDate>,
     /// One to four 1-based pointers into the claim's diagnoses, most important first.
-    pub diagnosis_pointers: Vec<u8>,
+    pub diagnosis_pointers: DiagnosisPointers,
     /// Rendering provider when different from the claim's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rendering_provider: Option<Provider>,
@@ -222,14 +223,14 @@ impl ProfessionalLine {
     ) -> Self {
         ProfessionalLine {
             procedure,
-            modifiers: Vec::new(),
+            modifiers: Modifiers::new(),
             charge,
             units,
             unit_basis: UnitBasis::Units,
             place_of_service: None,
             service_date,
             service_end: None,
-            diagnosis_pointers: vec![1],
+            diagnosis_pointers: DiagnosisPointers::from_slice(&[1]),
             rendering_provider: None,
             line_control_number: None,
             drug: None,
@@ -378,8 +379,8 @@ pub struct InstitutionalLine {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub procedure: Option<ProcedureCode>,
     /// Up to four modifiers.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub modifiers: Vec<Modifier>,
+    #[serde(default, skip_serializing_if = "<[Modifier]>::is_empty")]
+    pub modifiers: Modifiers,
     /// Line charge.
     pub charge: Decimal,
     /// Quantity.
@@ -413,7 +414,7 @@ impl InstitutionalLine {
         InstitutionalLine {
             revenue_code: revenue_code.into(),
             procedure: None,
-            modifiers: Vec::new(),
+            modifiers: Modifiers::new(),
             charge,
             units,
             unit_basis: InstitutionalUnitBasis::Units,
@@ -1018,7 +1019,7 @@ fn validate_professional(p: &ProfessionalDetail) -> Result<(), ClaimError> {
         let f = |name| LineField { line: i, name };
         non_negative(f("charge"), line.charge)?;
         positive(f("units"), line.units)?;
-        max_len(f("modifiers"), line.modifiers.len(), MAX_MODIFIERS)?;
+        max_len(f("modifiers"), line.modifiers.given(), MAX_MODIFIERS)?;
         if let Some(end) = line.service_end
             && end < line.service_date
         {
@@ -1030,7 +1031,7 @@ fn validate_professional(p: &ProfessionalDetail) -> Result<(), ClaimError> {
         not_empty(f("diagnosis_pointers"), line.diagnosis_pointers.len())?;
         max_len(
             f("diagnosis_pointers"),
-            line.diagnosis_pointers.len(),
+            line.diagnosis_pointers.given(),
             MAX_POINTERS,
         )?;
         for (j, &ptr) in line.diagnosis_pointers.iter().enumerate() {
@@ -1108,7 +1109,7 @@ fn validate_institutional(d: &InstitutionalDetail) -> Result<(), ClaimError> {
             non_negative(f("non_covered_charge"), n)?;
         }
         positive(f("units"), line.units)?;
-        max_len(f("modifiers"), line.modifiers.len(), MAX_MODIFIERS)?;
+        max_len(f("modifiers"), line.modifiers.given(), MAX_MODIFIERS)?;
         if line.procedure.is_none() && !line.modifiers.is_empty() {
             return Err(ClaimError::invalid(
                 f("modifiers").to_string(),

@@ -80,6 +80,7 @@ mod ack;
 mod claim;
 mod code_enum;
 mod error;
+mod inline;
 pub mod ledger;
 mod party;
 mod phi;
@@ -97,6 +98,7 @@ pub use claim::{
     PoaIndicator, ProfessionalDetail, ProfessionalLine, RelatedCause, UnitBasis, ValueCode,
 };
 pub use error::ClaimError;
+pub use inline::{DiagnosisPointers, Modifiers};
 pub use ledger::{
     AdjudicatedLine, AdjudicationOutcome, ClaimId, ClaimState, ClaimStatus, EventKind, Ledger,
     LedgerEvent, Responsibility, WriteOffKind,

@@ -5,9 +5,9 @@ mod common;
 use common::{d, day, professional};
 use medbill_claim::ledger::{read_csv, read_json_lines, write_csv, write_json_lines};
 use medbill_claim::{
-    Adjustment, Claim, ClaimPayment, ClaimStatusCode, EventKind, Ledger, LedgerEvent, LinePayment,
-    Payee, Payer, PayerSequence, Payment, PaymentMethod, ProfessionalLine, ProviderAdjustment,
-    Remittance, Responsibility, WriteOffKind,
+    Adjustment, Claim, ClaimPayment, ClaimStatusCode, DiagnosisPointers, EventKind, Ledger,
+    LedgerEvent, LinePayment, Payee, Payer, PayerSequence, Payment, PaymentMethod,
+    ProfessionalLine, ProviderAdjustment, Remittance, Responsibility, WriteOffKind,
 };
 use medbill_codes::{GroupCode, Modifier, ProcedureCode};
 use proptest::prelude::*;
@@ -415,7 +415,7 @@ proptest! {
         // One pointer past the end is refused.
         let mut bad = claim.clone();
         if let medbill_claim::ClaimDetail::Professional(p) = &mut bad.detail {
-            p.lines[0].diagnosis_pointers = vec![n_dx as u8 + 1];
+            p.lines[0].diagnosis_pointers = DiagnosisPointers::from_slice(&[n_dx as u8 + 1]);
         }
         prop_assert!(bad.validate().is_err());
     }

@@ -3,7 +3,7 @@
 mod common;
 
 use common::*;
-use medbill_claim::Sex;
+use medbill_claim::{DiagnosisPointers, Sex};
 use medbill_scrub::Severity;
 
 #[test]
@@ -234,8 +234,8 @@ fn dx_pointer_missing_or_past_the_list() {
     let mut c = claim(&["E11.9", "I10"], vec![line("99213"), line("99214")]);
     {
         let p = professional_detail_mut(&mut c);
-        p.lines[0].diagnosis_pointers = vec![];
-        p.lines[1].diagnosis_pointers = vec![1, 3];
+        p.lines[0].diagnosis_pointers = DiagnosisPointers::new();
+        p.lines[1].diagnosis_pointers = DiagnosisPointers::from_slice(&[1, 3]);
     }
     let f = scrub(&c);
     let hits = of(&f, "DX.POINTER");

@@ -3,6 +3,7 @@
 mod common;
 
 use common::*;
+use medbill_claim::DiagnosisPointers;
 use medbill_scrub::ncci::{AddOnTable, MueTable, NcciSetting, PtpTable};
 use proptest::prelude::*;
 
@@ -53,7 +54,7 @@ proptest! {
             l
         }).collect();
         let mut c = claim(&dx, lines);
-        professional_detail_mut(&mut c).lines[0].diagnosis_pointers = vec![pointer];
+        professional_detail_mut(&mut c).lines[0].diagnosis_pointers = DiagnosisPointers::from_slice(&[pointer]);
         let opts = medbill_scrub::ScrubOptions::on(base + chrono::Duration::days(submitted_offset));
         let s = scrubber();
         let findings = s.scrub(&c, &opts);

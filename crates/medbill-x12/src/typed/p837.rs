@@ -3,10 +3,11 @@
 use chrono::NaiveDate;
 use medbill_claim::{
     Accident, Address, Admission, BillingProvider, Claim, ClaimDetail, ClaimFilingIndicator,
-    Diagnosis, Discharge, Drug, DrugUnit, FrequencyCode, InstitutionalLine, InstitutionalUnitBasis,
-    LineAdjudication, Occurrence, OccurrenceSpan, OtherPayer, Patient, PayTo, Payer, PayerSequence,
-    PcsProcedure, PersonName, Phi, PoaIndicator, ProfessionalLine, Provider, RawSegment,
-    RelatedCause, Relationship, ServiceFacility, Sex, Shared, Subscriber, UnitBasis, ValueCode,
+    Diagnosis, DiagnosisPointers, Discharge, Drug, DrugUnit, FrequencyCode, InstitutionalLine,
+    InstitutionalUnitBasis, LineAdjudication, Modifiers, Occurrence, OccurrenceSpan, OtherPayer,
+    Patient, PayTo, Payer, PayerSequence, PcsProcedure, PersonName, Phi, PoaIndicator,
+    ProfessionalLine, Provider, RawSegment, RelatedCause, Relationship, ServiceFacility, Sex,
+    Shared, Subscriber, UnitBasis, ValueCode,
 };
 use medbill_codes::{
     Carc, GroupCode, Icd10CmCode, Icd10PcsCode, Modifier, Npi, PlaceOfService, ProcedureCode,
@@ -298,14 +299,14 @@ struct LineParts {
     lx: Loc,
     procedure: Option<ProcedureCode>,
     revenue_code: Option<String>,
-    modifiers: Vec<Modifier>,
+    modifiers: Modifiers,
     charge: Option<Decimal>,
     units: Option<Decimal>,
     /// SV103 / SV204 when two bytes long (every unit basis code is), else zeros: kept
     /// inline because a `String` here cost an allocation per line.
     basis: [u8; 2],
     pos: Option<PlaceOfService>,
-    pointers: Vec<u8>,
+    pointers: DiagnosisPointers,
     non_covered: Option<Decimal>,
     date: Option<NaiveDate>,
     end: Option<NaiveDate>,
@@ -1506,7 +1507,7 @@ impl R837<'_> {
                         payer_id: trim(f.el(1)).to_owned(),
                         paid,
                         procedure,
-                        modifiers,
+                        modifiers: modifiers.to_vec(),
                         units,
                         adjustments: Vec::new(),
                         date: None,
@@ -1568,7 +1569,7 @@ impl R837<'_> {
     }
 
     /// A procedure composite (`HC:99213:25:59`) at element `n`.
-    fn procedure(&mut self, f: &Fields<'_>, n: usize) -> (Option<ProcedureCode>, Vec<Modifier>) {
+    fn procedure(&mut self, f: &Fields<'_>, n: usize) -> (Option<ProcedureCode>, Modifiers) {
         let (composite, _) = f.components::<6>(n);
         self.procedure_of(f, n, &composite)
     }
@@ -1579,7 +1580,7 @@ impl R837<'_> {
         f: &Fields<'_>,
         n: usize,
         composite: &[&str; 6],
-    ) -> (Option<ProcedureCode>, Vec<Modifier>) {
+    ) -> (Option<ProcedureCode>, Modifiers) {
         let code = trim(composite[1]);
         let procedure = if code.is_empty() {
             None
@@ -1592,7 +1593,8 @@ impl R837<'_> {
                 }
             }
         };
-        let mut modifiers = Vec::new();
+        // At most four (the composite's components 3 to 6): the list holds them all.
+        let mut modifiers = Modifiers::new();
         for m in &composite[2..] {
             let m = trim(m);
             if m.is_empty() {
@@ -1621,7 +1623,8 @@ impl R837<'_> {
                 }
             },
         };
-        let mut pointers = Vec::new();
+        // More than four are counted, not kept: the claim is then refused for them.
+        let mut pointers = DiagnosisPointers::new();
         for p in f.comps(7) {
             if trim(p).is_empty() {
                 continue;
@@ -1649,7 +1652,7 @@ impl R837<'_> {
 
     fn sv2(&mut self, f: &Fields<'_>) {
         let (procedure, modifiers) = if trim(f.el(2)).is_empty() {
-            (None, Vec::new())
+            (None, Modifiers::new())
         } else {
             self.procedure(f, 2)
         };
@@ -1789,7 +1792,7 @@ impl R837<'_> {
                 // The placeholder line is the lines' prototype, pointing nowhere: copies of
                 // `ProfessionalLine::new` would allocate its pointer to diagnosis 1.
                 self.line_proto = d.lines.pop().map(|mut l| {
-                    l.diagnosis_pointers = Vec::new();
+                    l.diagnosis_pointers = DiagnosisPointers::new();
                     l
                 });
                 d.lines = Vec::new();

@@ -600,15 +600,16 @@ pub struct Claim {
     /// a claim small).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pay_to: Option<Box<PayTo>>,
-    /// Rendering provider for the claim (professional).
+    /// Rendering provider for the claim (professional; boxed, like the other optional
+    /// providers, to keep a claim small).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rendering_provider: Option<Provider>,
-    /// Referring provider.
+    pub rendering_provider: Option<Box<Provider>>,
+    /// Referring provider (boxed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub referring_provider: Option<Provider>,
-    /// Service facility, when not the billing address.
+    pub referring_provider: Option<Box<Provider>>,
+    /// Service facility, when not the billing address (boxed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service_facility: Option<ServiceFacility>,
+    pub service_facility: Option<Box<ServiceFacility>>,
     /// The subscriber of the coverage billed.
     pub subscriber: Subscriber,
     /// The patient, when not the subscriber (boxed).
@@ -1533,9 +1534,9 @@ impl ClaimBuilder {
             patient_control_number: self.patient_control_number,
             billing_provider,
             pay_to: self.pay_to.map(Box::new),
-            rendering_provider: self.rendering_provider,
-            referring_provider: self.referring_provider,
-            service_facility: self.service_facility,
+            rendering_provider: self.rendering_provider.map(Box::new),
+            referring_provider: self.referring_provider.map(Box::new),
+            service_facility: self.service_facility.map(Box::new),
             subscriber,
             patient: self.patient.map(Box::new),
             payer,

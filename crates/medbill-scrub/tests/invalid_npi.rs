@@ -118,12 +118,12 @@ fn every_provider_role_is_checked() {
         &["E11.9"],
         vec![line("99213").pointers([1]), line("11111").pointers([1])],
     );
-    c.rendering_provider = Some(bad("1111111111"));
-    c.referring_provider = Some(bad("2222222222"));
-    c.service_facility = Some(ServiceFacility {
+    c.rendering_provider = Some(Box::new(bad("1111111111")));
+    c.referring_provider = Some(Box::new(bad("2222222222")));
+    c.service_facility = Some(Box::new(ServiceFacility {
         provider: bad("3333333333"),
         address: billing().address,
-    });
+    }));
     professional_detail_mut(&mut c).lines[1].rendering_provider = Some(bad("4444444444"));
     let f = scrub(&c);
     let hits = of(&f, "NPI.INVALID");

@@ -133,12 +133,12 @@ pub(crate) fn npi_invalid(ctx: &ClaimContext<'_>, sink: &mut Sink<'_>) {
     );
     check(
         "rendering provider",
-        claim.rendering_provider.as_ref(),
+        claim.rendering_provider.as_deref(),
         None,
     );
     check(
         "referring provider",
-        claim.referring_provider.as_ref(),
+        claim.referring_provider.as_deref(),
         None,
     );
     check(

@@ -1873,13 +1873,13 @@ impl R837<'_> {
             claim.pay_to = take_or_clone(&mut self.bill.pay_to, move_bill);
         }
         if c.rendering.is_some() {
-            claim.rendering_provider = c.rendering.take();
+            claim.rendering_provider = c.rendering.take().map(Box::new);
         }
         if c.referring.is_some() {
-            claim.referring_provider = c.referring.take();
+            claim.referring_provider = c.referring.take().map(Box::new);
         }
         if c.facility.is_some() {
-            claim.service_facility = c.facility.take();
+            claim.service_facility = c.facility.take().map(Box::new);
         }
         claim.subscriber = subscriber;
         if self.pat.patient.is_some() {

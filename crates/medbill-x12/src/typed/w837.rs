@@ -893,14 +893,14 @@ impl W837 {
                     "",
                 ),
                 ("2310C", "ZZ", None, ""),
-                ("2310D", "82", c.rendering_provider.as_ref(), ""),
+                ("2310D", "82", c.rendering_provider.as_deref(), ""),
                 ("2310E", "77", None, ""),
-                ("2310F", "DN", c.referring_provider.as_ref(), ""),
+                ("2310F", "DN", c.referring_provider.as_deref(), ""),
             ]
         } else {
             vec![
-                ("2310A", "DN", c.referring_provider.as_ref(), ""),
-                ("2310B", "82", c.rendering_provider.as_ref(), "PE"),
+                ("2310A", "DN", c.referring_provider.as_deref(), ""),
+                ("2310B", "82", c.rendering_provider.as_deref(), "PE"),
                 ("2310C", "77", None, ""),
                 ("2310D", "DQ", None, ""),
                 ("2310E", "PW", None, ""),

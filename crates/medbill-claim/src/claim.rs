@@ -615,8 +615,9 @@ pub struct Claim {
     /// The patient, when not the subscriber (boxed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub patient: Option<Box<Patient>>,
-    /// The payer billed.
-    pub payer: Payer,
+    /// The payer billed: shared, since claims read from one file mostly bill the same few
+    /// payers (reads and writes as a [`Payer`], see [`Shared`]).
+    pub payer: Shared<Payer>,
     /// The kind of plan.
     pub filing_indicator: ClaimFilingIndicator,
     /// This payer's place in the coordination-of-benefits order.
@@ -1150,7 +1151,7 @@ pub struct ClaimBuilder {
     service_facility: Option<ServiceFacility>,
     subscriber: Option<Subscriber>,
     patient: Option<Patient>,
-    payer: Option<(Payer, ClaimFilingIndicator)>,
+    payer: Option<(Shared<Payer>, ClaimFilingIndicator)>,
     sequence: PayerSequence,
     other_payers: Vec<OtherPayer>,
     total_charge: Option<Decimal>,
@@ -1287,9 +1288,14 @@ impl ClaimBuilder {
         self
     }
 
-    /// Sets the payer billed and the kind of plan (required).
-    pub fn payer(mut self, payer: Payer, filing_indicator: ClaimFilingIndicator) -> Self {
-        self.payer = Some((payer, filing_indicator));
+    /// Sets the payer billed (a [`Payer`], or a [`Shared`] one) and the kind of plan
+    /// (required).
+    pub fn payer(
+        mut self,
+        payer: impl Into<Shared<Payer>>,
+        filing_indicator: ClaimFilingIndicator,
+    ) -> Self {
+        self.payer = Some((payer.into(), filing_indicator));
         self
     }
 

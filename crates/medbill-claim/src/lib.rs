@@ -55,7 +55,7 @@
 //! ];
 //! paid.patient_responsibility = money("15")?;
 //! let remittance = Remittance {
-//!     payer: claim.payer.clone(),
+//!     payer: (*claim.payer).clone(),
 //!     payer_tin: None,
 //!     payer_address: None,
 //!     payer_contacts: vec![],

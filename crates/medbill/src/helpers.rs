@@ -369,7 +369,7 @@ mod tests {
             Decimal::new(1000, 2),
         );
         let remittance = Remittance {
-            payer: claim.payer.clone(),
+            payer: (*claim.payer).clone(),
             payer_tin: Some("999999999".into()),
             payer_address: None,
             payer_contacts: Vec::new(),

@@ -184,7 +184,7 @@
 //! paid.payer_claim_control_number = Some("ICN0001".into());
 //! paid.lines = vec![line];
 //! let remittance = Remittance {
-//!     payer: claim.payer.clone(),
+//!     payer: (*claim.payer).clone(),
 //!     payer_tin: Some("999999999".into()),
 //!     payer_address: None,
 //!     payer_contacts: vec![],

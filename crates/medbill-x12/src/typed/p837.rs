@@ -222,6 +222,7 @@ pub fn read_837(set: &TransactionSet, mode: ReadMode) -> Result<ClaimBatch, Type
         claims: Vec::with_capacity(set.bytes().len() / 400),
         problems: Vec::new(),
         saw_per: false,
+        last_payer: None,
         proto: None,
         line_proto: None,
         handoff: Handoff::None,
@@ -283,7 +284,7 @@ struct Sub {
     subscriber: Option<Subscriber>,
     sequence: Option<PayerSequence>,
     filing: Option<ClaimFilingIndicator>,
-    payer: Option<Payer>,
+    payer: Option<Shared<Payer>>,
     extra: Vec<RawSegment>,
 }
 
@@ -412,6 +413,8 @@ struct R837<'s> {
     claims: Vec<Claim>,
     problems: Vec<TypedError>,
     saw_per: bool,
+    /// The last subscriber-level payer read, shared with the next when equal.
+    last_payer: Option<Shared<Payer>>,
     proto: Option<Claim>,
     /// A professional line holding nothing of note, copied for each line read.
     line_proto: Option<ProfessionalLine>,
@@ -807,7 +810,15 @@ impl R837<'_> {
                 self.subscriber_mut().ssn = Some(Phi::new(trim(f.el(2)).to_owned()));
             }
             ("2010BB", "NM1") => {
-                self.sub.payer = Some(Payer::new(trim(f.el(9)), trim(f.el(3))));
+                let (id, name) = (trim(f.el(9)), trim(f.el(3)));
+                // Claims of a file mostly bill a few payers: the last one read is shared
+                // when it is the same (two strings fewer per claim).
+                let payer = match &self.last_payer {
+                    Some(p) if p.id == id && p.name == name => p.clone(),
+                    _ => Shared::new(Payer::new(id, name)),
+                };
+                self.last_payer = Some(payer.clone());
+                self.sub.payer = Some(payer);
             }
             _ => self.sub.extra.push(raw(l, f)),
         }
@@ -1855,7 +1866,7 @@ impl R837<'_> {
         c: &mut ClaimParts,
         billing: Shared<BillingProvider>,
         subscriber: Subscriber,
-        payer: Payer,
+        payer: Shared<Payer>,
         filing: ClaimFilingIndicator,
         total: Decimal,
     ) -> Result<(), medbill_claim::ClaimError> {

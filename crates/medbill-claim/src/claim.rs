@@ -187,15 +187,16 @@ pub struct ProfessionalLine {
     pub service_end: Option<NaiveDate>,
     /// One to four 1-based pointers into the claim's diagnoses, most important first.
     pub diagnosis_pointers: DiagnosisPointers,
-    /// Rendering provider when different from the claim's.
+    /// Rendering provider when different from the claim's (boxed: rarely present, and a
+    /// line stays small enough that a claim's lines are one small allocation).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rendering_provider: Option<Provider>,
+    pub rendering_provider: Option<Box<Provider>>,
     /// The provider's line item control number (REF*6R), echoed in remittances.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_control_number: Option<String>,
-    /// Drug administered.
+    /// Drug administered (boxed, like the rendering provider).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub drug: Option<Drug>,
+    pub drug: Option<Box<Drug>>,
     /// What earlier payers did with the line.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub other_payer_adjudications: Vec<LineAdjudication>,
@@ -271,7 +272,7 @@ impl ProfessionalLine {
 
     /// Sets a rendering provider for this line only.
     pub fn rendering_provider(mut self, provider: Provider) -> Self {
-        self.rendering_provider = Some(provider);
+        self.rendering_provider = Some(Box::new(provider));
         self
     }
 
@@ -283,7 +284,7 @@ impl ProfessionalLine {
 
     /// Sets the drug.
     pub fn drug(mut self, drug: Drug) -> Self {
-        self.drug = Some(drug);
+        self.drug = Some(Box::new(drug));
         self
     }
 }
@@ -397,9 +398,9 @@ pub struct InstitutionalLine {
     /// The provider's line item control number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_control_number: Option<String>,
-    /// Drug administered.
+    /// Drug administered (boxed: rarely present, and it keeps a line small).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub drug: Option<Drug>,
+    pub drug: Option<Box<Drug>>,
     /// What earlier payers did with the line.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub other_payer_adjudications: Vec<LineAdjudication>,
@@ -993,7 +994,7 @@ fn not_empty(field: impl std::fmt::Display, len: usize) -> Result<(), ClaimError
     }
 }
 
-fn validate_drug(field: &dyn std::fmt::Display, drug: &Option<Drug>) -> Result<(), ClaimError> {
+fn validate_drug(field: &dyn std::fmt::Display, drug: Option<&Drug>) -> Result<(), ClaimError> {
     if let Some(d) = drug {
         if d.ndc.len() != 11 || !d.ndc.bytes().all(|b| b.is_ascii_digit()) {
             return Err(ClaimError::invalid(
@@ -1051,7 +1052,7 @@ fn validate_professional(p: &ProfessionalDetail) -> Result<(), ClaimError> {
                 ));
             }
         }
-        validate_drug(&f("drug"), &line.drug)?;
+        validate_drug(&f("drug"), line.drug.as_deref())?;
     }
     Ok(())
 }
@@ -1118,7 +1119,7 @@ fn validate_institutional(d: &InstitutionalDetail) -> Result<(), ClaimError> {
                 "modifiers need a procedure code to modify",
             ));
         }
-        validate_drug(&f("drug"), &line.drug)?;
+        validate_drug(&f("drug"), line.drug.as_deref())?;
     }
     Ok(())
 }

@@ -124,7 +124,7 @@ fn every_provider_role_is_checked() {
         provider: bad("3333333333"),
         address: billing().address,
     }));
-    professional_detail_mut(&mut c).lines[1].rendering_provider = Some(bad("4444444444"));
+    professional_detail_mut(&mut c).lines[1].rendering_provider = Some(Box::new(bad("4444444444")));
     let f = scrub(&c);
     let hits = of(&f, "NPI.INVALID");
     let mut seen: Vec<(&str, Option<u32>)> =

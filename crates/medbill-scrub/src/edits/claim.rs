@@ -151,7 +151,7 @@ pub(crate) fn npi_invalid(ctx: &ClaimContext<'_>, sink: &mut Sink<'_>) {
             for (i, l) in p.lines.iter().enumerate() {
                 check(
                     "line rendering provider",
-                    l.rendering_provider.as_ref(),
+                    l.rendering_provider.as_deref(),
                     Some(i as u32 + 1),
                 );
             }

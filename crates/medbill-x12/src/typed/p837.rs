@@ -2054,13 +2054,13 @@ struct Loc {
 /// The line's drug from its LIN and CTP. When they do not make one (a LIN without a CTP, an
 /// empty NDC), they are kept raw, first in the line's extras: dropped, the loop they opened
 /// would not be written back, and the segments after them would move to loop 2400.
-fn drug(l: &mut LineParts) -> Option<Drug> {
+fn drug(l: &mut LineParts) -> Option<Box<Drug>> {
     match (l.ndc.take(), l.drug_qty, l.drug_unit) {
-        (Some(ndc), Some(quantity), Some(unit)) => Some(Drug {
+        (Some(ndc), Some(quantity), Some(unit)) => Some(Box::new(Drug {
             ndc,
             quantity,
             unit,
-        }),
+        })),
         _ => {
             let kept = l
                 .drug_segments
@@ -2099,7 +2099,7 @@ fn professional_line(
     line.service_end = l.end;
     line.diagnosis_pointers = std::mem::take(&mut l.pointers);
     if l.rendering.is_some() {
-        line.rendering_provider = l.rendering.take();
+        line.rendering_provider = l.rendering.take().map(Box::new);
     }
     line.line_control_number = l.control.take();
     line.drug = drug(l);

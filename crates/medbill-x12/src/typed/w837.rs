@@ -1283,8 +1283,8 @@ impl W837 {
         self.line_tail(
             &line.extra,
             line.line_control_number.as_deref(),
-            line.drug.as_ref(),
-            line.rendering_provider.as_ref(),
+            line.drug.as_deref(),
+            line.rendering_provider.as_deref(),
             &line.other_payer_adjudications,
             &mut p,
         );
@@ -1345,7 +1345,7 @@ impl W837 {
         self.line_tail(
             &line.extra,
             line.line_control_number.as_deref(),
-            line.drug.as_ref(),
+            line.drug.as_deref(),
             None,
             &line.other_payer_adjudications,
             &mut p,

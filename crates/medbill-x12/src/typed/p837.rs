@@ -734,21 +734,9 @@ impl R837<'_> {
     fn bill_provider(&mut self) -> &mut BillingProvider {
         // Copied on write only when a claim already holds the provider (a segment of the
         // level after its claims).
-        self.bill.provider.get_or_insert_with(|| {
-            Shared::new(BillingProvider {
-                provider: Provider {
-                    npi: None,
-                    invalid_npi: None,
-                    name: PersonName::default(),
-                    organization: true,
-                    taxonomy: None,
-                    secondary_ids: Vec::new(),
-                },
-                tin: Phi::new(String::new()),
-                tin_is_ssn: false,
-                address: Address::default(),
-            })
-        })
+        self.bill
+            .provider
+            .get_or_insert_with(|| Shared::new(blank_billing_provider()))
     }
 
     fn subscriber(&mut self, l: &'static str, f: &Fields<'_>) {
@@ -1761,19 +1749,7 @@ impl R837<'_> {
             field: "prototype".into(),
             source: e,
         };
-        let billing = BillingProvider {
-            provider: Provider {
-                npi: None,
-                invalid_npi: None,
-                name: PersonName::default(),
-                organization: true,
-                taxonomy: None,
-                secondary_ids: Vec::new(),
-            },
-            tin: Phi::new(String::new()),
-            tin_is_ssn: false,
-            address: Address::default(),
-        };
+        let billing = blank_billing_provider();
         let day = NaiveDate::default();
         let dx = Icd10CmCode::parse("R69").map_err(code)?;
         let b = match self.form {
@@ -2197,4 +2173,21 @@ pub(crate) fn cas<'a>(
             quantity,
         }))
     })
+}
+
+/// A billing provider with nothing read yet: an organization, no NPI, no name, no address.
+fn blank_billing_provider() -> BillingProvider {
+    BillingProvider {
+        provider: Provider {
+            npi: None,
+            invalid_npi: None,
+            name: PersonName::default(),
+            organization: true,
+            taxonomy: None,
+            secondary_ids: Vec::new(),
+        },
+        tin: Phi::new(String::new()),
+        tin_is_ssn: false,
+        address: Address::default(),
+    }
 }

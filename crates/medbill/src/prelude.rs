@@ -1,7 +1,7 @@
 //! The names nearly every program uses: `use medbill::prelude::*;`.
 //!
 //! Code value types, the claim and remittance models with the ledger, the X12 envelope and
-//! batch headers, the scrubber and the KPI report. Everything else is one module away
+//! batch headers, the scrubber, and the KPI report with its event store. Everything else is one module away
 //! (`medbill::claim::...`, `medbill::x12::...`).
 //!
 //! `Severity` here is the scrubber's (reject, deny, warn); the X12 reader's is
@@ -14,8 +14,9 @@ pub use medbill_codes::{
 
 #[cfg(feature = "claim")]
 pub use medbill_claim::{
-    Acknowledgment, BillingProvider, Claim, ClaimFilingIndicator, ClaimPayment, Ledger, Payer,
-    PersonName, PostingReport, ProfessionalLine, Provider, Remittance, Subscriber,
+    Acknowledgment, BillingProvider, Claim, ClaimFilingIndicator, ClaimPayment, DiagnosisPointers,
+    Ledger, Modifiers, Payer, PersonName, PostingReport, ProfessionalLine, Provider, Remittance,
+    Subscriber,
 };
 
 #[cfg(feature = "x12")]
@@ -25,4 +26,4 @@ pub use medbill_x12::typed::{ClaimForm, InterchangeHeader, SubmissionHeader};
 pub use medbill_scrub::{Finding, Scrubber, Severity};
 
 #[cfg(feature = "kpi")]
-pub use medbill_kpi::KpiReport;
+pub use medbill_kpi::{EventStore, KpiReport};

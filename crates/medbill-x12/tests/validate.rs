@@ -435,8 +435,8 @@ fn nine_nine_nine_renders_the_report_and_reads_back() {
         sender: Some(("ZZ".into(), "CLEARINGHOUSE".into())),
         interchange_control: 42,
         group_control: 7,
-        date: Some("20240316".into()),
-        time: Some("1015".into()),
+        date: "2024-03-16".parse().ok(),
+        time: "10:15:00".parse().ok(),
         ..AckOptions::default()
     };
     let out = ack::implementation_acks(&report.interchanges[0], &options);

@@ -27,6 +27,7 @@
 
 use std::fmt::{self, Write as _};
 
+use chrono::{NaiveDate, NaiveTime};
 use medbill_claim::{AckOutcome, AckReason, AckSource, Acknowledgment};
 
 use crate::schema::DataType;
@@ -53,11 +54,11 @@ pub struct AckOptions {
     pub group_control: u32,
     /// ST02 of the first 999; later ones count up.
     pub first_set_control: u32,
-    /// Date `CCYYMMDD` for GS04 (ISA09 uses the last six digits); `None`: the acknowledged
-    /// interchange's date.
-    pub date: Option<String>,
-    /// Time `HHMM`; `None`: the acknowledged interchange's time.
-    pub time: Option<String>,
+    /// The acknowledgment's date, GS04 and ISA09; `None`: the acknowledged interchange's date.
+    pub date: Option<NaiveDate>,
+    /// The acknowledgment's time (hours and minutes), GS05 and ISA10; `None`: the acknowledged
+    /// interchange's time.
+    pub time: Option<NaiveTime>,
     /// ISA15 `P` or `T`; `None`: the acknowledged interchange's.
     pub usage: Option<String>,
     /// Delimiters to write with.
@@ -172,8 +173,7 @@ impl AckOptions {
             .receiver
             .clone()
             .unwrap_or_else(|| (of.sender_qualifier.clone(), of.sender_id.clone()));
-        let date = ccyymmdd(self.date.as_deref().unwrap_or(&of.date));
-        let time = self.time.clone().unwrap_or_else(|| of.time.clone());
+        let (date, time) = self.ack_date_time(of);
         let usage = self.usage.clone().unwrap_or_else(|| of.usage.clone());
         let d = &self.delimiters;
         let (sq, sid, rq, rid) = (clean(d, &sq), clean(d, &sid), clean(d, &rq), clean(d, &rid));
@@ -207,8 +207,10 @@ impl AckOptions {
 
     fn ack_date_time(&self, of: &Interchange<'_>) -> (String, String) {
         (
-            ccyymmdd(self.date.as_deref().unwrap_or(&of.date)),
-            self.time.clone().unwrap_or_else(|| of.time.clone()),
+            self.date
+                .map_or_else(|| ccyymmdd(&of.date), |d| d.format("%Y%m%d").to_string()),
+            self.time
+                .map_or_else(|| of.time.clone(), |t| t.format("%H%M").to_string()),
         )
     }
 }

@@ -122,3 +122,31 @@ fn an_837_raw_segment_stays_in_its_loop() {
 fn an_837_segment_that_is_not_utf8() {
     round_trips(&fuzz_fixture("837i-invalid-utf8-hi.x12"));
 }
+
+/// An 835 whose component separator is not `:` and whose SVC holds a literal `:`. The SVC was
+/// kept as raw text with canonical separators, where the `:` became a separator, so the line
+/// read back with a procedure it did not have (fixed: a segment kept as raw text with a
+/// literal `*`, `:` or `^` is reported at its element).
+#[test]
+fn an_835_literal_colon_under_another_component_separator() {
+    let bytes = fuzz_fixture("835-literal-colon.x12");
+    round_trips(&bytes);
+    let file = typed::read_all(&bytes, ReadMode::Lenient).unwrap();
+    let reported = file.transactions.iter().any(|t| match t {
+        TypedTransaction::Remittance(r) => r.problems.iter().any(|p| match p {
+            typed::TypedError::Value {
+                field,
+                reason,
+                position,
+            } => {
+                field == "segment"
+                    && reason.contains("':'")
+                    && position.segment_id.as_deref() == Some("SVC")
+                    && position.element == Some(1)
+            }
+            _ => false,
+        }),
+        _ => false,
+    });
+    assert!(reported, "{:?}", file.transactions.len());
+}

@@ -6,6 +6,7 @@
 //! innermost open loop, or enclosing loop, that has a slot for it. A segment the guide does not
 //! place stays in the innermost open loop, so nothing is dropped.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -214,6 +215,11 @@ pub(crate) struct Fields<'a> {
     repetition: Option<u8>,
     /// 1-based index of the segment in its set (ST is 1).
     pub(crate) index: u32,
+    /// Set by [`canonical`](Self::canonical) when the segment's data holds a character the
+    /// canonical text uses as a separator (`*`, `:`, `^` where the file's own separators
+    /// are others): the element it is in and the character. Such a value is read as a
+    /// separator when written back, so the reader reports it.
+    ambiguous: Cell<Option<(u32, char)>>,
 }
 
 impl<'a> Fields<'a> {
@@ -261,7 +267,14 @@ impl<'a> Fields<'a> {
             component: char::from(d.component),
             repetition: d.repetition,
             index,
+            ambiguous: Cell::new(None),
         }
+    }
+
+    /// The element (1-based; 0 for the identifier) and character that made the segment's
+    /// canonical text ambiguous, once [`canonical`](Self::canonical) has been asked for it.
+    pub(crate) fn ambiguous_literal(&self) -> Option<(u32, char)> {
+        self.ambiguous.get()
     }
 
     /// Gives back the element vector for reuse.
@@ -410,14 +423,19 @@ impl<'a> Fields<'a> {
         let raw = self.seg.raw();
         let d = self.seg.delimiters();
         let mut s = String::with_capacity(raw.len());
+        let mut element = 0u32;
         for &b in raw {
             let c = if b == d.element {
+                element += 1;
                 '*'
             } else if b == d.component {
                 ':'
             } else if Some(b) == self.repetition {
                 '^'
             } else {
+                if matches!(b, b'*' | b':' | b'^') && self.ambiguous.get().is_none() {
+                    self.ambiguous.set(Some((element, char::from(b))));
+                }
                 char::from(b)
             };
             s.push(c);

@@ -236,16 +236,8 @@ pub fn read_837(set: &TransactionSet, mode: ReadMode) -> Result<ClaimBatch, Type
         let f = Fields::in_set(seg, i as u32 + 1, els, text);
         let l = r.walker.step(&f);
         r.segment(l, &f);
-        if let Some((n, c)) = f.ambiguous_literal() {
-            // Kept as raw text, where the character would read as a separator.
-            r.bad(
-                &f,
-                n,
-                "segment",
-                format!(
-                    "holds '{c}', a separator of the kept text: it cannot be written back as read"
-                ),
-            );
+        if let Some((n, why)) = f.kept_text_problem() {
+            r.bad(&f, n, "segment", why);
         }
         if text.is_none() && std::str::from_utf8(f.segment().raw()).is_err() {
             // Its values read as empty and its raw text has the bytes replaced: what is

@@ -149,16 +149,8 @@ pub fn read_835(set: &TransactionSet, mode: ReadMode) -> Result<RemittanceSet, T
         let f = Fields::in_set(seg, i as u32 + 1, els, text);
         let l = walker.step(&f);
         r.segment(l, &f);
-        if let Some((n, c)) = f.ambiguous_literal() {
-            // Kept as raw text, where the character would read as a separator.
-            r.bad(
-                &f,
-                n,
-                "segment",
-                format!(
-                    "holds '{c}', a separator of the kept text: it cannot be written back as read"
-                ),
-            );
+        if let Some((n, why)) = f.kept_text_problem() {
+            r.bad(&f, n, "segment", why);
         }
         els = f.recycle();
     }

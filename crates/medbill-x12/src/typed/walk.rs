@@ -271,10 +271,18 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// The element (1-based; 0 for the identifier) and character that made the segment's
-    /// canonical text ambiguous, once [`canonical`](Self::canonical) has been asked for it.
-    pub(crate) fn ambiguous_literal(&self) -> Option<(u32, char)> {
-        self.ambiguous.get()
+    /// When the segment was kept as [`canonical`](Self::canonical) text that holds a literal
+    /// separator: the element it is in (1-based; 0 for the identifier) and the problem to
+    /// report, since that text does not write back as read.
+    pub(crate) fn kept_text_problem(&self) -> Option<(u32, String)> {
+        self.ambiguous.get().map(|(n, c)| {
+            (
+                n,
+                format!(
+                    "holds '{c}', a separator of the kept text: it cannot be written back as read"
+                ),
+            )
+        })
     }
 
     /// Gives back the element vector for reuse.

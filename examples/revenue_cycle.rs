@@ -461,18 +461,11 @@ fn run() -> Result<(), Box<dyn Error>> {
     section("Fixed");
     say!(
         "auto-fixed and clean on re-scrub: {auto_fixed} claims ({})",
-        auto_fixes
-            .iter()
-            .map(|(k, n)| format!("{k} {n}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        tally(&auto_fixes)
     );
     say!(
         "held for a coder: {held_claims} claims ({}); corrected two business days later, all re-scrubbed clean",
-        held.iter()
-            .map(|(k, n)| format!("{k} {n}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        tally(&held)
     );
 
     // ---------------------------------------------------------------- Day by day
@@ -797,14 +790,7 @@ fn run() -> Result<(), Box<dyn Error>> {
     say!(
         "IG validation (005010X222A1): {sets_accepted} of {sets_total} transaction sets accepted, {ig_findings} findings"
     );
-    say!(
-        "999: {}",
-        ack999
-            .iter()
-            .map(|(k, n)| format!("{k} {n}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
+    say!("999: {}", tally(&ack999));
 
     section("Adjudication: 277CA and 835");
     say!(
@@ -812,11 +798,7 @@ fn run() -> Result<(), Box<dyn Error>> {
         ca_sets.0,
         ca_sets.1,
         rejected_277.values().sum::<usize>(),
-        rejected_277
-            .iter()
-            .map(|(k, n)| format!("{k} {n}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        tally(&rejected_277)
     );
     let adjudicated: usize = reports
         .iter()
@@ -956,14 +938,7 @@ fn run() -> Result<(), Box<dyn Error>> {
     for state in ledger.states(as_of) {
         *status.entry(format!("{:?}", state.status)).or_default() += 1;
     }
-    say!(
-        "claim status on {as_of}: {}",
-        status
-            .iter()
-            .map(|(k, n)| format!("{k} {n}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
+    say!("claim status on {as_of}: {}", tally(&status));
     let mut under: BTreeMap<(String, String), (usize, Decimal)> = BTreeMap::new();
     for (p, r) in &reports {
         for u in &r.underpayments {
@@ -1080,4 +1055,15 @@ fn auto_fix(claim: &mut Claim, findings: &[Finding], scrubber: &Scrubber) -> Vec
     }
     claim.total_charge = claim.line_charge_total();
     done
+}
+
+/// "k1 n1, k2 n2": counts by key, for the summary lines.
+fn tally<K: std::fmt::Display, N: std::fmt::Display>(
+    counts: impl IntoIterator<Item = (K, N)>,
+) -> String {
+    counts
+        .into_iter()
+        .map(|(k, n)| format!("{k} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -62,7 +62,7 @@ use chrono::{Datelike, Days, NaiveDate, NaiveTime, TimeDelta};
 use medbill::claim::{
     AckOutcome, Address, AdjudicationOutcome, Claim, CommunicationQualifier, Contact,
     ContactFunction, DiagnosisPointers, EventKind, FrequencyCode, LedgerEvent, Payee, Payment,
-    PaymentMethod, PostingReport, Remittance, Responsibility,
+    PaymentMethod, PostingReport, Remittance, Responsibility, Text,
 };
 use medbill::codes::{DenialCategory, GroupCode, Modifier};
 use medbill::kpi::synth::SplitMix64;
@@ -437,7 +437,7 @@ fn run() -> Result<(), Box<dyn Error>> {
         });
     }
 
-    let index_of: BTreeMap<String, usize> = tracked
+    let index_of: BTreeMap<Text, usize> = tracked
         .iter()
         .enumerate()
         .map(|(i, t)| (t.claim.patient_control_number.clone(), i))

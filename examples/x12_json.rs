@@ -205,7 +205,7 @@ fn claim_837(c: &Claim) -> Claim837 {
         _ => (None, None, Vec::new()),
     };
     Claim837 {
-        patient_control_number: c.patient_control_number.clone(),
+        patient_control_number: c.patient_control_number.to_string(),
         total_charge: c.total_charge.to_string(),
         place_of_service: pos,
         type_of_bill: tob,
@@ -264,7 +264,7 @@ fn line_835(l: &LinePayment) -> Line835 {
 
 fn claim_835(c: &ClaimPayment) -> Claim835 {
     Claim835 {
-        patient_control_number: c.patient_control_number.clone(),
+        patient_control_number: c.patient_control_number.to_string(),
         status: c.status.as_str().to_owned(),
         charge: c.charge.to_string(),
         paid: c.paid.to_string(),

@@ -14,6 +14,7 @@ use crate::party::{
     Provider, Relationship, ServiceFacility, Sex, Subscriber,
 };
 use crate::raw::RawSegment;
+use crate::text::Text;
 use crate::remit::Adjustment;
 use crate::shared::Shared;
 
@@ -593,7 +594,7 @@ pub enum ClaimDetail {
 #[non_exhaustive]
 pub struct Claim {
     /// Patient control number (CLM01): the provider's claim id, echoed by payers.
-    pub patient_control_number: String,
+    pub patient_control_number: Text,
     /// Billing provider: shared with the other claims of its billing-provider loop when read
     /// from an 837 (see [`Shared`]).
     pub billing_provider: Shared<BillingProvider>,
@@ -653,7 +654,7 @@ pub struct Claim {
     pub benefits_assigned: bool,
     /// Release of information code (CLM09), `"Y"` or `"I"`.
     #[serde(default = "release_default")]
-    pub release_of_information: String,
+    pub release_of_information: Text,
     /// The form-specific part.
     pub detail: ClaimDetail,
     /// Segments the model does not cover.
@@ -665,8 +666,8 @@ fn yes() -> bool {
     true
 }
 
-fn release_default() -> String {
-    "Y".to_string()
+fn release_default() -> Text {
+    Text::from("Y")
 }
 
 impl Serialize for Claim {
@@ -696,14 +697,14 @@ pub const MAX_POINTERS: usize = 4;
 
 impl Claim {
     /// Starts a professional claim.
-    pub fn professional(patient_control_number: impl Into<String>) -> ClaimBuilder {
+    pub fn professional(patient_control_number: impl Into<Text>) -> ClaimBuilder {
         ClaimBuilder::new(patient_control_number.into(), Form::Professional)
     }
 
     /// Starts an institutional claim with its type of bill (first two digits) and statement
     /// period.
     pub fn institutional(
-        patient_control_number: impl Into<String>,
+        patient_control_number: impl Into<Text>,
         type_of_bill: impl Into<String>,
         statement_from: NaiveDate,
         statement_to: NaiveDate,
@@ -1144,7 +1145,7 @@ enum Form {
 #[must_use]
 pub struct ClaimBuilder {
     form: Form,
-    patient_control_number: String,
+    patient_control_number: Text,
     billing_provider: Option<Shared<BillingProvider>>,
     pay_to: Option<PayTo>,
     rendering_provider: Option<Provider>,
@@ -1164,7 +1165,7 @@ pub struct ClaimBuilder {
     condition_codes: Vec<String>,
     accepts_assignment: bool,
     benefits_assigned: bool,
-    release_of_information: String,
+    release_of_information: Text,
     place_of_service: Option<PlaceOfService>,
     diagnoses: Vec<Icd10CmCode>,
     professional_lines: Vec<ProfessionalLine>,
@@ -1194,7 +1195,7 @@ struct InstitutionalParts {
 }
 
 impl ClaimBuilder {
-    fn new(patient_control_number: String, form: Form) -> Self {
+    fn new(patient_control_number: Text, form: Form) -> Self {
         ClaimBuilder {
             form,
             patient_control_number,
@@ -1363,7 +1364,7 @@ impl ClaimBuilder {
     }
 
     /// Sets the release-of-information code (CLM09; default `"Y"`).
-    pub fn release_of_information(mut self, code: impl Into<String>) -> Self {
+    pub fn release_of_information(mut self, code: impl Into<Text>) -> Self {
         self.release_of_information = code.into();
         self
     }

@@ -12,6 +12,7 @@
 //! | posting | [`post_remittance`], [`Ledger::post`], [`FeeSchedule`], [`PostingReport`] |
 //! | PHI | [`Phi`]: redacted in `Debug` and `Display`, revealed only by an explicit call |
 //! | sharing | [`Shared`]: one value (a billing provider) held by many claims, copied on write |
+//! | short strings | [`Text`]: names, identifiers and address parts, inline up to 22 bytes |
 //!
 //! Money is [`rust_decimal::Decimal`] and serialises as a string (`"125.00"`); dates are
 //! [`chrono::NaiveDate`]; JSON field names are snake_case and stable.
@@ -88,6 +89,7 @@ mod posting;
 mod raw;
 mod remit;
 mod shared;
+mod text;
 
 pub use ack::{AckOutcome, AckReason, AckSource, Acknowledgment};
 pub use claim::{
@@ -119,3 +121,4 @@ pub use remit::{
     Payee, Payment, PaymentMethod, ProviderAdjustment, RemitFilingIndicator, Remittance,
 };
 pub use shared::Shared;
+pub use text::Text;

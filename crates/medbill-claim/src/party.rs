@@ -8,26 +8,27 @@ use serde::{Deserialize, Serialize};
 use crate::code_enum::code_enum;
 use crate::phi::Phi;
 use crate::remit::Adjustment;
+use crate::text::Text;
 
 /// A person's name. On a patient or subscriber it is wrapped in [`Phi`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub struct PersonName {
     /// Family name.
-    pub last: String,
+    pub last: Text,
     /// Given name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first: Option<String>,
+    pub first: Option<Text>,
     /// Middle name or initial.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub middle: Option<String>,
+    pub middle: Option<Text>,
     /// Suffix such as `"JR"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suffix: Option<String>,
+    pub suffix: Option<Text>,
 }
 
 impl PersonName {
     /// A name from family and given names.
-    pub fn new(last: impl Into<String>, first: impl Into<String>) -> Self {
+    pub fn new(last: impl Into<Text>, first: impl Into<Text>) -> Self {
         PersonName {
             last: last.into(),
             first: Some(first.into()),
@@ -41,16 +42,16 @@ impl PersonName {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub struct Address {
     /// Street lines (one or two).
-    pub lines: Vec<String>,
+    pub lines: Vec<Text>,
     /// City.
-    pub city: String,
+    pub city: Text,
     /// Two-letter state or province code.
-    pub state: String,
+    pub state: Text,
     /// ZIP code (5 or 9 digits).
-    pub postal_code: String,
+    pub postal_code: Text,
     /// Country code when outside the US.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
+    pub country: Option<Text>,
 }
 
 code_enum! {
@@ -213,7 +214,7 @@ pub struct Provider {
 
 impl Provider {
     /// An organisation provider.
-    pub fn organization(name: impl Into<String>, npi: Npi) -> Self {
+    pub fn organization(name: impl Into<Text>, npi: Npi) -> Self {
         Provider {
             npi: Some(npi),
             invalid_npi: None,
@@ -293,7 +294,7 @@ pub struct PayTo {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Subscriber {
     /// Member ID on the insurance card.
-    pub member_id: Phi<String>,
+    pub member_id: Phi<Text>,
     /// Name.
     pub name: Phi<PersonName>,
     /// Birth date.
@@ -307,18 +308,18 @@ pub struct Subscriber {
     pub address: Option<Phi<Address>>,
     /// Social security number, when a payer requires it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ssn: Option<Phi<String>>,
+    pub ssn: Option<Phi<Text>>,
     /// Group or policy number (SBR03).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub group_number: Option<String>,
+    pub group_number: Option<Text>,
     /// Group or plan name (SBR04).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub group_name: Option<String>,
+    pub group_name: Option<Text>,
 }
 
 impl Subscriber {
     /// A subscriber from member ID and name; other fields empty.
-    pub fn new(member_id: impl Into<String>, name: PersonName) -> Self {
+    pub fn new(member_id: impl Into<Text>, name: PersonName) -> Self {
         Subscriber {
             member_id: Phi::new(member_id.into()),
             name: Phi::new(name),

@@ -390,7 +390,7 @@ impl Ledger {
 fn unmatched(index: usize, payment: &ClaimPayment, reason: UnmatchedReason) -> UnmatchedPayment {
     UnmatchedPayment {
         index,
-        patient_control_number: payment.patient_control_number.clone(),
+        patient_control_number: payment.patient_control_number.to_string(),
         payer_claim_control_number: payment.payer_claim_control_number.clone(),
         paid: payment.paid,
         reason,

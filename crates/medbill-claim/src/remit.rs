@@ -10,6 +10,7 @@ use crate::code_enum::code_enum;
 use crate::party::{Address, ClaimFilingIndicator, PersonName};
 use crate::phi::Phi;
 use crate::raw::RawSegment;
+use crate::text::Text;
 
 /// One claim adjustment: a group code, a reason code (CARC), an amount and optionally a
 /// quantity (a CAS triplet).
@@ -540,7 +541,7 @@ impl LinePayment {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClaimPayment {
     /// The patient control number the provider sent (CLP01).
-    pub patient_control_number: String,
+    pub patient_control_number: Text,
     /// Claim status (CLP02).
     pub status: ClaimStatusCode,
     /// Total claim charge (CLP03).
@@ -567,7 +568,7 @@ pub struct ClaimPayment {
     pub patient_name: Option<Phi<PersonName>>,
     /// Patient member ID (NM1*QC NM109).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub member_id: Option<Phi<String>>,
+    pub member_id: Option<Phi<Text>>,
     /// Claim received date (DTM*050).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub received_date: Option<NaiveDate>,
@@ -594,7 +595,7 @@ pub struct ClaimPayment {
 impl ClaimPayment {
     /// A claim payment with the identifying and money fields; everything else empty.
     pub fn new(
-        patient_control_number: impl Into<String>,
+        patient_control_number: impl Into<Text>,
         status: ClaimStatusCode,
         charge: Decimal,
         paid: Decimal,

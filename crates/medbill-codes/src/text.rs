@@ -20,13 +20,26 @@ pub(crate) fn fill<const N: usize>(
     min: usize,
     check: impl Fn(usize, u8) -> Result<(), &'static str>,
 ) -> Result<([u8; N], usize), CodeError> {
+    if t.is_ascii() {
+        // The usual case, byte by byte: a code is a few ASCII characters, and counting and
+        // decoding `char`s cost more than the checks themselves.
+        let n = t.len();
+        if n < min || n > N {
+            return Err(length_error(system, expected_len, n));
+        }
+        let mut out = [0u8; N];
+        for (i, (slot, &given)) in out.iter_mut().zip(t.as_bytes()).enumerate() {
+            let b = given.to_ascii_uppercase();
+            if let Err(expected) = check(i, b) {
+                return Err(CodeError::character(system, i + 1, char::from(given), expected));
+            }
+            *slot = b;
+        }
+        return Ok((out, n));
+    }
     let n = t.chars().count();
     if n < min || n > N {
-        return Err(CodeError::Length {
-            system,
-            expected: expected_len,
-            found: n,
-        });
+        return Err(length_error(system, expected_len, n));
     }
     let mut out = [0u8; N];
     for (i, c) in t.chars().enumerate() {
@@ -46,6 +59,14 @@ pub(crate) fn fill<const N: usize>(
         out[i] = b;
     }
     Ok((out, n))
+}
+
+fn length_error(system: CodeSystem, expected: &'static str, found: usize) -> CodeError {
+    CodeError::Length {
+        system,
+        expected,
+        found,
+    }
 }
 
 /// Implements `Serialize`/`Deserialize` through `Display`/`FromStr`, the canonical text.
@@ -74,3 +95,54 @@ macro_rules! serde_as_text {
     };
 }
 pub(crate) use serde_as_text;
+
+#[cfg(test)]
+mod tests {
+    use super::fill;
+    use crate::error::{CodeError, CodeSystem};
+    use proptest::prelude::*;
+
+    /// `fill` as written before its ASCII fast path: one `char` at a time.
+    fn by_chars(
+        t: &str,
+        min: usize,
+        check: impl Fn(usize, u8) -> Result<(), &'static str>,
+    ) -> Result<([u8; 7], usize), CodeError> {
+        let system = CodeSystem::Icd10Cm;
+        let n = t.chars().count();
+        if n < min || n > 7 {
+            return Err(CodeError::Length {
+                system,
+                expected: "3 to 7",
+                found: n,
+            });
+        }
+        let mut out = [0u8; 7];
+        for (i, c) in t.chars().enumerate() {
+            if !c.is_ascii() {
+                return Err(CodeError::character(system, i + 1, c, "an ASCII letter or digit"));
+            }
+            let b = c.to_ascii_uppercase() as u8;
+            check(i, b).map_err(|e| CodeError::character(system, i + 1, c, e))?;
+            out[i] = b;
+        }
+        Ok((out, n))
+    }
+
+    fn letter_then_alnum(i: usize, b: u8) -> Result<(), &'static str> {
+        match (i, b) {
+            (0, b'A'..=b'Z') | (1.., b'A'..=b'Z' | b'0'..=b'9') => Ok(()),
+            (0, _) => Err("a letter"),
+            _ => Err("a letter or digit"),
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn fast_path_is_the_char_path(t in "[a-zA-Z0-9 .é*]{0,9}") {
+            let ours = fill::<7>(&t, CodeSystem::Icd10Cm, "3 to 7", 3, letter_then_alnum);
+            let theirs = by_chars(&t, 3, letter_then_alnum);
+            prop_assert_eq!(format!("{ours:?}"), format!("{theirs:?}"));
+        }
+    }
+}

@@ -213,7 +213,7 @@ fn batch_matches_one_by_one_and_is_shareable() {
             &["E11.9"]
         };
         let mut c = claim(dx, lines);
-        c.patient_control_number = format!("PCN{i}");
+        c.patient_control_number = format!("PCN{i}").into();
         claims.push(c);
     }
     let one_by_one: Vec<_> = claims.iter().map(|c| s.scrub(c, &options())).collect();

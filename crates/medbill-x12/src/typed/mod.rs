@@ -56,7 +56,7 @@ mod walk;
 use std::fmt;
 
 use chrono::NaiveDate;
-use medbill_claim::{Acknowledgment, Claim, ClaimError};
+use medbill_claim::{Acknowledgment, Claim, ClaimError, Text};
 
 use crate::{Position, TransactionSet, X12Error};
 
@@ -268,6 +268,17 @@ pub(crate) fn envelope_date(set: &TransactionSet) -> Option<NaiveDate> {
     let isa = env.isa.segment();
     let d = isa.element(9)?.as_str()?;
     NaiveDate::parse_from_str(&format!("20{}", d.trim()), "%Y%m%d").ok()
+}
+
+/// `s` trimmed, as a model string.
+pub(crate) fn text(s: &str) -> Text {
+    Text::from(walk::trim(s))
+}
+
+/// `s` trimmed, when it holds anything.
+pub(crate) fn opt_text(s: &str) -> Option<Text> {
+    let t = walk::trim(s);
+    (!t.is_empty()).then(|| Text::from(t))
 }
 
 /// Parses `CCYYMMDD`.

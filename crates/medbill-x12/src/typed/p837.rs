@@ -7,7 +7,7 @@ use medbill_claim::{
     InstitutionalUnitBasis, LineAdjudication, Modifiers, Occurrence, OccurrenceSpan, OtherPayer,
     Patient, PayTo, Payer, PayerSequence, PcsProcedure, PersonName, Phi, PoaIndicator,
     ProfessionalLine, Provider, RawSegment, RelatedCause, Relationship, ServiceFacility, Sex,
-    Shared, Subscriber, UnitBasis, ValueCode,
+    Shared, Subscriber, Text, UnitBasis, ValueCode,
 };
 use medbill_codes::{
     Carc, GroupCode, Icd10CmCode, Icd10PcsCode, Modifier, Npi, PlaceOfService, ProcedureCode,
@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use super::walk::{
     Fields, LoopWalker, canonical_order, group_adjustments, position, template, trim,
 };
-use super::{ReadMode, TypedError, guide_for, parse_date, settle};
+use super::{ReadMode, TypedError, guide_for, opt_text, parse_date, settle, text};
 use crate::{Position, TransactionSet};
 
 /// Where a CLM kept for its unmodelled elements gets the model's values (see `template`).
@@ -331,7 +331,7 @@ struct LineParts {
 /// A claim being read.
 #[derive(Default)]
 struct ClaimParts {
-    pcn: String,
+    pcn: Text,
     at: Loc,
     problems: Vec<TypedError>,
     total: Option<Decimal>,
@@ -455,10 +455,10 @@ fn opt(s: &str) -> Option<String> {
 
 fn person_name(f: &Fields<'_>) -> PersonName {
     PersonName {
-        last: trim(f.el(3)).to_owned(),
-        first: opt(f.el(4)),
-        middle: opt(f.el(5)),
-        suffix: opt(f.el(7)),
+        last: text(f.el(3)),
+        first: opt_text(f.el(4)),
+        middle: opt_text(f.el(5)),
+        suffix: opt_text(f.el(7)),
     }
 }
 
@@ -762,8 +762,8 @@ impl R837<'_> {
                     );
                 }
                 let s = self.subscriber_mut();
-                s.group_number = opt(f.el(3));
-                s.group_name = opt(f.el(4));
+                s.group_number = opt_text(f.el(3));
+                s.group_name = opt_text(f.el(4));
                 if (5..9).any(|n| f.has(n)) {
                     self.sub.extra.push(template(
                         "2000B/SBR",
@@ -776,7 +776,7 @@ impl R837<'_> {
                 let name = person_name(f);
                 let s = self.subscriber_mut();
                 s.name = Phi::new(name);
-                s.member_id = Phi::new(trim(f.el(9)).to_owned());
+                s.member_id = Phi::new(text(f.el(9)));
             }
             ("2010BA", "N3") => {
                 let lines = n3(f);
@@ -798,7 +798,7 @@ impl R837<'_> {
                 s.sex = sex;
             }
             ("2010BA", "REF") if trim(f.el(1)) == "SY" => {
-                self.subscriber_mut().ssn = Some(Phi::new(trim(f.el(2)).to_owned()));
+                self.subscriber_mut().ssn = Some(Phi::new(text(f.el(2))));
             }
             ("2010BB", "NM1") => {
                 let (id, name) = (trim(f.el(9)), trim(f.el(3)));
@@ -925,7 +925,7 @@ impl R837<'_> {
     fn clm(&mut self, f: &Fields<'_>) {
         let mut c = self.spare.take().unwrap_or_default();
         c.reopen();
-        c.pcn = trim(f.el(1)).to_owned();
+        c.pcn = text(f.el(1));
         c.at = Loc {
             byte: f.segment().offset(),
             index: f.index,
@@ -1306,8 +1306,8 @@ impl R837<'_> {
                 None => {}
             }
             let mut sub = Subscriber::new(String::new(), PersonName::default());
-            sub.group_number = opt(f.el(3));
-            sub.group_name = opt(f.el(4));
+            sub.group_number = opt_text(f.el(3));
+            sub.group_name = opt_text(f.el(4));
             op.subscriber = Some(sub);
             let unmodelled = (5..9).any(|n| f.has(n));
             if let Some(c) = &mut self.claim {
@@ -1359,7 +1359,7 @@ impl R837<'_> {
             ("2330A", "NM1") => {
                 if let Some(s) = &mut op.subscriber {
                     s.name = Phi::new(person_name(f));
-                    s.member_id = Phi::new(trim(f.el(9)).to_owned());
+                    s.member_id = Phi::new(text(f.el(9)));
                 }
             }
             ("2330A", "N3") => {
@@ -1378,7 +1378,7 @@ impl R837<'_> {
             }
             ("2330A", "REF") if q == "SY" => {
                 if let Some(s) = &mut op.subscriber {
-                    s.ssn = Some(Phi::new(trim(f.el(2)).to_owned()));
+                    s.ssn = Some(Phi::new(text(f.el(2))));
                 }
             }
             ("2330B", "NM1") => op.payer = Payer::new(trim(f.el(9)), trim(f.el(3))),
@@ -1791,7 +1791,7 @@ impl R837<'_> {
             _ => {}
         }
         // Every claim sets its own: an empty one costs no allocation per copy.
-        p.patient_control_number = String::new();
+        p.patient_control_number = Text::new();
         Ok(p)
     }
 
@@ -1896,7 +1896,7 @@ impl R837<'_> {
         claim.benefits_assigned = c.benefits;
         if claim.release_of_information != c.release {
             // Nearly always the prototype's "Y" already.
-            claim.release_of_information.clone_from(&c.release);
+            claim.release_of_information = Text::from(c.release.as_str());
         }
         let mut extra = Vec::with_capacity(
             self.bill.extra.len() + self.sub.extra.len() + self.pat.extra.len() + c.extra.len(),
@@ -2121,19 +2121,19 @@ fn basis_text(code: &[u8; 2]) -> &str {
     std::str::from_utf8(code).unwrap_or("")
 }
 
-fn n3(f: &Fields<'_>) -> Vec<String> {
+fn n3(f: &Fields<'_>) -> Vec<Text> {
     [f.el(1), f.el(2)]
         .iter()
         .filter(|s| !trim(s).is_empty())
-        .map(|s| trim(s).to_owned())
+        .map(|s| text(s))
         .collect()
 }
 
 fn n4(f: &Fields<'_>, a: &mut Address) {
-    a.city = trim(f.el(1)).to_owned();
-    a.state = trim(f.el(2)).to_owned();
-    a.postal_code = trim(f.el(3)).to_owned();
-    a.country = opt(f.el(4));
+    a.city = text(f.el(1));
+    a.state = text(f.el(2));
+    a.postal_code = text(f.el(3));
+    a.country = opt_text(f.el(4));
 }
 
 /// The adjustments of a CAS segment: up to six (reason, amount, quantity) triplets after the

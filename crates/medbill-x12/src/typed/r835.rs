@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use medbill_claim::{
     Address, ClaimPayment, ClaimStatusCode, CommunicationNumber, CommunicationQualifier, Contact,
     ContactFunction, LinePayment, Payee, Payer, Payment, PaymentMethod, PersonName, Phi,
-    ProviderAdjustment, RawSegment, RemitFilingIndicator, Remittance,
+    ProviderAdjustment, RawSegment, RemitFilingIndicator, Remittance, Text,
 };
 use medbill_codes::{Modifier, Npi, ProcedureCode, Rarc};
 use rust_decimal::Decimal;
@@ -14,7 +14,9 @@ use super::p837::cas;
 use super::walk::{
     Fields, LoopWalker, canonical_order, group_adjustments, position, template, trim,
 };
-use super::{ReadMode, TypedError, envelope_date, format_date, guide_for, parse_date};
+use super::{
+    ReadMode, TypedError, envelope_date, format_date, guide_for, opt_text, parse_date, text,
+};
 use crate::TransactionSet;
 use crate::schema::Guide;
 
@@ -237,8 +239,8 @@ fn n3(f: &Fields<'_>, address: &mut Option<Address>) -> bool {
         return false;
     }
     let a = address.get_or_insert_with(Address::default);
-    a.lines.push(first.to_owned());
-    if let Some(second) = opt(f.el(2)) {
+    a.lines.push(Text::from(first));
+    if let Some(second) = opt_text(f.el(2)) {
         a.lines.push(second);
     }
     true
@@ -252,10 +254,10 @@ fn n4(f: &Fields<'_>, address: &mut Option<Address>) -> bool {
         return false;
     }
     let a = address.get_or_insert_with(Address::default);
-    a.city = city.to_owned();
-    a.state = trim(f.el(2)).to_owned();
-    a.postal_code = trim(f.el(3)).to_owned();
-    a.country = opt(f.el(4));
+    a.city = Text::from(city);
+    a.state = text(f.el(2));
+    a.postal_code = text(f.el(3));
+    a.country = opt_text(f.el(4));
     true
 }
 
@@ -526,7 +528,7 @@ impl R835<'_> {
             let n = problems.len();
             let first = problems.swap_remove(0);
             self.problems.push(TypedError::Skipped {
-                patient_control_number: c.patient_control_number,
+                patient_control_number: c.patient_control_number.into_string(),
                 problems: n,
                 first: Box::new(first),
             });
@@ -632,15 +634,15 @@ impl R835<'_> {
                         .is_some_and(|c| c.patient_name.is_none()) =>
             {
                 let name = PersonName {
-                    last: trim(f.el(3)).to_owned(),
-                    first: opt(f.el(4)),
-                    middle: opt(f.el(5)),
-                    suffix: opt(f.el(7)),
+                    last: text(f.el(3)),
+                    first: opt_text(f.el(4)),
+                    middle: opt_text(f.el(5)),
+                    suffix: opt_text(f.el(7)),
                 };
                 let id_q = trim(f.el(8));
                 if let Some(c) = &mut self.current {
                     c.patient_name = Some(Phi::new(name));
-                    c.member_id = opt(f.el(9)).map(Phi::new);
+                    c.member_id = opt_text(f.el(9)).map(Phi::new);
                     if !matches!(id_q, "MI" | "") || trim(f.el(2)) != "1" {
                         c.extra.push(template(
                             "2100/NM1",
@@ -1032,7 +1034,7 @@ fn write_address(
         pending.before(out, "N3", "");
         out.seg("N3")
             .el(first)
-            .elo(a.lines.get(1).map(String::as_str))
+            .elo(a.lines.get(1).map(Text::as_str))
             .end();
     }
     let has_n4 = !a.city.is_empty();

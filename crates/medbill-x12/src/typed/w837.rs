@@ -3,7 +3,7 @@
 use medbill_claim::{
     Address, Adjustment, Claim, ClaimDetail, Diagnosis, InstitutionalDetail, InstitutionalLine,
     LineAdjudication, OtherPayer, PersonName, ProfessionalDetail, ProfessionalLine, Provider,
-    RawSegment,
+    RawSegment, Text,
 };
 use medbill_codes::Modifier;
 
@@ -1060,7 +1060,7 @@ impl W837 {
                 b'A' => {
                     let (name, id) = match sub {
                         Some(s) => (s.name.reveal().clone(), s.member_id.reveal().clone()),
-                        None => (PersonName::default(), String::new()),
+                        None => (PersonName::default(), Text::new()),
                     };
                     self.nm1("IL", &name, false, Some(("MI", &id)));
                     if let Some(a) = sub.and_then(|s| s.address.as_ref()) {

@@ -14,9 +14,9 @@ use crate::party::{
     Provider, Relationship, ServiceFacility, Sex, Subscriber,
 };
 use crate::raw::RawSegment;
-use crate::text::Text;
 use crate::remit::Adjustment;
 use crate::shared::Shared;
+use crate::text::Text;
 
 code_enum! {
     /// Claim frequency code (CLM05-3; the third digit of an institutional type of bill).

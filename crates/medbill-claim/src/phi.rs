@@ -37,6 +37,18 @@ impl<T> Phi<T> {
         &self.0
     }
 
+    /// The value, to change it in place (as explicit as [`reveal`](Phi::reveal)).
+    ///
+    /// ```
+    /// use medbill_claim::Phi;
+    /// let mut id = Phi::new(String::from("W1"));
+    /// id.reveal_mut().push('2');
+    /// assert_eq!(id.reveal(), "W12");
+    /// ```
+    pub fn reveal_mut(&mut self) -> &mut T {
+        &mut self.0
+    }
+
     /// Unwraps the protected value.
     pub fn into_inner(self) -> T {
         self.0

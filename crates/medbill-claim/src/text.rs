@@ -103,7 +103,9 @@ impl Text {
 
     /// `s` inline, when it fits.
     fn inline(s: &str) -> Option<Text> {
-        let len = u8::try_from(s.len()).ok().filter(|&n| usize::from(n) <= INLINE)?;
+        let len = u8::try_from(s.len())
+            .ok()
+            .filter(|&n| usize::from(n) <= INLINE)?;
         let mut bytes = [0; INLINE];
         bytes[..s.len()].copy_from_slice(s.as_bytes());
         Some(Text(Repr::Inline { len, bytes }))
@@ -270,7 +272,10 @@ mod tests {
     #[test]
     fn is_as_large_as_a_string() {
         assert_eq!(std::mem::size_of::<Text>(), std::mem::size_of::<String>());
-        assert_eq!(std::mem::size_of::<Option<Text>>(), std::mem::size_of::<Text>());
+        assert_eq!(
+            std::mem::size_of::<Option<Text>>(),
+            std::mem::size_of::<Text>()
+        );
     }
 
     #[test]

@@ -31,7 +31,12 @@ pub(crate) fn fill<const N: usize>(
         for (i, (slot, &given)) in out.iter_mut().zip(t.as_bytes()).enumerate() {
             let b = given.to_ascii_uppercase();
             if let Err(expected) = check(i, b) {
-                return Err(CodeError::character(system, i + 1, char::from(given), expected));
+                return Err(CodeError::character(
+                    system,
+                    i + 1,
+                    char::from(given),
+                    expected,
+                ));
             }
             *slot = b;
         }
@@ -120,7 +125,12 @@ mod tests {
         let mut out = [0u8; 7];
         for (i, c) in t.chars().enumerate() {
             if !c.is_ascii() {
-                return Err(CodeError::character(system, i + 1, c, "an ASCII letter or digit"));
+                return Err(CodeError::character(
+                    system,
+                    i + 1,
+                    c,
+                    "an ASCII letter or digit",
+                ));
             }
             let b = c.to_ascii_uppercase() as u8;
             check(i, b).map_err(|e| CodeError::character(system, i + 1, c, e))?;

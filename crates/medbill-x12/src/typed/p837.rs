@@ -321,7 +321,8 @@ struct LineParts {
     /// The LIN and CTP read for the drug, as canonical text: kept raw when they do not make
     /// a drug, so that the 2410 loop they open is written back.
     drug_segments: Vec<String>,
-    rendering: Option<Provider>,
+    /// Boxed, as on the line: parts are moved and reset often, and most lines have none.
+    rendering: Option<Box<Provider>>,
     adjudications: Vec<LineAdjudication>,
     extra: Vec<RawSegment>,
     /// The loop of the provider segment being read (2420x), for its PRV and REF.
@@ -362,11 +363,13 @@ struct ClaimParts {
     values: Vec<ValueCode>,
     conditions: Vec<String>,
     drg: Option<String>,
-    rendering: Option<Provider>,
-    referring: Option<Provider>,
-    attending: Option<Provider>,
-    operating: Option<Provider>,
-    facility: Option<ServiceFacility>,
+    // Boxed, as on the claim: the parts are reset for every claim, and most claims have
+    // few of these.
+    rendering: Option<Box<Provider>>,
+    referring: Option<Box<Provider>>,
+    attending: Option<Box<Provider>>,
+    operating: Option<Box<Provider>>,
+    facility: Option<Box<ServiceFacility>>,
     provider_role: Option<&'static str>,
     other_payers: Vec<OtherPayer>,
     lines: Vec<LineParts>,
@@ -781,15 +784,11 @@ impl R837<'_> {
             ("2010BA", "N3") => {
                 let lines = n3(f);
                 let s = self.subscriber_mut();
-                let mut addr = s.address.take().map(Phi::into_inner).unwrap_or_default();
-                addr.lines = lines;
-                s.address = Some(Phi::new(addr));
+                s.address.get_or_insert_default().reveal_mut().lines = lines;
             }
             ("2010BA", "N4") => {
                 let s = self.subscriber_mut();
-                let mut addr = s.address.take().map(Phi::into_inner).unwrap_or_default();
-                n4(f, &mut addr);
-                s.address = Some(Phi::new(addr));
+                n4(f, s.address.get_or_insert_default().reveal_mut());
             }
             ("2010BA", "DMG") => {
                 let (birth, sex) = self.dmg(f, "subscriber");
@@ -863,15 +862,11 @@ impl R837<'_> {
             ("2010CA", "N3") => {
                 let lines = n3(f);
                 let p = self.patient_mut();
-                let mut addr = p.address.take().map(Phi::into_inner).unwrap_or_default();
-                addr.lines = lines;
-                p.address = Some(Phi::new(addr));
+                p.address.get_or_insert_default().reveal_mut().lines = lines;
             }
             ("2010CA", "N4") => {
                 let p = self.patient_mut();
-                let mut addr = p.address.take().map(Phi::into_inner).unwrap_or_default();
-                n4(f, &mut addr);
-                p.address = Some(Phi::new(addr));
+                n4(f, p.address.get_or_insert_default().reveal_mut());
             }
             ("2010CA", "DMG") => {
                 let (birth, sex) = self.dmg(f, "patient");
@@ -1239,15 +1234,15 @@ impl R837<'_> {
             let Some(c) = &mut self.claim else { return };
             c.provider_role = role;
             match (role, p) {
-                (Some("rendering"), Some(p)) => c.rendering = Some(p),
-                (Some("referring"), Some(p)) => c.referring = Some(p),
-                (Some("attending"), Some(p)) => c.attending = Some(p),
-                (Some("operating"), Some(p)) => c.operating = Some(p),
+                (Some("rendering"), Some(p)) => c.rendering = Some(Box::new(p)),
+                (Some("referring"), Some(p)) => c.referring = Some(Box::new(p)),
+                (Some("attending"), Some(p)) => c.attending = Some(Box::new(p)),
+                (Some("operating"), Some(p)) => c.operating = Some(Box::new(p)),
                 (Some("facility"), Some(p)) => {
-                    c.facility = Some(ServiceFacility {
+                    c.facility = Some(Box::new(ServiceFacility {
                         provider: p,
                         address: Address::default(),
-                    })
+                    }))
                 }
                 _ => c.extra.push(raw(l, f)),
             }
@@ -1256,10 +1251,10 @@ impl R837<'_> {
         let Some(c) = &mut self.claim else { return };
         let role = c.provider_role;
         let provider = match role {
-            Some("rendering") => c.rendering.as_mut(),
-            Some("referring") => c.referring.as_mut(),
-            Some("attending") => c.attending.as_mut(),
-            Some("operating") => c.operating.as_mut(),
+            Some("rendering") => c.rendering.as_deref_mut(),
+            Some("referring") => c.referring.as_deref_mut(),
+            Some("attending") => c.attending.as_deref_mut(),
+            Some("operating") => c.operating.as_deref_mut(),
             Some("facility") => c.facility.as_mut().map(|s| &mut s.provider),
             _ => None,
         };
@@ -1364,16 +1359,12 @@ impl R837<'_> {
             }
             ("2330A", "N3") => {
                 if let Some(s) = &mut op.subscriber {
-                    let mut addr = s.address.take().map(Phi::into_inner).unwrap_or_default();
-                    addr.lines = n3(f);
-                    s.address = Some(Phi::new(addr));
+                    s.address.get_or_insert_default().reveal_mut().lines = n3(f);
                 }
             }
             ("2330A", "N4") => {
                 if let Some(s) = &mut op.subscriber {
-                    let mut addr = s.address.take().map(Phi::into_inner).unwrap_or_default();
-                    n4(f, &mut addr);
-                    s.address = Some(Phi::new(addr));
+                    n4(f, s.address.get_or_insert_default().reveal_mut());
                 }
             }
             ("2330A", "REF") if q == "SY" => {
@@ -1470,7 +1461,7 @@ impl R837<'_> {
                 if let Some(line) = self.cur_line() {
                     match p {
                         Some(p) => {
-                            line.rendering = Some(p);
+                            line.rendering = Some(Box::new(p));
                             line.provider_role = Some("rendering");
                         }
                         None => {
@@ -1863,13 +1854,13 @@ impl R837<'_> {
             claim.pay_to = take_or_clone(&mut self.bill.pay_to, move_bill);
         }
         if c.rendering.is_some() {
-            claim.rendering_provider = c.rendering.take().map(Box::new);
+            claim.rendering_provider = c.rendering.take();
         }
         if c.referring.is_some() {
-            claim.referring_provider = c.referring.take().map(Box::new);
+            claim.referring_provider = c.referring.take();
         }
         if c.facility.is_some() {
-            claim.service_facility = c.facility.take().map(Box::new);
+            claim.service_facility = c.facility.take();
         }
         claim.subscriber = subscriber;
         if self.pat.patient.is_some() {
@@ -1941,8 +1932,8 @@ impl R837<'_> {
                 d.type_of_bill = c.code1.clone();
                 d.statement_from = from;
                 d.statement_to = to;
-                d.attending_provider = c.attending.take();
-                d.operating_provider = c.operating.take();
+                d.attending_provider = c.attending.take().map(|p| *p);
+                d.operating_provider = c.operating.take().map(|p| *p);
                 d.principal_diagnosis =
                     c.principal.ok_or_else(|| missing("principal_diagnosis"))?;
                 d.admitting_diagnosis = c.admitting;
@@ -2078,7 +2069,7 @@ fn professional_line(
     line.service_end = l.end;
     line.diagnosis_pointers = std::mem::take(&mut l.pointers);
     if l.rendering.is_some() {
-        line.rendering_provider = l.rendering.take().map(Box::new);
+        line.rendering_provider = l.rendering.take();
     }
     line.line_control_number = l.control.take();
     line.drug = drug(l);

@@ -16,7 +16,7 @@ pub use medbill_codes::{
 pub use medbill_claim::{
     Acknowledgment, BillingProvider, Claim, ClaimFilingIndicator, ClaimPayment, DiagnosisPointers,
     Ledger, Modifiers, Payer, PersonName, PostingReport, ProfessionalLine, Provider, Remittance,
-    Subscriber,
+    Subscriber, Text,
 };
 
 #[cfg(feature = "x12")]

@@ -57,6 +57,7 @@ use std::fmt;
 
 use chrono::NaiveDate;
 use medbill_claim::{Acknowledgment, Claim, ClaimError, Text};
+use rust_decimal::Decimal;
 
 use crate::{Position, TransactionSet, X12Error};
 
@@ -270,6 +271,29 @@ pub(crate) fn envelope_date(set: &TransactionSet) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(&format!("20{}", d.trim()), "%Y%m%d").ok()
 }
 
+/// `s` as a decimal, exactly as `Decimal::from_str` reads it (the same value and scale), with
+/// a fast path for the usual X12 amount or quantity: digits, optionally a point with digits on
+/// both sides, at most 18 characters. Anything else (a sign, an exponent, a lone point, a
+/// longer value) goes to `from_str`.
+pub(crate) fn parse_decimal(s: &str) -> Result<Decimal, rust_decimal::Error> {
+    let b = s.as_bytes();
+    // At most 18 digits: the mantissa cannot overflow an `i64`.
+    if b.is_empty() || b.len() > 18 {
+        return s.parse();
+    }
+    let mut mantissa: i64 = 0;
+    let mut point = None;
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'0'..=b'9' => mantissa = mantissa * 10 + i64::from(c - b'0'),
+            b'.' if point.is_none() && i > 0 && i + 1 < b.len() => point = Some(i),
+            _ => return s.parse(),
+        }
+    }
+    let scale = point.map_or(0, |i| b.len() - i - 1);
+    Ok(Decimal::new(mantissa, u32::try_from(scale).unwrap_or(0)))
+}
+
 /// `s` trimmed, as a model string.
 pub(crate) fn text(s: &str) -> Text {
     Text::from(walk::trim(s))
@@ -352,6 +376,73 @@ pub(crate) fn settle(
                 out_problems.append(&mut problems);
                 out_claims.push(claim);
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_decimal;
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+
+    /// The same outcome as `from_str`: equal value and scale, or both an error.
+    fn same_as_from_str(s: &str) -> Result<(), TestCaseError> {
+        let ours = parse_decimal(s);
+        let theirs = s.parse::<Decimal>();
+        match (ours, theirs) {
+            (Ok(a), Ok(b)) => {
+                prop_assert_eq!(a, b, "{:?}", s);
+                prop_assert_eq!(a.scale(), b.scale(), "{:?}", s);
+            }
+            (Err(_), Err(_)) => {}
+            (a, b) => prop_assert!(false, "{:?}: {:?} but from_str gives {:?}", s, a, b),
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn edge_cases_read_as_from_str() {
+        for s in [
+            "",
+            "0",
+            "00",
+            "0.0",
+            "100",
+            "100.00",
+            "007.50",
+            ".5",
+            "5.",
+            ".",
+            "1.2.3",
+            "-5",
+            "+5",
+            "1e3",
+            "999999999999999999",
+            "9999999999999999999",
+            "99999999999999999.9",
+            "0.000000000000000001",
+            "1,000",
+            " 5",
+            "5 ",
+        ] {
+            same_as_from_str(s).unwrap();
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn reads_as_from_str(s in "[0-9.+eE-]{0,22}") {
+            same_as_from_str(&s)?;
+        }
+
+        #[test]
+        fn reads_amounts_as_from_str(int in "[0-9]{1,12}", frac in proptest::option::of("[0-9]{1,6}")) {
+            let s = match frac {
+                Some(f) => format!("{int}.{f}"),
+                None => int,
+            };
+            same_as_from_str(&s)?;
         }
     }
 }

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use super::walk::{
     Fields, LoopWalker, canonical_order, group_adjustments, position, template, trim,
 };
-use super::{ReadMode, TypedError, guide_for, opt_text, parse_date, settle, text};
+use super::{ReadMode, TypedError, guide_for, opt_text, parse_date, parse_decimal, settle, text};
 use crate::{Position, TransactionSet};
 
 /// Where a CLM kept for its unmodelled elements gets the model's values (see `template`).
@@ -492,7 +492,7 @@ impl R837<'_> {
         if s.is_empty() {
             return None;
         }
-        match s.parse::<Decimal>() {
+        match parse_decimal(s) {
             Ok(d) => Some(d),
             Err(_) => {
                 self.bad(f, n as u32, field, "not a number");
@@ -506,7 +506,7 @@ impl R837<'_> {
         if s.is_empty() {
             return None;
         }
-        match s.parse::<Decimal>() {
+        match parse_decimal(s) {
             Ok(d) => Some(d),
             Err(_) => {
                 self.bad(f, n as u32, field, "not a number");
@@ -2147,7 +2147,7 @@ pub(crate) fn cas<'a>(
             Ok(r) => r,
             Err(e) => return Some(Err((n as u32, e.to_string()))),
         };
-        let amount = match trim(f.el(n + 1)).parse::<Decimal>() {
+        let amount = match parse_decimal(trim(f.el(n + 1))) {
             Ok(a) => a,
             Err(_) => return Some(Err((n as u32 + 1, "not a number".to_owned()))),
         };
@@ -2155,7 +2155,7 @@ pub(crate) fn cas<'a>(
         let quantity = if q.is_empty() {
             None
         } else {
-            match q.parse::<Decimal>() {
+            match parse_decimal(q) {
                 Ok(q) => Some(q),
                 Err(_) => return Some(Err((n as u32 + 2, "not a number".to_owned()))),
             }

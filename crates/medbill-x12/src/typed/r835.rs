@@ -15,7 +15,8 @@ use super::walk::{
     Fields, LoopWalker, canonical_order, group_adjustments, position, template, trim,
 };
 use super::{
-    ReadMode, TypedError, envelope_date, format_date, guide_for, opt_text, parse_date, text,
+    ReadMode, TypedError, envelope_date, format_date, guide_for, opt_text, parse_date,
+    parse_decimal, text,
 };
 use crate::TransactionSet;
 use crate::schema::Guide;
@@ -305,7 +306,7 @@ impl R835<'_> {
         if s.is_empty() {
             return None;
         }
-        let d = s.parse::<Decimal>().ok();
+        let d = parse_decimal(s).ok();
         if d.is_none() {
             self.bad(f, n as u32, field, "not a number");
         }
@@ -543,8 +544,8 @@ impl R835<'_> {
         self.skipping_line = false;
         let pcn = trim(f.el(1)).to_owned();
         let status = ClaimStatusCode::parse(f.el(2));
-        let charge = trim(f.el(3)).parse::<Decimal>();
-        let paid = trim(f.el(4)).parse::<Decimal>();
+        let charge = parse_decimal(trim(f.el(3)));
+        let paid = parse_decimal(trim(f.el(4)));
         let (status, charge, paid) = match (status, charge, paid) {
             (Ok(s), Ok(c), Ok(p)) => (s, c, p),
             (s, c, _) => {

@@ -19,21 +19,27 @@ pub(crate) struct LoopWalker {
     guide: &'static Guide,
     current: u32,
     cache: HashMap<u64, u32, BuildHasherDefault<KeyHasher>>,
-    /// A direct-mapped front for `cache`: (key, loop) by a few bits of the key's hash. A
-    /// set uses a few dozen keys over and over, so nearly every step ends here.
-    recent: Box<[(u64, u32); RECENT]>,
+    /// A direct-mapped front for `cache`: [`RECENT`] (key, loop) entries for each loop of the
+    /// guide, the current loop's found by a few bits of the hash of the segment's part of the
+    /// key. A set uses a few dozen keys over and over, so nearly every step ends here; and
+    /// since the hash leaves out the loop (known only when the previous step ends), it is
+    /// computed while that step is still under way.
+    recent: Vec<(u64, u32)>,
+    /// Each loop's identifier, by index.
+    loop_ids: Vec<&'static str>,
     /// The longest code any key qualifier of the guide lists: a qualifier longer than that
     /// matches none, so all such values share one cache key.
     longest_key_code: usize,
 }
 
-/// Entries in [`LoopWalker::recent`] (a power of two).
-const RECENT: usize = 256;
+/// Entries in [`LoopWalker::recent`] per loop (a power of two).
+const RECENT: usize = 16;
 
-/// The slot of `key` in [`LoopWalker::recent`].
-fn recent_slot(key: u64) -> usize {
-    // The top bits of a multiplicative hash; RECENT is 2^8.
-    (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 56) as usize
+/// The slot of a segment's key part among a loop's entries in [`LoopWalker::recent`].
+#[inline]
+fn recent_slot(part: u64) -> usize {
+    // The top bits of a multiplicative hash; RECENT is 2^4.
+    (part.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 60) as usize
 }
 
 /// A multiplicative hash for the walker's packed 64-bit keys (SipHash is needlessly slow
@@ -59,13 +65,15 @@ impl Hasher for KeyHasher {
 
 impl LoopWalker {
     pub(crate) fn new(guide: &'static Guide) -> LoopWalker {
+        let loop_ids: Vec<&'static str> = guide.loops().iter().map(|l| &*l.id).collect();
         LoopWalker {
             guide,
             current: 0,
             cache: HashMap::default(),
             // Zeros stand for empty slots: key 0 (an empty segment id at the top level) is
-            // placed at loop 0 by `place` too.
-            recent: Box::new([(0, 0); RECENT]),
+            // placed at loop 0 by `place` too, and only loop 0's entries can see key 0.
+            recent: vec![(0, 0); loop_ids.len() * RECENT],
+            loop_ids,
             longest_key_code: longest_key_code(guide),
         }
     }
@@ -77,27 +85,39 @@ impl LoopWalker {
 
     /// The loop identifier (`"2300"`; empty at the transaction level) of `segment`, moving the
     /// walker into it.
+    #[inline]
     pub(crate) fn step(&mut self, fields: &Fields<'_>) -> &'static str {
-        let key = cache_key(self.current, fields, self.longest_key_code);
-        let recent = key.map(|k| (k, recent_slot(k)));
-        let next = match recent {
-            Some((k, slot)) if self.recent[slot].0 == k => self.recent[slot].1,
-            _ => match key.and_then(|k| self.cache.get(&k).copied()) {
-                Some(n) => n,
-                None => {
-                    let n = self.place(fields).unwrap_or(self.current);
-                    if let Some(k) = key {
-                        self.cache.insert(k, n);
+        let current = self.current;
+        let next = match key_part(fields, self.longest_key_code) {
+            Some(part) if current <= 0x7FFF => {
+                let key = part | u64::from(current) << 48;
+                let slot = current as usize * RECENT + recent_slot(part);
+                match self.recent.get(slot) {
+                    Some(&(k, n)) if k == key => n,
+                    _ => {
+                        let n = self.lookup(key, fields);
+                        if let Some(entry) = self.recent.get_mut(slot) {
+                            *entry = (key, n);
+                        }
+                        n
                     }
-                    n
                 }
-            },
+            }
+            _ => self.place(fields).unwrap_or(current),
         };
-        if let Some((k, slot)) = recent {
-            self.recent[slot] = (k, next);
-        }
         self.current = next;
-        &self.guide.loop_rule(next).id
+        self.loop_ids.get(next as usize).copied().unwrap_or("")
+    }
+
+    /// The loop of a segment with cache key `key`, placed (and cached) on a miss.
+    #[cold]
+    fn lookup(&mut self, key: u64, fields: &Fields<'_>) -> u32 {
+        if let Some(&n) = self.cache.get(&key) {
+            return n;
+        }
+        let n = self.place(fields).unwrap_or(self.current);
+        self.cache.insert(key, n);
+        n
     }
 
     fn place(&self, f: &Fields<'_>) -> Option<u32> {
@@ -172,16 +192,26 @@ fn longest_key_code(guide: &Guide) -> usize {
     longest
 }
 
-/// A cache key for (loop, segment id, qualifier) when they fit in 64 bits. A qualifier longer
-/// than any key code (`longest_key_code`), such as CLM01 or an N3 street, matches no code: it
-/// is keyed as one value that no qualifier has.
-fn cache_key(current: u32, f: &Fields<'_>, longest_key_code: usize) -> Option<u64> {
+/// The segment's part of a cache key for (loop, segment id, qualifier), when it fits: the
+/// key is this part with the loop in the top 16 bits (bit 63 marks a composite qualifier, so
+/// the loop takes 15). A qualifier longer than any key code (`longest_key_code`), such as
+/// CLM01 or an N3 street, matches no code: it is keyed as one value that no qualifier has.
+#[inline]
+fn key_part(f: &Fields<'_>, longest_key_code: usize) -> Option<u64> {
     let id = f.id().as_bytes();
     let (q, composite) = if id == b"HL" {
         (f.el(3), false)
     } else {
         // `NM1*85:2` must not share an entry with `NM1*85`: one element matches, one not.
-        let (e, q) = (f.el(1), f.comp(1, 1));
+        let e = f.el(1);
+        let q = match f.component.is_ascii() {
+            // The first component, found inline: `comp` is a call, and qualifiers are short.
+            true => match e.bytes().position(|b| char::from(b) == f.component) {
+                Some(i) => e.get(..i).unwrap_or(e),
+                None => e,
+            },
+            false => f.comp(1, 1),
+        };
         (q, e.len() != q.len())
     };
     let mut q = trim(q).as_bytes();
@@ -189,21 +219,23 @@ fn cache_key(current: u32, f: &Fields<'_>, longest_key_code: usize) -> Option<u6
         // Not UTF-8, so no qualifier (a `str`) is these bytes.
         q = &[0xFF; 3];
     }
-    if id.len() > 3 || q.len() > 3 || current > 0x7FFF {
-        return None;
-    }
+    // Three bytes, zero-padded, as the top bytes of a 24-bit number; `None` when longer.
+    let pack = |bytes: &[u8]| -> Option<u64> {
+        let b = |i: usize| u64::from(bytes[i]);
+        match bytes.len() {
+            0 => Some(0),
+            1 => Some(b(0) << 16),
+            2 => Some(b(0) << 16 | b(1) << 8),
+            3 => Some(b(0) << 16 | b(1) << 8 | b(2)),
+            _ => None,
+        }
+    };
+    let (id24, q24) = (pack(id)?, pack(q)?);
     if id.contains(&0) || q.contains(&0) {
         // Short values are padded with zeros: `PR\0` would share `PR`'s entry (a fuzz find).
         return None;
     }
-    let mut k = u64::from(current) | if composite { 0x8000 } else { 0 };
-    for &b in id.iter().chain([0u8; 3].iter()).take(3) {
-        k = (k << 8) | u64::from(b);
-    }
-    for &b in q.iter().chain([0u8; 3].iter()).take(3) {
-        k = (k << 8) | u64::from(b);
-    }
-    Some(k)
+    Some(u64::from(composite) << 63 | id24 << 24 | q24)
 }
 
 /// The segments of a transaction set with their elements split, in one pass over the set's
@@ -875,7 +907,7 @@ pub(crate) fn group_adjustments(adjustments: &mut [medbill_claim::Adjustment]) {
 
 #[cfg(test)]
 mod tests {
-    use super::{Components, Fields, SetFields, trim};
+    use super::{Components, Fields, LoopWalker, SetFields, trim};
     use crate::{Delimiters, Reader, TransactionSet};
     use proptest::prelude::*;
 
@@ -1112,6 +1144,65 @@ mod tests {
             set.extend_from_slice(&body);
             let set: Vec<u8> = set.iter().map(|&b| canonical_to(b, e, comp, term)).collect();
             compare(&interchange(e, b'^', comp, term, &set));
+        }
+    }
+
+    /// Walks every set of `input` with the cached walker and with one that places every
+    /// segment afresh; returns how many segments were compared.
+    fn walk_both_ways(input: &[u8]) -> usize {
+        let mut reader = Reader::new(input);
+        let mut compared = 0;
+        while let Ok(Some(set)) = reader.next_transaction() {
+            let Some(guide) = super::super::guide_for(set.id(), set.version()) else {
+                continue;
+            };
+            let (mut cached, mut fresh) = (LoopWalker::new(guide), LoopWalker::new(guide));
+            let mut segments = SetFields::new(&set);
+            while let Some(f) = segments.advance() {
+                let expected = fresh.place(f).unwrap_or(fresh.current);
+                fresh.current = expected;
+                let id = &*guide.loop_rule(expected).id;
+                assert_eq!(cached.step(f), id, "segment {} of {:?}", f.index, f.id());
+                compared += 1;
+            }
+        }
+        compared
+    }
+
+    #[test]
+    fn cached_walk_is_placement() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let mut compared = 0;
+        for sub in ["", "typed", "validate"] {
+            for entry in std::fs::read_dir(dir.join(sub)).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_file() {
+                    compared += walk_both_ways(&std::fs::read(&path).unwrap());
+                }
+            }
+        }
+        assert!(compared > 200, "only {compared} segments walked");
+    }
+
+    proptest! {
+        #[test]
+        fn cached_walk_is_placement_on_shuffled_segments(
+            picks in proptest::collection::vec(0usize..24, 0..80),
+        ) {
+            let pool = [
+                "HL*1**20*1", "HL*2*1*22*0", "HL*3*2*23*0", "HL*4**20 *1", "NM1*85*2*A",
+                "NM1*85:2*2*A", "NM1*IL*1*B", "NM1*PR*2*C", "NM1*PR\u{0}*2", "NM1*QC*1*D",
+                "NM1*82*1*E", "NM1*DN*1", "CLM*C1*100***11:B:1", "LX*1", "SV1*HC:99213*1",
+                "DTP*472*D8*20240101", "SBR*P*18", "PAT*19", "N3*1 MAIN", "REF*EI*1",
+                "HI*ABK:J069", "NM1*  85 *2", "XYZ*1", "NM1*77*2",
+            ];
+            let mut file = String::from("ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *240102*1200*^*00501*000000001*0*P*:~GS*HC*S*R*20240102*1200*1*X*005010X222A1~ST*837*0001*005010X222A1~BHT*0019*00*1~");
+            for &i in &picks {
+                file.push_str(pool[i]);
+                file.push('~');
+            }
+            file.push_str("SE*2*0001~GE*1*1~IEA*1*000000001~");
+            walk_both_ways(file.as_bytes());
         }
     }
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use crate::delimiters::trim;
 use crate::envelope::{EnvelopeChecker, Summary};
 use crate::error::codes;
-use crate::tokenizer::{Mode, Step, Text, find_byte, is_trivia, step};
+use crate::tokenizer::{Mode, Step, Text, is_trivia, step};
 use crate::{Delimiters, Diagnostic, Position, Segment, Tokenizer, X12Error};
 
 /// Bytes asked of the source per read.
@@ -703,33 +703,53 @@ impl<R: Read> Reader<R> {
     /// several times more per segment. Stops, leaving the position before it, at the first
     /// segment that needs those rules (or more input).
     fn plain_segments(&mut self, d: Delimiters) {
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
         let Some(set) = &mut self.set else { return };
         let buf = &self.buf[..self.end];
+        let pattern = ONES * u64::from(d.segment);
+        // `pos` starts the next segment (its trivia first); terminators are found eight bytes
+        // at a time from `at`, several segments per word when they are short, so each byte
+        // is looked at once. The last few bytes are left to the general path.
         let mut pos = self.pos;
-        loop {
-            let mut start = pos;
-            while start < buf.len() && is_trivia(buf[start]) {
-                start += 1;
+        let mut at = pos;
+        'words: while let Some(chunk) = buf.get(at..at + 8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            let x = u64::from_le_bytes(word) ^ pattern;
+            // The high bit of each lane holding the terminator (exact: no carries).
+            let mut found = !(((x & LOW7) + LOW7) | x | LOW7);
+            while found != 0 {
+                let end = at + (found.trailing_zeros() / 8) as usize;
+                found &= found - 1;
+                let mut start = pos;
+                while start < end && is_trivia(buf[start]) {
+                    start += 1;
+                }
+                let content = &buf[start..end];
+                // An `I` may start an ISA or IEA, which change the scanner's mode. Empty
+                // content is never plain: a terminator that is also trivia (a blank line
+                // under a line-break terminator) is the general path's to skip.
+                if content.first() == Some(&b'I')
+                    || end + 1 - set.start > self.limit
+                    || !is_plain_id(content, d.element)
+                {
+                    break 'words;
+                }
+                let segment = Segment::from_parts(
+                    &buf[pos..start],
+                    content,
+                    self.base + start as u64,
+                    true,
+                    d,
+                );
+                if !self.checker.plain_segment_in_set(&segment) {
+                    break 'words;
+                }
+                set.segment_count += 1;
+                pos = end + 1;
             }
-            // An `I` may start an ISA or IEA, which change the scanner's mode.
-            if start >= buf.len() || buf[start] == b'I' {
-                break;
-            }
-            let Some(len) = find_byte(d.segment, &buf[start..]) else {
-                break;
-            };
-            let content = &buf[start..start + len];
-            let next = start + len + 1;
-            if next - set.start > self.limit || !is_plain_id(content, d.element) {
-                break;
-            }
-            let segment =
-                Segment::from_parts(&buf[pos..start], content, self.base + start as u64, true, d);
-            if !self.checker.plain_segment_in_set(&segment) {
-                break;
-            }
-            set.segment_count += 1;
-            pos = next;
+            at += 8;
         }
         self.pos = pos;
     }
@@ -957,6 +977,18 @@ mod tests {
             "ST*837*0001~LX*1~DTP*472*D8*20240101",
             "ST*837*0001~LX*1~SE*9*0001~ST*837*0002~LX*1~SE*3*0002~",
         ];
+        // Line breaks as terminators: a blank line is trivia, not an empty segment.
+        let newline_isa = ISA
+            .replace('*', "|")
+            .replace('~', "\n")
+            .replace(":\n", ">\n");
+        for body in [
+            "ST|837|0001\nBHT|0019\n\nNM1|41\r\n\n\nLX|1\n \nN3|A\nSE|6|0001\n",
+            "ST|837|0001\nBHT|0019\nLX|1\nLX|2\nLX|3\nLX|4\nLX|5\nLX|6\nLX|7\nSE|10|0001\n\n",
+        ] {
+            let file = format!("{newline_isa}GS|HC|S|R|1|1|1|X|1\n{body}GE|1|1\nIEA|1|000000001\n");
+            same_both_ways(file.as_bytes());
+        }
         for body in bodies {
             for gs in ["GS*HC*S*R*20240102*1200*1*X*005010X222A1~", ""] {
                 let file = format!("{ISA}{gs}{body}GE*1*1~IEA*1*000000001~");

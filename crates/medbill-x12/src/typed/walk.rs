@@ -33,13 +33,13 @@ pub(crate) struct LoopWalker {
 }
 
 /// Entries in [`LoopWalker::recent`] per loop (a power of two).
-const RECENT: usize = 16;
+const RECENT: usize = 64;
 
 /// The slot of a segment's key part among a loop's entries in [`LoopWalker::recent`].
 #[inline]
 fn recent_slot(part: u64) -> usize {
-    // The top bits of a multiplicative hash; RECENT is 2^4.
-    (part.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 60) as usize
+    // The top bits of a multiplicative hash; RECENT is 2^6.
+    (part.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58) as usize
 }
 
 /// A multiplicative hash for the walker's packed 64-bit keys (SipHash is needlessly slow

@@ -19,12 +19,12 @@ pub(crate) struct LoopWalker {
     guide: &'static Guide,
     current: u32,
     cache: HashMap<u64, u32, BuildHasherDefault<KeyHasher>>,
-    /// A direct-mapped front for `cache`: [`RECENT`] (key, loop) entries for each loop of the
-    /// guide, the current loop's found by a few bits of the hash of the segment's part of the
-    /// key. A set uses a few dozen keys over and over, so nearly every step ends here; and
-    /// since the hash leaves out the loop (known only when the previous step ends), it is
-    /// computed while that step is still under way.
-    recent: Vec<(u64, u32)>,
+    /// A direct-mapped front for `cache`: [`RECENT`] (key, loop) entries for each of
+    /// [`LOOP_GROUPS`] groups of loops, the current loop's group's found by a few bits of the
+    /// hash of the segment's part of the key. A set uses a few dozen keys over and over, so
+    /// nearly every step ends here; and since the hash leaves out the loop (known only when
+    /// the previous step ends), it is computed while that step is still under way.
+    recent: Box<[(u64, u32); LOOP_GROUPS * RECENT]>,
     /// Each loop's identifier, by index.
     loop_ids: Vec<&'static str>,
     /// The longest code any key qualifier of the guide lists: a qualifier longer than that
@@ -32,8 +32,13 @@ pub(crate) struct LoopWalker {
     longest_key_code: usize,
 }
 
-/// Entries in [`LoopWalker::recent`] per loop (a power of two).
+/// Entries in [`LoopWalker::recent`] per group of loops (a power of two).
 const RECENT: usize = 64;
+
+/// Groups of loops in [`LoopWalker::recent`]: loop `n` uses group `n % LOOP_GROUPS`. A set
+/// spends nearly all its segments in a handful of loops; a table for every loop of the 837P
+/// guide would be 66 KiB to clear per set.
+const LOOP_GROUPS: usize = 16;
 
 /// The slot of a segment's key part among a loop's entries in [`LoopWalker::recent`].
 #[inline]
@@ -71,8 +76,8 @@ impl LoopWalker {
             current: 0,
             cache: HashMap::default(),
             // Zeros stand for empty slots: key 0 (an empty segment id at the top level) is
-            // placed at loop 0 by `place` too, and only loop 0's entries can see key 0.
-            recent: vec![(0, 0); loop_ids.len() * RECENT],
+            // placed at loop 0 by `place` too.
+            recent: Box::new([(0, 0); LOOP_GROUPS * RECENT]),
             loop_ids,
             longest_key_code: longest_key_code(guide),
         }
@@ -91,7 +96,7 @@ impl LoopWalker {
         let next = match key_part(fields, self.longest_key_code) {
             Some(part) if current <= 0x7FFF => {
                 let key = part | u64::from(current) << 48;
-                let slot = current as usize * RECENT + recent_slot(part);
+                let slot = current as usize % LOOP_GROUPS * RECENT + recent_slot(part);
                 match self.recent.get(slot) {
                     Some(&(k, n)) if k == key => n,
                     _ => {

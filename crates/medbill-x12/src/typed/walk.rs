@@ -24,7 +24,7 @@ pub(crate) struct LoopWalker {
     /// hash of the segment's part of the key. A set uses a few dozen keys over and over, so
     /// nearly every step ends here; and since the hash leaves out the loop (known only when
     /// the previous step ends), it is computed while that step is still under way.
-    recent: Box<[(u64, u32); LOOP_GROUPS * RECENT]>,
+    recent: Vec<(u64, u32)>,
     /// Each loop's identifier, by index.
     loop_ids: Vec<&'static str>,
     /// The longest code any key qualifier of the guide lists: a qualifier longer than that
@@ -39,6 +39,26 @@ const RECENT: usize = 64;
 /// spends nearly all its segments in a handful of loops; a table for every loop of the 837P
 /// guide would be 66 KiB to clear per set.
 const LOOP_GROUPS: usize = 16;
+
+/// Placements a walker may hand on to the next walker of its guide (see [`KNOWN`]); past
+/// that, hostile input with ever new qualifiers would only grow the table.
+const KEPT_PLACEMENTS: usize = 4096;
+
+/// What walkers have learnt about each guide, kept from set to set on each thread: the
+/// placements (a function of the guide, the loop and the segment's key alone), the loop
+/// identifiers and the longest key code. A file of many small sets (an 835 per check) spent
+/// a fifth of its time finding these again for every set.
+struct Known {
+    guide: &'static Guide,
+    cache: HashMap<u64, u32, BuildHasherDefault<KeyHasher>>,
+    recent: Vec<(u64, u32)>,
+    loop_ids: Vec<&'static str>,
+    longest_key_code: usize,
+}
+
+thread_local! {
+    static KNOWN: std::cell::RefCell<Vec<Known>> = const { std::cell::RefCell::new(Vec::new()) };
+}
 
 /// The slot of a segment's key part among a loop's entries in [`LoopWalker::recent`].
 #[inline]
@@ -70,16 +90,30 @@ impl Hasher for KeyHasher {
 
 impl LoopWalker {
     pub(crate) fn new(guide: &'static Guide) -> LoopWalker {
-        let loop_ids: Vec<&'static str> = guide.loops().iter().map(|l| &*l.id).collect();
-        LoopWalker {
+        let kept = KNOWN
+            .try_with(|known| {
+                let mut known = known.try_borrow_mut().ok()?;
+                let i = known.iter().position(|k| std::ptr::eq(k.guide, guide))?;
+                Some(known.swap_remove(i))
+            })
+            .ok()
+            .flatten();
+        let known = kept.unwrap_or_else(|| Known {
             guide,
-            current: 0,
             cache: HashMap::default(),
             // Zeros stand for empty slots: key 0 (an empty segment id at the top level) is
             // placed at loop 0 by `place` too.
-            recent: Box::new([(0, 0); LOOP_GROUPS * RECENT]),
-            loop_ids,
+            recent: vec![(0, 0); LOOP_GROUPS * RECENT],
+            loop_ids: guide.loops().iter().map(|l| &*l.id).collect(),
             longest_key_code: longest_key_code(guide),
+        });
+        LoopWalker {
+            guide,
+            current: 0,
+            cache: known.cache,
+            recent: known.recent,
+            loop_ids: known.loop_ids,
+            longest_key_code: known.longest_key_code,
         }
     }
 
@@ -173,6 +207,31 @@ impl LoopWalker {
             }
         };
         codes.is_empty() || codes.contains(trim(value).as_bytes())
+    }
+}
+
+impl Drop for LoopWalker {
+    /// Hands what this walker learnt on to the next walker of its guide on this thread.
+    fn drop(&mut self) {
+        let mut cache = std::mem::take(&mut self.cache);
+        if cache.len() > KEPT_PLACEMENTS {
+            cache = HashMap::default();
+        }
+        let known = Known {
+            guide: self.guide,
+            cache,
+            recent: std::mem::take(&mut self.recent),
+            loop_ids: std::mem::take(&mut self.loop_ids),
+            longest_key_code: self.longest_key_code,
+        };
+        let _ = KNOWN.try_with(|k| {
+            // One entry per guide: of two walkers alive at once, the first dropped is kept.
+            if let Ok(mut k) = k.try_borrow_mut()
+                && !k.iter().any(|x| std::ptr::eq(x.guide, known.guide))
+            {
+                k.push(known);
+            }
+        });
     }
 }
 
@@ -1209,5 +1268,41 @@ mod tests {
             file.push_str("SE*2*0001~GE*1*1~IEA*1*000000001~");
             walk_both_ways(file.as_bytes());
         }
+    }
+
+    #[test]
+    fn walkers_hand_placements_on_once_per_guide() {
+        let file = "ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *240102*1200*^*00501*000000001*0*P*:~GS*HC*S*R*20240102*1200*1*X*005010X222A1~ST*837*0001*005010X222A1~BHT*0019*00*1~HL*1**20*1~NM1*85*2*A~HL*2*1*22*0~CLM*C1*1~SE*7*0001~GE*1*1~IEA*1*000000001~";
+        std::thread::spawn(move || {
+            let set = Reader::new(file.as_bytes())
+                .next_transaction()
+                .unwrap()
+                .unwrap();
+            let guide = super::super::guide_for(set.id(), set.version()).unwrap();
+            let walk = |walker: &mut LoopWalker| {
+                let mut segments = SetFields::new(&set);
+                let mut loops = Vec::new();
+                while let Some(f) = segments.advance() {
+                    loops.push(walker.step(f));
+                }
+                loops
+            };
+            let mut first = LoopWalker::new(guide);
+            let cold = walk(&mut first);
+            assert!(!first.cache.is_empty());
+            // Two at once: the second starts afresh, and only one is kept.
+            let mut second = LoopWalker::new(guide);
+            assert!(second.cache.is_empty());
+            assert_eq!(walk(&mut second), cold);
+            drop(first);
+            drop(second);
+            assert_eq!(super::KNOWN.with(|k| k.borrow().len()), 1);
+            let mut third = LoopWalker::new(guide);
+            assert!(!third.cache.is_empty());
+            assert_eq!(third.current, 0);
+            assert_eq!(walk(&mut third), cold);
+        })
+        .join()
+        .unwrap();
     }
 }

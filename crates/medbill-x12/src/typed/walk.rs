@@ -225,11 +225,14 @@ impl Drop for LoopWalker {
             longest_key_code: self.longest_key_code,
         };
         let _ = KNOWN.try_with(|k| {
-            // One entry per guide: of two walkers alive at once, the first dropped is kept.
-            if let Ok(mut k) = k.try_borrow_mut()
-                && !k.iter().any(|x| std::ptr::eq(x.guide, known.guide))
-            {
-                k.push(known);
+            // One entry per guide: of two walkers alive at once, the one that learnt more.
+            let Ok(mut k) = k.try_borrow_mut() else {
+                return;
+            };
+            match k.iter_mut().find(|x| std::ptr::eq(x.guide, known.guide)) {
+                Some(kept) if kept.cache.len() >= known.cache.len() => {}
+                Some(kept) => *kept = known,
+                None => k.push(known),
             }
         });
     }
@@ -1290,15 +1293,16 @@ mod tests {
             let mut first = LoopWalker::new(guide);
             let cold = walk(&mut first);
             assert!(!first.cache.is_empty());
-            // Two at once: the second starts afresh, and only one is kept.
-            let mut second = LoopWalker::new(guide);
+            // Two at once: the second starts afresh, and only one is kept, the one that
+            // learnt more.
+            let second = LoopWalker::new(guide);
             assert!(second.cache.is_empty());
-            assert_eq!(walk(&mut second), cold);
-            drop(first);
+            let learnt = first.cache.len();
             drop(second);
+            drop(first);
             assert_eq!(super::KNOWN.with(|k| k.borrow().len()), 1);
             let mut third = LoopWalker::new(guide);
-            assert!(!third.cache.is_empty());
+            assert_eq!(third.cache.len(), learnt);
             assert_eq!(third.current, 0);
             assert_eq!(walk(&mut third), cold);
         })

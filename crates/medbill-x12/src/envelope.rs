@@ -236,6 +236,23 @@ impl EnvelopeChecker {
         SegmentContext { index, set_index }
     }
 
+    /// Checks a terminated segment inside an open transaction set whose identifier is valid
+    /// and none of the envelope's own (ISA, IEA, GS, GE, ST, SE, TA1): for such a segment
+    /// [`segment`](Self::segment) only counts it and notes its trivia, which is all this does.
+    /// Returns false, changing nothing, when no set is open.
+    #[inline]
+    pub(crate) fn plain_segment_in_set(&mut self, segment: &Segment<'_>) -> bool {
+        let Some(set) = &mut self.set else {
+            return false;
+        };
+        set.count += 1;
+        self.summary.segments += 1;
+        if !segment.trivia().is_empty() {
+            self.note_trivia(segment);
+        }
+        true
+    }
+
     fn note_trivia(&mut self, segment: &Segment<'_>) {
         let trivia = segment.trivia();
         if trivia.is_empty() || (self.warned_line_breaks && self.warned_indentation) {

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use crate::delimiters::trim;
 use crate::envelope::{EnvelopeChecker, Summary};
 use crate::error::codes;
-use crate::tokenizer::{Mode, Step, Text, step};
+use crate::tokenizer::{Mode, Step, Text, is_trivia, step};
 use crate::{Delimiters, Diagnostic, Position, Segment, Tokenizer, X12Error};
 
 /// Bytes asked of the source per read.
@@ -462,6 +462,9 @@ pub struct Reader<R> {
     queue: VecDeque<Event>,
     encoding: Encoding,
     limit: usize,
+    /// Whether [`plain_segments`](Self::plain_segments) may take plain segments (off only in
+    /// tests, which compare it with the general path).
+    plain_fast_path: bool,
 }
 
 impl<R> fmt::Debug for Reader<R> {
@@ -494,6 +497,7 @@ impl<R: Read> Reader<R> {
             queue: VecDeque::new(),
             encoding: Encoding::Bytes,
             limit: usize::MAX,
+            plain_fast_path: true,
         }
     }
 
@@ -541,6 +545,9 @@ impl<R: Read> Reader<R> {
             }
             if !self.started {
                 self.start()?;
+            }
+            if let (Some(_), Mode::Inside(d), true) = (&self.set, self.mode, self.plain_fast_path) {
+                self.plain_segments(d);
             }
             let pos = self.pos;
             let before = self.mode;
@@ -690,6 +697,63 @@ impl<R: Read> Reader<R> {
         Ok(())
     }
 
+    /// Takes the segments of the open set that need nothing but counting: terminated, with a
+    /// valid identifier that is none of the envelope's own. Most segments of a large set are
+    /// such, and [`on_segment`](Self::on_segment) and the envelope checker's general rules cost
+    /// several times more per segment. Stops, leaving the position before it, at the first
+    /// segment that needs those rules (or more input).
+    fn plain_segments(&mut self, d: Delimiters) {
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+        let Some(set) = &mut self.set else { return };
+        let buf = &self.buf[..self.end];
+        let pattern = ONES * u64::from(d.segment);
+        // `pos` starts the next segment (its trivia first); terminators are found eight bytes
+        // at a time from `at`, several segments per word when they are short, so each byte
+        // is looked at once. The last few bytes are left to the general path.
+        let mut pos = self.pos;
+        let mut at = pos;
+        'words: while let Some(chunk) = buf.get(at..at + 8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            let x = u64::from_le_bytes(word) ^ pattern;
+            // The high bit of each lane holding the terminator (exact: no carries).
+            let mut found = !(((x & LOW7) + LOW7) | x | LOW7);
+            while found != 0 {
+                let end = at + (found.trailing_zeros() / 8) as usize;
+                found &= found - 1;
+                let mut start = pos;
+                while start < end && is_trivia(buf[start]) {
+                    start += 1;
+                }
+                let content = &buf[start..end];
+                // An `I` may start an ISA or IEA, which change the scanner's mode. Empty
+                // content is never plain: a terminator that is also trivia (a blank line
+                // under a line-break terminator) is the general path's to skip.
+                if content.first() == Some(&b'I')
+                    || end + 1 - set.start > self.limit
+                    || !is_plain_id(content, d.element)
+                {
+                    break 'words;
+                }
+                let segment = Segment::from_parts(
+                    &buf[pos..start],
+                    content,
+                    self.base + start as u64,
+                    true,
+                    d,
+                );
+                if !self.checker.plain_segment_in_set(&segment) {
+                    break 'words;
+                }
+                set.segment_count += 1;
+                pos = end + 1;
+            }
+            at += 8;
+        }
+        self.pos = pos;
+    }
+
     fn on_segment(
         &mut self,
         pos: usize,
@@ -811,10 +875,145 @@ impl<R: Read> Reader<R> {
     }
 }
 
+/// Whether `content` starts with a valid segment identifier (2 or 3 upper-case letters or
+/// digits, the first a letter) other than the envelope's own, which need the reader's and the
+/// envelope checker's own handling.
+#[inline]
+fn is_plain_id(content: &[u8], element: u8) -> bool {
+    let id_len = match content.iter().take(4).position(|&b| b == element) {
+        Some(n) => n,
+        None if content.len() <= 3 => content.len(),
+        None => return false,
+    };
+    let id = &content[..id_len];
+    (2..=3).contains(&id_len)
+        && id[0].is_ascii_uppercase()
+        && id
+            .iter()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        && !matches!(id, b"ISA" | b"IEA" | b"GS" | b"GE" | b"ST" | b"SE" | b"TA1")
+}
+
 impl<R: Read> Iterator for Reader<R> {
     type Item = Result<Event, X12Error>;
 
     fn next(&mut self) -> Option<Result<Event, X12Error>> {
         self.next_event().transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A source that hands out a few bytes per read, so that segments straddle buffer fills.
+    struct Trickle<'a> {
+        data: &'a [u8],
+        step: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.step.min(buf.len()).min(self.data.len());
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    type Outcome = (Vec<Result<Event, String>>, Vec<Diagnostic>, Summary);
+
+    fn read_everything<R: Read>(mut reader: Reader<R>, fast: bool) -> Outcome {
+        reader.plain_fast_path = fast;
+        let mut events = Vec::new();
+        loop {
+            match reader.next_event() {
+                Ok(Some(e)) => events.push(Ok(e)),
+                Ok(None) => break,
+                Err(e) => {
+                    events.push(Err(e.to_string()));
+                    break;
+                }
+            }
+        }
+        (events, reader.take_diagnostics(), reader.summary())
+    }
+
+    /// The fast path for plain segments gives exactly the general path's events, diagnostics
+    /// and counts, whole or trickled, with or without a size limit.
+    fn same_both_ways(input: &[u8]) {
+        let whole = read_everything(Reader::new(input), false);
+        assert_eq!(
+            read_everything(Reader::new(input), true),
+            whole,
+            "{:?}",
+            String::from_utf8_lossy(input)
+        );
+        for step in [1, 3, 7] {
+            let trickle = |fast| read_everything(Reader::new(Trickle { data: input, step }), fast);
+            assert_eq!(trickle(true), trickle(false), "step {step}");
+        }
+        for limit in [40, 90] {
+            let limited =
+                |fast| read_everything(Reader::new(input).with_max_set_bytes(limit), fast);
+            assert_eq!(limited(true), limited(false), "limit {limit}");
+        }
+    }
+
+    const ISA: &str = "ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *240102*1200*^*00501*000000001*0*P*:~";
+
+    #[test]
+    fn plain_segments_read_as_the_general_path_reads_them() {
+        let bodies = [
+            "ST*837*0001~BHT*0019*00*1~NM1*41*2*X~HL*1**20*1~SE*5*0001~",
+            "ST*837*0001~\r\nBHT*0019~\r\n  NM1*41~\n\tN3*A~SE*5*0001~\n",
+            "ST*837*0001~\nBHT*0019~ NM1*41~SE*4*0001~",
+            "ST*837*0001~bht*1~B*1~ABCD*1~1AB*2~A-B*3~LX~~SE*8*0001~",
+            "ST*837*0001~TA1*1~GS*X~ST*837*0002~LX*1~SE*3*0002~",
+            "ST*837*0001~LX*1~IEA*1*000000001~",
+            "ST*837*0001~LX*1~IK3*1~ISA*x~SE*4*0001~",
+            "ST*837*0001~LX*1~SE*3*0001~LX*2~N3*X~",
+            "ST*837*0001~LX*1~DTP*472*D8*20240101",
+            "ST*837*0001~LX*1~SE*9*0001~ST*837*0002~LX*1~SE*3*0002~",
+        ];
+        // Line breaks as terminators: a blank line is trivia, not an empty segment.
+        let newline_isa = ISA
+            .replace('*', "|")
+            .replace('~', "\n")
+            .replace(":\n", ">\n");
+        for body in [
+            "ST|837|0001\nBHT|0019\n\nNM1|41\r\n\n\nLX|1\n \nN3|A\nSE|6|0001\n",
+            "ST|837|0001\nBHT|0019\nLX|1\nLX|2\nLX|3\nLX|4\nLX|5\nLX|6\nLX|7\nSE|10|0001\n\n",
+        ] {
+            let file = format!("{newline_isa}GS|HC|S|R|1|1|1|X|1\n{body}GE|1|1\nIEA|1|000000001\n");
+            same_both_ways(file.as_bytes());
+        }
+        for body in bodies {
+            for gs in ["GS*HC*S*R*20240102*1200*1*X*005010X222A1~", ""] {
+                let file = format!("{ISA}{gs}{body}GE*1*1~IEA*1*000000001~");
+                same_both_ways(file.as_bytes());
+                let cut = format!("{ISA}{gs}{body}");
+                same_both_ways(cut.as_bytes());
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn plain_segments_read_as_the_general_path_reads_them_on_noise(
+            pieces in proptest::collection::vec(
+                prop_oneof![
+                    Just("*"), Just("~"), Just("\r\n"), Just(" "), Just("I"), Just("IEA*1~"),
+                    Just("ST*837*1~"), Just("SE*2*1~"), Just("GS*HC~"), Just("GE*1~"),
+                    Just("TA1*1~"), Just("NM1*IL~"), Just("LX*1~"), Just("lx~"), Just("ABCD~"),
+                    Just("12345678"), Just(ISA),
+                ],
+                0..40,
+            ),
+        ) {
+            let file = format!("{ISA}GS*HC*S*R*1*1*1*X*1~ST*837*0001~{}", pieces.concat());
+            same_both_ways(file.as_bytes());
+        }
     }
 }

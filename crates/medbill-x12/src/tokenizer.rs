@@ -89,7 +89,7 @@ fn scan_element(bytes: &[u8], separator: u8, component: u8, repetition: u8) -> (
 
 /// Bytes skipped between segments inside an interchange: line breaks and indentation.
 #[inline]
-fn is_trivia(b: u8) -> bool {
+pub(crate) fn is_trivia(b: u8) -> bool {
     matches!(b, b'\r' | b'\n' | b' ' | b'\t')
 }
 

@@ -16,7 +16,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::walk::{
-    Fields, LoopWalker, canonical_order, group_adjustments, position, template, trim,
+    Fields, LoopWalker, SetFields, canonical_order, group_adjustments, position, template, trim,
 };
 use super::{ReadMode, TypedError, guide_for, opt_text, parse_date, parse_decimal, settle, text};
 use crate::{Position, TransactionSet};
@@ -227,25 +227,20 @@ pub fn read_837(set: &TransactionSet, mode: ReadMode) -> Result<ClaimBatch, Type
         line_proto: None,
         handoff: Handoff::None,
     };
-    let mut els = Vec::with_capacity(32);
-    // One UTF-8 check for the whole set; each segment's text is then a slice of it.
-    let text = std::str::from_utf8(set.bytes())
-        .ok()
-        .map(|t| (t, set.offset()));
-    for (i, seg) in set.segments().enumerate() {
-        let f = Fields::in_set(seg, i as u32 + 1, els, text);
-        let l = r.walker.step(&f);
-        r.segment(l, &f);
+    let mut segments = SetFields::new(set);
+    let is_text = segments.is_text();
+    while let Some(f) = segments.advance() {
+        let l = r.walker.step(f);
+        r.segment(l, f);
         if let Some((n, why)) = f.kept_text_problem() {
-            r.bad(&f, n, "segment", why);
+            r.bad(f, n, "segment", why);
         }
-        if text.is_none() && std::str::from_utf8(f.segment().raw()).is_err() {
+        if !is_text && std::str::from_utf8(f.segment().raw()).is_err() {
             // Its values read as empty and its raw text has the bytes replaced: what is
             // written back differs from what was read, so that is reported (after the
             // segment, so that a CLM's problem is its own claim's).
-            r.bad(&f, 0, "segment", "not UTF-8 text");
+            r.bad(f, 0, "segment", "not UTF-8 text");
         }
-        els = f.recycle();
     }
     r.finish_claim();
     let Some(mut header) = r.header else {

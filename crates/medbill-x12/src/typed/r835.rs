@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use super::out::{InterchangeHeader, Out, set_control};
 use super::p837::cas;
 use super::walk::{
-    Fields, LoopWalker, canonical_order, group_adjustments, position, template, trim,
+    Fields, LoopWalker, SetFields, canonical_order, group_adjustments, position, template, trim,
 };
 use super::{
     ReadMode, TypedError, envelope_date, format_date, guide_for, opt_text, parse_date,
@@ -142,20 +142,14 @@ pub fn read_835(set: &TransactionSet, mode: ReadMode) -> Result<RemittanceSet, T
         payee_seen: false,
         bpr_seen: false,
     };
-    let mut els = Vec::with_capacity(32);
-    // One UTF-8 check for the whole set; each segment's text is then a slice of it.
-    let text = std::str::from_utf8(set.bytes())
-        .ok()
-        .map(|t| (t, set.offset()));
-    r.utf8 = text.is_some();
-    for (i, seg) in set.segments().enumerate() {
-        let f = Fields::in_set(seg, i as u32 + 1, els, text);
-        let l = walker.step(&f);
-        r.segment(l, &f);
+    let mut segments = SetFields::new(set);
+    r.utf8 = segments.is_text();
+    while let Some(f) = segments.advance() {
+        let l = walker.step(f);
+        r.segment(l, f);
         if let Some((n, why)) = f.kept_text_problem() {
-            r.bad(&f, n, "segment", why);
+            r.bad(f, n, "segment", why);
         }
-        els = f.recycle();
     }
     r.finish_claim();
     let (Some(method), Some(amount), Some(trace)) = (r.method, r.amount, r.trace.clone()) else {

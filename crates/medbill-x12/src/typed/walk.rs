@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::schema::{Guide, Node, SegmentRule};
+use crate::tokenizer::{Mode, Step, is_trivia, step};
 use crate::{Delimiters, Position, Segment, TransactionSet};
 
 /// Walks the loop tree of one guide, one segment at a time.
@@ -18,21 +19,52 @@ pub(crate) struct LoopWalker {
     guide: &'static Guide,
     current: u32,
     cache: HashMap<u64, u32, BuildHasherDefault<KeyHasher>>,
-    /// A direct-mapped front for `cache`: (key, loop) by a few bits of the key's hash. A
-    /// set uses a few dozen keys over and over, so nearly every step ends here.
-    recent: Box<[(u64, u32); RECENT]>,
+    /// A direct-mapped front for `cache`: [`RECENT`] (key, loop) entries for each of
+    /// [`LOOP_GROUPS`] groups of loops, the current loop's group's found by a few bits of the
+    /// hash of the segment's part of the key. A set uses a few dozen keys over and over, so
+    /// nearly every step ends here; and since the hash leaves out the loop (known only when
+    /// the previous step ends), it is computed while that step is still under way.
+    recent: Vec<(u64, u32)>,
+    /// Each loop's identifier, by index.
+    loop_ids: Vec<&'static str>,
     /// The longest code any key qualifier of the guide lists: a qualifier longer than that
     /// matches none, so all such values share one cache key.
     longest_key_code: usize,
 }
 
-/// Entries in [`LoopWalker::recent`] (a power of two).
-const RECENT: usize = 256;
+/// Entries in [`LoopWalker::recent`] per group of loops (a power of two).
+const RECENT: usize = 64;
 
-/// The slot of `key` in [`LoopWalker::recent`].
-fn recent_slot(key: u64) -> usize {
-    // The top bits of a multiplicative hash; RECENT is 2^8.
-    (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 56) as usize
+/// Groups of loops in [`LoopWalker::recent`]: loop `n` uses group `n % LOOP_GROUPS`. A set
+/// spends nearly all its segments in a handful of loops; a table for every loop of the 837P
+/// guide would be 66 KiB to clear per set.
+const LOOP_GROUPS: usize = 16;
+
+/// Placements a walker may hand on to the next walker of its guide (see [`KNOWN`]); past
+/// that, hostile input with ever new qualifiers would only grow the table.
+const KEPT_PLACEMENTS: usize = 4096;
+
+/// What walkers have learnt about each guide, kept from set to set on each thread: the
+/// placements (a function of the guide, the loop and the segment's key alone), the loop
+/// identifiers and the longest key code. A file of many small sets (an 835 per check) spent
+/// a fifth of its time finding these again for every set.
+struct Known {
+    guide: &'static Guide,
+    cache: HashMap<u64, u32, BuildHasherDefault<KeyHasher>>,
+    recent: Vec<(u64, u32)>,
+    loop_ids: Vec<&'static str>,
+    longest_key_code: usize,
+}
+
+thread_local! {
+    static KNOWN: std::cell::RefCell<Vec<Known>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The slot of a segment's key part among a loop's entries in [`LoopWalker::recent`].
+#[inline]
+fn recent_slot(part: u64) -> usize {
+    // The top bits of a multiplicative hash; RECENT is 2^6.
+    (part.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58) as usize
 }
 
 /// A multiplicative hash for the walker's packed 64-bit keys (SipHash is needlessly slow
@@ -58,14 +90,30 @@ impl Hasher for KeyHasher {
 
 impl LoopWalker {
     pub(crate) fn new(guide: &'static Guide) -> LoopWalker {
-        LoopWalker {
+        let kept = KNOWN
+            .try_with(|known| {
+                let mut known = known.try_borrow_mut().ok()?;
+                let i = known.iter().position(|k| std::ptr::eq(k.guide, guide))?;
+                Some(known.swap_remove(i))
+            })
+            .ok()
+            .flatten();
+        let known = kept.unwrap_or_else(|| Known {
             guide,
-            current: 0,
             cache: HashMap::default(),
             // Zeros stand for empty slots: key 0 (an empty segment id at the top level) is
             // placed at loop 0 by `place` too.
-            recent: Box::new([(0, 0); RECENT]),
+            recent: vec![(0, 0); LOOP_GROUPS * RECENT],
+            loop_ids: guide.loops().iter().map(|l| &*l.id).collect(),
             longest_key_code: longest_key_code(guide),
+        });
+        LoopWalker {
+            guide,
+            current: 0,
+            cache: known.cache,
+            recent: known.recent,
+            loop_ids: known.loop_ids,
+            longest_key_code: known.longest_key_code,
         }
     }
 
@@ -76,27 +124,39 @@ impl LoopWalker {
 
     /// The loop identifier (`"2300"`; empty at the transaction level) of `segment`, moving the
     /// walker into it.
+    #[inline]
     pub(crate) fn step(&mut self, fields: &Fields<'_>) -> &'static str {
-        let key = cache_key(self.current, fields, self.longest_key_code);
-        let recent = key.map(|k| (k, recent_slot(k)));
-        let next = match recent {
-            Some((k, slot)) if self.recent[slot].0 == k => self.recent[slot].1,
-            _ => match key.and_then(|k| self.cache.get(&k).copied()) {
-                Some(n) => n,
-                None => {
-                    let n = self.place(fields).unwrap_or(self.current);
-                    if let Some(k) = key {
-                        self.cache.insert(k, n);
+        let current = self.current;
+        let next = match key_part(fields, self.longest_key_code) {
+            Some(part) if current <= 0x7FFF => {
+                let key = part | u64::from(current) << 48;
+                let slot = current as usize % LOOP_GROUPS * RECENT + recent_slot(part);
+                match self.recent.get(slot) {
+                    Some(&(k, n)) if k == key => n,
+                    _ => {
+                        let n = self.lookup(key, fields);
+                        if let Some(entry) = self.recent.get_mut(slot) {
+                            *entry = (key, n);
+                        }
+                        n
                     }
-                    n
                 }
-            },
+            }
+            _ => self.place(fields).unwrap_or(current),
         };
-        if let Some((k, slot)) = recent {
-            self.recent[slot] = (k, next);
-        }
         self.current = next;
-        &self.guide.loop_rule(next).id
+        self.loop_ids.get(next as usize).copied().unwrap_or("")
+    }
+
+    /// The loop of a segment with cache key `key`, placed (and cached) on a miss.
+    #[cold]
+    fn lookup(&mut self, key: u64, fields: &Fields<'_>) -> u32 {
+        if let Some(&n) = self.cache.get(&key) {
+            return n;
+        }
+        let n = self.place(fields).unwrap_or(self.current);
+        self.cache.insert(key, n);
+        n
     }
 
     fn place(&self, f: &Fields<'_>) -> Option<u32> {
@@ -150,6 +210,34 @@ impl LoopWalker {
     }
 }
 
+impl Drop for LoopWalker {
+    /// Hands what this walker learnt on to the next walker of its guide on this thread.
+    fn drop(&mut self) {
+        let mut cache = std::mem::take(&mut self.cache);
+        if cache.len() > KEPT_PLACEMENTS {
+            cache = HashMap::default();
+        }
+        let known = Known {
+            guide: self.guide,
+            cache,
+            recent: std::mem::take(&mut self.recent),
+            loop_ids: std::mem::take(&mut self.loop_ids),
+            longest_key_code: self.longest_key_code,
+        };
+        let _ = KNOWN.try_with(|k| {
+            // One entry per guide: of two walkers alive at once, the one that learnt more.
+            let Ok(mut k) = k.try_borrow_mut() else {
+                return;
+            };
+            match k.iter_mut().find(|x| std::ptr::eq(x.guide, known.guide)) {
+                Some(kept) if kept.cache.len() >= known.cache.len() => {}
+                Some(kept) => *kept = known,
+                None => k.push(known),
+            }
+        });
+    }
+}
+
 /// The longest code listed for any key qualifier of `guide`.
 fn longest_key_code(guide: &Guide) -> usize {
     let mut longest = 0;
@@ -171,16 +259,26 @@ fn longest_key_code(guide: &Guide) -> usize {
     longest
 }
 
-/// A cache key for (loop, segment id, qualifier) when they fit in 64 bits. A qualifier longer
-/// than any key code (`longest_key_code`), such as CLM01 or an N3 street, matches no code: it
-/// is keyed as one value that no qualifier has.
-fn cache_key(current: u32, f: &Fields<'_>, longest_key_code: usize) -> Option<u64> {
+/// The segment's part of a cache key for (loop, segment id, qualifier), when it fits: the
+/// key is this part with the loop in the top 16 bits (bit 63 marks a composite qualifier, so
+/// the loop takes 15). A qualifier longer than any key code (`longest_key_code`), such as
+/// CLM01 or an N3 street, matches no code: it is keyed as one value that no qualifier has.
+#[inline]
+fn key_part(f: &Fields<'_>, longest_key_code: usize) -> Option<u64> {
     let id = f.id().as_bytes();
     let (q, composite) = if id == b"HL" {
         (f.el(3), false)
     } else {
         // `NM1*85:2` must not share an entry with `NM1*85`: one element matches, one not.
-        let (e, q) = (f.el(1), f.comp(1, 1));
+        let e = f.el(1);
+        let q = match f.component.is_ascii() {
+            // The first component, found inline: `comp` is a call, and qualifiers are short.
+            true => match e.bytes().position(|b| char::from(b) == f.component) {
+                Some(i) => e.get(..i).unwrap_or(e),
+                None => e,
+            },
+            false => f.comp(1, 1),
+        };
         (q, e.len() != q.len())
     };
     let mut q = trim(q).as_bytes();
@@ -188,21 +286,154 @@ fn cache_key(current: u32, f: &Fields<'_>, longest_key_code: usize) -> Option<u6
         // Not UTF-8, so no qualifier (a `str`) is these bytes.
         q = &[0xFF; 3];
     }
-    if id.len() > 3 || q.len() > 3 || current > 0x7FFF {
-        return None;
-    }
+    // Three bytes, zero-padded, as the top bytes of a 24-bit number; `None` when longer.
+    let pack = |bytes: &[u8]| -> Option<u64> {
+        let b = |i: usize| u64::from(bytes[i]);
+        match bytes.len() {
+            0 => Some(0),
+            1 => Some(b(0) << 16),
+            2 => Some(b(0) << 16 | b(1) << 8),
+            3 => Some(b(0) << 16 | b(1) << 8 | b(2)),
+            _ => None,
+        }
+    };
+    let (id24, q24) = (pack(id)?, pack(q)?);
     if id.contains(&0) || q.contains(&0) {
         // Short values are padded with zeros: `PR\0` would share `PR`'s entry (a fuzz find).
         return None;
     }
-    let mut k = u64::from(current) | if composite { 0x8000 } else { 0 };
-    for &b in id.iter().chain([0u8; 3].iter()).take(3) {
-        k = (k << 8) | u64::from(b);
+    Some(u64::from(composite) << 63 | id24 << 24 | q24)
+}
+
+/// The segments of a transaction set with their elements split, in one pass over the set's
+/// text: the same segments and elements as [`TransactionSet::segments`] followed by
+/// [`Fields::in_set`], without tokenizing the set and then scanning each segment again.
+///
+/// The fast path covers the usual set: UTF-8 text, ASCII element separator and terminator,
+/// no segment starting with `I` (an `ISA` or `IEA` changes the tokenizer's mode). From the
+/// first segment it does not cover, the set is read the old way to its end.
+///
+/// The current segment's [`Fields`] live here and are overwritten in place by
+/// [`advance`](Self::advance): moving a new `Fields` out per segment cost more than splitting.
+pub(crate) struct SetFields<'a> {
+    bytes: &'a [u8],
+    /// The set's text when it is UTF-8.
+    text: Option<&'a str>,
+    /// Byte offset of `bytes` in the input.
+    base: u64,
+    pos: usize,
+    mode: Mode,
+    delimiters: Delimiters,
+    fast: bool,
+    current: Fields<'a>,
+}
+
+impl<'a> SetFields<'a> {
+    pub(crate) fn new(set: &'a TransactionSet) -> SetFields<'a> {
+        let bytes = set.bytes();
+        let delimiters = set.envelope().delimiters();
+        // One UTF-8 check for the whole set; each segment's text is then a slice of it.
+        let text = std::str::from_utf8(bytes).ok();
+        SetFields {
+            bytes,
+            text,
+            base: set.offset(),
+            pos: 0,
+            mode: Mode::Inside(delimiters),
+            delimiters,
+            // A non-ASCII delimiter can be a byte inside a character: no slicing there.
+            fast: text.is_some() && delimiters.element.is_ascii() && delimiters.segment.is_ascii(),
+            current: Fields::split(
+                Segment::parse(&[], delimiters),
+                "",
+                Vec::with_capacity(32),
+                0,
+            ),
+        }
     }
-    for &b in q.iter().chain([0u8; 3].iter()).take(3) {
-        k = (k << 8) | u64::from(b);
+
+    /// Whether the set is UTF-8 text.
+    pub(crate) fn is_text(&self) -> bool {
+        self.text.is_some()
     }
-    Some(k)
+
+    /// The next segment with its elements, or `None` at the end of the set.
+    #[inline]
+    pub(crate) fn advance(&mut self) -> Option<&Fields<'a>> {
+        if self.fast
+            && let Some(text) = self.text
+        {
+            let bytes = self.bytes;
+            let from = self.pos;
+            let mut start = from;
+            while start < bytes.len() && is_trivia(bytes[start]) {
+                start += 1;
+            }
+            if start < bytes.len() && bytes[start] != b'I' {
+                let d = self.delimiters;
+                let f = &mut self.current;
+                f.els.clear();
+                let (id_len, content_end) = split_segment(text, start, d, &mut f.els);
+                let terminated = content_end < bytes.len();
+                self.pos = content_end + usize::from(terminated);
+                f.seg = Segment::from_parts(
+                    &bytes[from..start],
+                    &bytes[start..content_end],
+                    self.base + start as u64,
+                    terminated,
+                    d,
+                );
+                f.id = &text[start..start + id_len];
+                f.index += 1;
+                f.ambiguous.set(None);
+                return Some(&self.current);
+            }
+            // The end of the set, or a segment only the tokenizer's full rules place.
+            self.fast = false;
+        }
+        self.advance_slow()
+    }
+
+    /// The tokenizer's rules, then [`Fields::in_set`]: exactly the old per-segment path.
+    #[cold]
+    fn advance_slow(&mut self) -> Option<&Fields<'a>> {
+        loop {
+            let pos = self.pos;
+            let delimiters = match self.mode {
+                Mode::Inside(d) => Some(d),
+                Mode::Outside { .. } => None,
+            };
+            match step(self.bytes, pos, true, &mut self.mode) {
+                Step::Text { end } => self.pos = end,
+                Step::Segment {
+                    start,
+                    content_end,
+                    next,
+                    isa,
+                } => {
+                    self.pos = next;
+                    let delimiters = match (isa, delimiters) {
+                        (Some(isa), _) => isa.delimiters,
+                        (None, Some(d)) => d,
+                        (None, None) => Delimiters::default(),
+                    };
+                    let seg = Segment::from_parts(
+                        &self.bytes[pos..start],
+                        &self.bytes[start..content_end],
+                        self.base + start as u64,
+                        next > content_end,
+                        delimiters,
+                    );
+                    let index = self.current.index + 1;
+                    let els = std::mem::take(&mut self.current.els);
+                    let text = self.text.map(|t| (t, self.base));
+                    self.current = Fields::in_set(seg, index, els, text);
+                    return Some(&self.current);
+                }
+                Step::NeedMore | Step::End => return None,
+            }
+        }
+    }
 }
 
 /// The elements of one segment as text, with its place in the set for error positions.
@@ -263,6 +494,20 @@ impl<'a> Fields<'a> {
         Fields {
             id: id.unwrap_or_else(|| seg.id_str()),
             seg,
+            els,
+            component: char::from(d.component),
+            repetition: d.repetition,
+            index,
+            ambiguous: Cell::new(None),
+        }
+    }
+
+    /// A segment split by [`SetFields`]: `id` is its identifier's text, `els` its elements.
+    fn split(seg: Segment<'a>, id: &'a str, els: Vec<&'a str>, index: u32) -> Fields<'a> {
+        let d = seg.delimiters();
+        Fields {
+            seg,
+            id,
             els,
             component: char::from(d.component),
             repetition: d.repetition,
@@ -543,6 +788,84 @@ fn split_ascii<'a>(text: &'a str, sep: u8, out: &mut Vec<&'a str>) {
     out.push(&text[start..]);
 }
 
+/// Lanes of `word` equal to the byte repeated in `pattern`: the high bit of each such lane,
+/// exactly (no carries between lanes, so no false positives above a match).
+#[inline(always)]
+fn lanes_equal(word: u64, pattern: u64) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let x = word ^ pattern;
+    !(((x & LOW7) + LOW7) | x | LOW7)
+}
+
+/// Splits the segment of `text` starting at `start`: pushes its elements (after the
+/// identifier) onto `els` and returns the identifier's length and where the segment's content
+/// ends (at its terminator, or the end of the text). One pass finds both the element
+/// separators and the terminator, eight bytes at a time. Both delimiters must be ASCII, so
+/// that every slice is on a character boundary.
+#[inline]
+fn split_segment<'a>(
+    text: &'a str,
+    start: usize,
+    d: Delimiters,
+    els: &mut Vec<&'a str>,
+) -> (usize, usize) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let bytes = text.as_bytes();
+    let (sep, term) = (ONES * u64::from(d.element), ONES * u64::from(d.segment));
+    // Where the identifier ends (the first separator), and where the next element starts.
+    let mut id_end = usize::MAX;
+    let mut element_start = start;
+    let mut on_separator = |i: usize, els: &mut Vec<&'a str>| {
+        if id_end == usize::MAX {
+            id_end = i;
+        } else {
+            els.push(&text[element_start..i]);
+        }
+        element_start = i + 1;
+    };
+    let mut at = start;
+    let end = loop {
+        let Some(chunk) = bytes.get(at..at + 8) else {
+            // The last few bytes of the set, one at a time.
+            let rest = &bytes[at..];
+            let mut end = bytes.len();
+            for (k, &b) in rest.iter().enumerate() {
+                if b == d.segment {
+                    end = at + k;
+                    break;
+                }
+                if b == d.element {
+                    on_separator(at + k, els);
+                }
+            }
+            break end;
+        };
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        let at_term = lanes_equal(word, term);
+        let mut at_sep = lanes_equal(word, sep);
+        if at_term != 0 {
+            // Only the separators before the terminator belong to this segment.
+            at_sep &= (at_term & at_term.wrapping_neg()) - 1;
+        }
+        while at_sep != 0 {
+            on_separator(at + (at_sep.trailing_zeros() / 8) as usize, els);
+            at_sep &= at_sep - 1;
+        }
+        if at_term != 0 {
+            break at + (at_term.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    };
+    if id_end == usize::MAX {
+        // No elements: the whole segment is its identifier.
+        return (end - start, end);
+    }
+    els.push(&text[element_start..end]);
+    (id_end - start, end)
+}
+
 /// The position of element `element` (0 for the whole segment) of a segment in a set.
 pub(crate) fn position(set: &TransactionSet, f: &Fields<'_>, element: u32) -> Position {
     let mut p = Position::at_byte(f.segment().offset()).with_segment(
@@ -651,7 +974,9 @@ pub(crate) fn group_adjustments(adjustments: &mut [medbill_claim::Adjustment]) {
 
 #[cfg(test)]
 mod tests {
-    use super::{Components, trim};
+    use super::{Components, Fields, LoopWalker, SetFields, trim};
+    use crate::{Delimiters, Reader, TransactionSet};
+    use proptest::prelude::*;
 
     #[test]
     fn components_split_as_str_split_does() {
@@ -707,5 +1032,281 @@ mod tests {
         ] {
             assert_eq!(trim(text), text.trim(), "{text:?}");
         }
+    }
+
+    /// What a reader sees of one segment's `Fields`.
+    #[derive(Debug, PartialEq)]
+    struct Seen {
+        trivia: Vec<u8>,
+        raw: Vec<u8>,
+        offset: u64,
+        terminated: bool,
+        delimiters: Delimiters,
+        id: String,
+        els: Vec<String>,
+        index: u32,
+        component: char,
+        repetition: Option<u8>,
+    }
+
+    fn seen(f: &Fields<'_>) -> Seen {
+        let seg = f.segment();
+        Seen {
+            trivia: seg.trivia().to_vec(),
+            raw: seg.raw().to_vec(),
+            offset: seg.offset(),
+            terminated: seg.is_terminated(),
+            delimiters: seg.delimiters(),
+            id: f.id().to_owned(),
+            els: f.els.iter().map(|e| (*e).to_owned()).collect(),
+            index: f.index,
+            component: f.component,
+            repetition: f.repetition,
+        }
+    }
+
+    /// The old path: the set tokenized, then each segment split by `Fields::in_set`.
+    fn tokenized_then_split(set: &TransactionSet) -> Vec<Seen> {
+        let text = std::str::from_utf8(set.bytes())
+            .ok()
+            .map(|t| (t, set.offset()));
+        set.segments()
+            .enumerate()
+            .map(|(i, seg)| seen(&Fields::in_set(seg, i as u32 + 1, Vec::new(), text)))
+            .collect()
+    }
+
+    fn fused(set: &TransactionSet) -> Vec<Seen> {
+        let mut segments = SetFields::new(set);
+        let mut out = Vec::new();
+        while let Some(f) = segments.advance() {
+            out.push(seen(f));
+        }
+        out
+    }
+
+    /// Checks every set of `input` both ways; returns how many segments were compared.
+    fn compare(input: &[u8]) -> usize {
+        let mut reader = Reader::new(input);
+        let mut compared = 0;
+        while let Ok(Some(set)) = reader.next_transaction() {
+            let old = tokenized_then_split(&set);
+            assert_eq!(
+                fused(&set),
+                old,
+                "input {:?}",
+                String::from_utf8_lossy(input)
+            );
+            compared += old.len();
+        }
+        compared
+    }
+
+    /// An interchange with the given delimiters around `body` (segments joined as given).
+    fn interchange(e: u8, rep: u8, comp: u8, term: u8, body: &[u8]) -> Vec<u8> {
+        let fields: [&[u8]; 16] = [
+            b"00",
+            b"          ",
+            b"00",
+            b"          ",
+            b"ZZ",
+            b"SUBMITTER      ",
+            b"ZZ",
+            b"RECEIVER       ",
+            b"240102",
+            b"1200",
+            &[rep],
+            b"00501",
+            b"000000001",
+            b"0",
+            b"P",
+            &[comp],
+        ];
+        let mut out = b"ISA".to_vec();
+        for f in fields {
+            out.push(e);
+            out.extend_from_slice(f);
+        }
+        out.push(term);
+        let gs = "GS*HC*S*R*20240102*1200*1*X*005010X222A1~";
+        out.extend(gs.bytes().map(|b| canonical_to(b, e, comp, term)));
+        out.extend_from_slice(body);
+        let tail = "GE*1*1~IEA*1*000000001~";
+        out.extend(tail.bytes().map(|b| canonical_to(b, e, comp, term)));
+        out
+    }
+
+    fn canonical_to(b: u8, e: u8, comp: u8, term: u8) -> u8 {
+        match b {
+            b'*' => e,
+            b':' => comp,
+            b'~' => term,
+            b => b,
+        }
+    }
+
+    const BODIES: [&str; 12] = [
+        "ST*837*0001*005010X222A1~BHT*0019*00*0123~NM1*85*2*CLINIC*****XX*1234567893~SE*4*0001~",
+        "ST*837*0001~\r\nBHT*0019~\r\n  HI*ABK:J069^ABF:R05~\n\tLX*1~SE*5*0001~\r\n",
+        "ST*837*0001~~~LX~LX*~*~**~SE*6*0001~",
+        "ST*837*0001~N3*RUE DE L'ÉCOLE*Ü~NM1*IL*1*MÜLLER~SE*4*0001~",
+        "ST*837*0001~SV1*HC:99213:25*100*UN*1***1:2~DTP*472*D8*20240101~SE*4*0001~",
+        "ST*999*0001~AK1*HC*1~IK3*NM1*8**8~IK4*2**7~AK2*837*0001~SE*6*0001~",
+        "ST*837*0001~REF*EI*123456789012345678901234567890*X~SE*3*0001~",
+        "ST*837*0001~BHT*0019~IEA*1*000000001~",
+        "ST*837*0001~BHT*0019*00~SE*3",
+        "ST*837*0001~TOOLONGID*1~lower*x~1X*2~SE*4*0001~",
+        "ST*837*0001~NM1*IL\u{0}*1~PER*IC**TE*555~SE*4*0001~",
+        "ST*837*0001~N3*€*ü*\u{7f}~SE*3*0001~",
+    ];
+
+    #[test]
+    fn fused_split_is_tokenize_then_split() {
+        let delimiters: [(u8, u8, u8, u8); 6] = [
+            (b'*', b'^', b':', b'~'),
+            (b'|', b'U', b'>', b'\n'),
+            (0x1d, 0x1f, 0x1e, 0x1c),
+            (b'!', b'^', b'\\', b'\''),
+            (b'*', b'^', b':', 0x85),
+            (0xA7, b'^', b':', b'~'),
+        ];
+        let mut compared = 0;
+        for (e, rep, comp, term) in delimiters {
+            for body in BODIES {
+                let body: Vec<u8> = body
+                    .bytes()
+                    .map(|b| canonical_to(b, e, comp, term))
+                    .collect();
+                compared += compare(&interchange(e, rep, comp, term, &body));
+                // The same with a byte that is not UTF-8 in the first element.
+                let mut latin1 = body.clone();
+                if let Some(i) = latin1.windows(4).position(|w| w == b"BHT*" || w == b"AK1*") {
+                    latin1.insert(i + 4, 0xE9);
+                }
+                compared += compare(&interchange(e, rep, comp, term, &latin1));
+            }
+        }
+        assert!(compared > 300, "only {compared} segments compared");
+    }
+
+    proptest! {
+        #[test]
+        fn fused_split_is_tokenize_then_split_on_noise(
+            pieces in proptest::collection::vec(
+                prop_oneof![
+                    Just(&b"*"[..]), Just(&b"~"[..]), Just(&b":"[..]), Just(&b"^"[..]),
+                    Just(&b"\r\n"[..]), Just(&b" "[..]), Just(&b"\t"[..]), Just(&b"I"[..]),
+                    Just(&b"IEA"[..]), Just(&b"ISA"[..]), Just(&b"SE*9*1~"[..]),
+                    Just(&b"ST*837*2~"[..]), Just(&b"NM1"[..]), Just(&b"12345678"[..]),
+                    Just(&b"\xE9"[..]), Just(&b"\xC3\xA9"[..]), Just(&b"\xE2\x82"[..]),
+                    Just(&b"|"[..]), Just(&b"\n"[..]),
+                ],
+                0..60,
+            ),
+            pipes in any::<bool>(),
+        ) {
+            let body: Vec<u8> = pieces.concat();
+            let (e, comp, term) = if pipes { (b'|', b'>', b'\n') } else { (b'*', b':', b'~') };
+            let mut set = b"ST*837*0001~".to_vec();
+            set.extend_from_slice(&body);
+            let set: Vec<u8> = set.iter().map(|&b| canonical_to(b, e, comp, term)).collect();
+            compare(&interchange(e, b'^', comp, term, &set));
+        }
+    }
+
+    /// Walks every set of `input` with the cached walker and with one that places every
+    /// segment afresh; returns how many segments were compared.
+    fn walk_both_ways(input: &[u8]) -> usize {
+        let mut reader = Reader::new(input);
+        let mut compared = 0;
+        while let Ok(Some(set)) = reader.next_transaction() {
+            let Some(guide) = super::super::guide_for(set.id(), set.version()) else {
+                continue;
+            };
+            let (mut cached, mut fresh) = (LoopWalker::new(guide), LoopWalker::new(guide));
+            let mut segments = SetFields::new(&set);
+            while let Some(f) = segments.advance() {
+                let expected = fresh.place(f).unwrap_or(fresh.current);
+                fresh.current = expected;
+                let id = &*guide.loop_rule(expected).id;
+                assert_eq!(cached.step(f), id, "segment {} of {:?}", f.index, f.id());
+                compared += 1;
+            }
+        }
+        compared
+    }
+
+    #[test]
+    fn cached_walk_is_placement() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let mut compared = 0;
+        for sub in ["", "typed", "validate"] {
+            for entry in std::fs::read_dir(dir.join(sub)).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_file() {
+                    compared += walk_both_ways(&std::fs::read(&path).unwrap());
+                }
+            }
+        }
+        assert!(compared > 200, "only {compared} segments walked");
+    }
+
+    proptest! {
+        #[test]
+        fn cached_walk_is_placement_on_shuffled_segments(
+            picks in proptest::collection::vec(0usize..24, 0..80),
+        ) {
+            let pool = [
+                "HL*1**20*1", "HL*2*1*22*0", "HL*3*2*23*0", "HL*4**20 *1", "NM1*85*2*A",
+                "NM1*85:2*2*A", "NM1*IL*1*B", "NM1*PR*2*C", "NM1*PR\u{0}*2", "NM1*QC*1*D",
+                "NM1*82*1*E", "NM1*DN*1", "CLM*C1*100***11:B:1", "LX*1", "SV1*HC:99213*1",
+                "DTP*472*D8*20240101", "SBR*P*18", "PAT*19", "N3*1 MAIN", "REF*EI*1",
+                "HI*ABK:J069", "NM1*  85 *2", "XYZ*1", "NM1*77*2",
+            ];
+            let mut file = String::from("ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *240102*1200*^*00501*000000001*0*P*:~GS*HC*S*R*20240102*1200*1*X*005010X222A1~ST*837*0001*005010X222A1~BHT*0019*00*1~");
+            for &i in &picks {
+                file.push_str(pool[i]);
+                file.push('~');
+            }
+            file.push_str("SE*2*0001~GE*1*1~IEA*1*000000001~");
+            walk_both_ways(file.as_bytes());
+        }
+    }
+
+    #[test]
+    fn walkers_hand_placements_on_once_per_guide() {
+        let file = "ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *240102*1200*^*00501*000000001*0*P*:~GS*HC*S*R*20240102*1200*1*X*005010X222A1~ST*837*0001*005010X222A1~BHT*0019*00*1~HL*1**20*1~NM1*85*2*A~HL*2*1*22*0~CLM*C1*1~SE*7*0001~GE*1*1~IEA*1*000000001~";
+        std::thread::spawn(move || {
+            let set = Reader::new(file.as_bytes())
+                .next_transaction()
+                .unwrap()
+                .unwrap();
+            let guide = super::super::guide_for(set.id(), set.version()).unwrap();
+            let walk = |walker: &mut LoopWalker| {
+                let mut segments = SetFields::new(&set);
+                let mut loops = Vec::new();
+                while let Some(f) = segments.advance() {
+                    loops.push(walker.step(f));
+                }
+                loops
+            };
+            let mut first = LoopWalker::new(guide);
+            let cold = walk(&mut first);
+            assert!(!first.cache.is_empty());
+            // Two at once: the second starts afresh, and only one is kept, the one that
+            // learnt more.
+            let second = LoopWalker::new(guide);
+            assert!(second.cache.is_empty());
+            let learnt = first.cache.len();
+            drop(second);
+            drop(first);
+            assert_eq!(super::KNOWN.with(|k| k.borrow().len()), 1);
+            let mut third = LoopWalker::new(guide);
+            assert_eq!(third.cache.len(), learnt);
+            assert_eq!(third.current, 0);
+            assert_eq!(walk(&mut third), cold);
+        })
+        .join()
+        .unwrap();
     }
 }

@@ -150,3 +150,11 @@ fn an_835_literal_colon_under_another_component_separator() {
     });
     assert!(reported, "{:?}", file.transactions.len());
 }
+
+/// Headers that repeat BPR and TRN between other segments (the kept BPR and TRN templates
+/// must write back in the order read).
+#[test]
+fn an_835_with_repeated_bpr_and_trn() {
+    round_trips(&fuzz_fixture("835-repeated-bpr-trn-a.x12"));
+    round_trips(&fuzz_fixture("835-repeated-bpr-trn-b.x12"));
+}

@@ -947,12 +947,10 @@ pub(crate) fn canonical_order(guide: &Guide, extras: &mut [medbill_claim::RawSeg
             .position(|l| &*l.id == base)
             .unwrap_or(usize::MAX);
         let (seg, q) = super::w837::id_and_qualifier(&r.text);
-        let place = if template {
-            0
-        } else {
-            super::w837::rank(guide, base, seg, q).saturating_add(1)
-        };
-        (loop_index, instance, place)
+        // A loop's templates (segments the model holds in part) first, each kind where the
+        // guide places it: an 835 header that read TRN before BPR writes BPR first.
+        let place = super::w837::rank(guide, base, seg, q);
+        (loop_index, instance, !template, place)
     };
     extras.sort_by_cached_key(key);
 }

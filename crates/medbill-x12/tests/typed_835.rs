@@ -346,3 +346,26 @@ fn a_segment_that_is_not_utf8_is_reported() {
         assert_eq!(read(&out2, mode).remittance, again.remittance);
     }
 }
+
+#[test]
+fn a_patient_name_prefix_or_extra_element_stays_with_the_claim() {
+    // NM106 (a name prefix) and NM110 are not in the model: the NM1 is kept as a template
+    // and written back with them, not silently dropped.
+    for (from, to) in [
+        (
+            "NM1*QC*1*DOE*JOHN*A***MI*W123456789~",
+            "NM1*QC*1*DOE*JOHN*A*DR**MI*W123456789~",
+        ),
+        (
+            "NM1*QC*1*DOE*JOHN*A***MI*W123456789~",
+            "NM1*QC*1*DOE*JOHN*A***MI*W123456789*01~",
+        ),
+    ] {
+        let bytes = replace(&fixture(), from, to);
+        let r = read(&bytes, ReadMode::Strict);
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        let out = typed::write_835(&r.remittance, &envelope()).unwrap();
+        assert!(String::from_utf8(out.clone()).unwrap().contains(to), "{to}");
+        assert_eq!(read(&out, ReadMode::Strict).remittance, r.remittance);
+    }
+}

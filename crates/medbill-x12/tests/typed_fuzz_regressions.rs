@@ -158,3 +158,9 @@ fn an_835_with_repeated_bpr_and_trn() {
     round_trips(&fuzz_fixture("835-repeated-bpr-trn-a.x12"));
     round_trips(&fuzz_fixture("835-repeated-bpr-trn-b.x12"));
 }
+
+/// A claim payment with a second patient NM1 (garbled) after its first.
+#[test]
+fn an_835_claim_with_a_second_patient_name() {
+    round_trips(&fuzz_fixture("835-second-patient-nm1.x12"));
+}

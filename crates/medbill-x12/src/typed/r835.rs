@@ -634,11 +634,17 @@ impl R835<'_> {
                     middle: opt_text(f.el(5)),
                     suffix: opt_text(f.el(7)),
                 };
-                let id_q = trim(f.el(8));
+                // Kept as a template when it holds what the model does not: an entity other
+                // than a person, an ID qualifier other than MI, NM106, or anything after NM109.
+                // (A qualifier of only separators holds nothing: the template would drop it.)
+                let unmodelled = trim(f.el(2)) != "1"
+                    || (f.has(8) && trim(f.el(8)) != "MI")
+                    || f.has(6)
+                    || f.has_any(10, f.len());
                 if let Some(c) = &mut self.current {
                     c.patient_name = Some(Phi::new(name));
                     c.member_id = opt_text(f.el(9)).map(Phi::new);
-                    if !matches!(id_q, "MI" | "") || trim(f.el(2)) != "1" {
+                    if unmodelled {
                         c.extra.push(template(
                             "2100/NM1",
                             f,

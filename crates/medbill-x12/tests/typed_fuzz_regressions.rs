@@ -164,3 +164,10 @@ fn an_835_with_repeated_bpr_and_trn() {
 fn an_835_claim_with_a_second_patient_name() {
     round_trips(&fuzz_fixture("835-second-patient-nm1.x12"));
 }
+
+/// A second attending provider NM1 (kept raw) followed by its PRV: the PRV must be written
+/// after that NM1, not join the modelled attending provider.
+#[test]
+fn an_837i_with_a_second_attending_provider() {
+    round_trips(&fuzz_fixture("837i-second-attending.x12"));
+}

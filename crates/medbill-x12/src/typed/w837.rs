@@ -156,15 +156,19 @@ pub(super) fn ranked<'a>(
     modelled_opening: bool,
 ) -> Vec<(usize, &'a str)> {
     let mut previous = 0;
+    let mut after_opening = false;
     let mut items: Vec<(usize, &'a str)> = extras
         .iter()
         .filter(|r| r.loop_id == loop_id)
         .map(|r| {
             let (id, q) = id_and_qualifier(&r.text);
             let mut k = rank(guide, loop_id, id, q);
-            if k == 0 && modelled_opening && !loop_id.is_empty() {
-                // A second opening segment (an NM1 the guide does not place, say) goes after
-                // the modelled ones: written first, it would take over what follows.
+            if (k == 0 || after_opening) && modelled_opening && !loop_id.is_empty() {
+                // A second opening segment (an NM1 the model has no room for) goes after the
+                // modelled ones: written first, it would take over what follows. What comes
+                // after it goes with it: written before it, a PRV would join the modelled
+                // provider on reading back.
+                after_opening = true;
                 k = usize::MAX - 1;
             } else if k == usize::MAX {
                 k = previous;

@@ -171,3 +171,9 @@ fn an_835_claim_with_a_second_patient_name() {
 fn an_837i_with_a_second_attending_provider() {
     round_trips(&fuzz_fixture("837i-second-attending.x12"));
 }
+
+/// A payer with an ID in N1 (XV) and a different REF*2U: the N1 ID must be written back.
+#[test]
+fn an_835_payer_with_two_ids() {
+    round_trips(&fuzz_fixture("835-payer-id-and-ref-2u.x12"));
+}

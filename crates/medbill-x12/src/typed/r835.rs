@@ -951,11 +951,13 @@ pub fn write_835(
     root.rest(&mut out);
     let mut a = Pending835::new(guide, "1000A", extras);
     out.seg("N1").el("PR").el(&r.payer.name);
-    if !r.payer.id.is_empty()
-        && !extras
-            .iter()
-            .any(|x| x.loop_id == "1000A" && x.text.starts_with("REF*2U*"))
-    {
+    // A reader takes the payer ID from the first REF*2U when N1 has none: N104 is left out
+    // only when that REF gives the same ID back.
+    let ref_2u = extras
+        .iter()
+        .find(|x| x.loop_id == "1000A" && x.text.starts_with("REF*2U*"))
+        .map(|x| x.text.split('*').nth(2).unwrap_or("").trim());
+    if !r.payer.id.is_empty() && ref_2u != Some(r.payer.id.as_str()) {
         out.el("XV").el(&r.payer.id);
     }
     out.end();

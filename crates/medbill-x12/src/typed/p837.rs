@@ -2108,11 +2108,15 @@ fn basis_text(code: &[u8; 2]) -> &str {
 }
 
 fn n3(f: &Fields<'_>) -> Vec<Text> {
-    [f.el(1), f.el(2)]
-        .iter()
-        .filter(|s| !trim(s).is_empty())
-        .map(|s| text(s))
-        .collect()
+    let (a, b) = (trim(f.el(1)), trim(f.el(2)));
+    // Sized exactly: collected, one street line took room for four.
+    let mut lines = Vec::with_capacity(usize::from(!a.is_empty()) + usize::from(!b.is_empty()));
+    for line in [a, b] {
+        if !line.is_empty() {
+            lines.push(Text::from(line));
+        }
+    }
+    lines
 }
 
 fn n4(f: &Fields<'_>, a: &mut Address) {

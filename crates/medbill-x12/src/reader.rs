@@ -8,7 +8,7 @@ use std::sync::Arc;
 use crate::delimiters::trim;
 use crate::envelope::{EnvelopeChecker, Summary};
 use crate::error::codes;
-use crate::tokenizer::{Mode, Step, Text, is_trivia, step};
+use crate::tokenizer::{Mode, Step, Text, is_trivia, segment_delimiters, step};
 use crate::{Delimiters, Diagnostic, Position, Segment, Tokenizer, X12Error};
 
 /// Bytes asked of the source per read.
@@ -571,11 +571,7 @@ impl<R: Read> Reader<R> {
                     next,
                     isa,
                 } => {
-                    let delimiters = match (isa, before) {
-                        (Some(isa), _) => isa.delimiters,
-                        (None, Mode::Inside(d)) => d,
-                        (None, Mode::Outside { .. }) => Delimiters::default(),
-                    };
+                    let delimiters = segment_delimiters(isa.as_ref(), before);
                     self.on_segment(pos, start, content_end, next, delimiters);
                     if let Some(set) = &self.set
                         && self.pos - set.start > self.limit

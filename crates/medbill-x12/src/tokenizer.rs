@@ -122,6 +122,19 @@ pub(crate) enum Step {
     End,
 }
 
+/// The delimiters of a segment [`step`] found: its own when it is an ISA, else those of the
+/// interchange the scan was in (`before`, the mode before the step), else the defaults.
+pub(crate) fn segment_delimiters(
+    isa: Option<&crate::delimiters::IsaFound>,
+    before: Mode,
+) -> Delimiters {
+    match (isa, before) {
+        (Some(isa), _) => isa.delimiters,
+        (None, Mode::Inside(d)) => d,
+        (None, Mode::Outside { .. }) => Delimiters::default(),
+    }
+}
+
 /// Scans the next token of `buf` from `pos`. With `eof` false, a token that might continue past
 /// the end of `buf` is reported as [`Step::NeedMore`] instead.
 pub(crate) fn step(buf: &[u8], pos: usize, eof: bool, mode: &mut Mode) -> Step {
@@ -752,10 +765,7 @@ impl<'a> Iterator for Tokenizer<'a> {
     #[inline]
     fn next(&mut self) -> Option<Token<'a>> {
         let pos = self.pos;
-        let delimiters = match self.mode {
-            Mode::Inside(d) => Some(d),
-            Mode::Outside { .. } => None,
-        };
+        let before = self.mode;
         match step(self.input, pos, true, &mut self.mode) {
             Step::Text { end } => {
                 self.pos = end;
@@ -771,11 +781,7 @@ impl<'a> Iterator for Tokenizer<'a> {
                 isa,
             } => {
                 self.pos = next;
-                let delimiters = match (isa, delimiters) {
-                    (Some(isa), _) => isa.delimiters,
-                    (None, Some(d)) => d,
-                    (None, None) => Delimiters::default(),
-                };
+                let delimiters = segment_delimiters(isa.as_ref(), before);
                 Some(Token::Segment(Segment {
                     trivia: &self.input[pos..start],
                     raw: &self.input[start..content_end],

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::schema::{Guide, Node, SegmentRule};
-use crate::tokenizer::{Mode, Step, is_trivia, step};
+use crate::tokenizer::{Mode, Step, is_trivia, segment_delimiters, step};
 use crate::{Delimiters, Position, Segment, TransactionSet};
 
 /// Walks the loop tree of one guide, one segment at a time.
@@ -399,10 +399,7 @@ impl<'a> SetFields<'a> {
     fn advance_slow(&mut self) -> Option<&Fields<'a>> {
         loop {
             let pos = self.pos;
-            let delimiters = match self.mode {
-                Mode::Inside(d) => Some(d),
-                Mode::Outside { .. } => None,
-            };
+            let before = self.mode;
             match step(self.bytes, pos, true, &mut self.mode) {
                 Step::Text { end } => self.pos = end,
                 Step::Segment {
@@ -412,11 +409,7 @@ impl<'a> SetFields<'a> {
                     isa,
                 } => {
                     self.pos = next;
-                    let delimiters = match (isa, delimiters) {
-                        (Some(isa), _) => isa.delimiters,
-                        (None, Some(d)) => d,
-                        (None, None) => Delimiters::default(),
-                    };
+                    let delimiters = segment_delimiters(isa.as_ref(), before);
                     let seg = Segment::from_parts(
                         &self.bytes[pos..start],
                         &self.bytes[start..content_end],

@@ -8,7 +8,9 @@ use std::sync::Arc;
 use crate::delimiters::trim;
 use crate::envelope::{EnvelopeChecker, Summary};
 use crate::error::codes;
-use crate::tokenizer::{Mode, Step, Text, is_trivia, segment_delimiters, step};
+use crate::tokenizer::{
+    Mode, Step, Text, is_trivia, lanes_equal, repeat_byte, segment_delimiters, step,
+};
 use crate::{Delimiters, Diagnostic, Position, Segment, Tokenizer, X12Error};
 
 /// Bytes asked of the source per read.
@@ -699,11 +701,9 @@ impl<R: Read> Reader<R> {
     /// several times more per segment. Stops, leaving the position before it, at the first
     /// segment that needs those rules (or more input).
     fn plain_segments(&mut self, d: Delimiters) {
-        const ONES: u64 = 0x0101_0101_0101_0101;
-        const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
         let Some(set) = &mut self.set else { return };
         let buf = &self.buf[..self.end];
-        let pattern = ONES * u64::from(d.segment);
+        let pattern = repeat_byte(d.segment);
         // `pos` starts the next segment (its trivia first); terminators are found eight bytes
         // at a time from `at`, several segments per word when they are short, so each byte
         // is looked at once. The last few bytes are left to the general path.
@@ -712,9 +712,8 @@ impl<R: Read> Reader<R> {
         'words: while let Some(chunk) = buf.get(at..at + 8) {
             let mut word = [0u8; 8];
             word.copy_from_slice(chunk);
-            let x = u64::from_le_bytes(word) ^ pattern;
-            // The high bit of each lane holding the terminator (exact: no carries).
-            let mut found = !(((x & LOW7) + LOW7) | x | LOW7);
+            // The high bit of each lane holding the terminator.
+            let mut found = lanes_equal(u64::from_le_bytes(word), pattern);
             while found != 0 {
                 let end = at + (found.trailing_zeros() / 8) as usize;
                 found &= found - 1;

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::schema::{Guide, Node, SegmentRule};
-use crate::tokenizer::{Mode, Step, is_trivia, segment_delimiters, step};
+use crate::tokenizer::{Mode, Step, is_trivia, lanes_equal, repeat_byte, segment_delimiters, step};
 use crate::{Delimiters, Position, Segment, TransactionSet};
 
 /// Walks the loop tree of one guide, one segment at a time.
@@ -750,20 +750,16 @@ pub(crate) fn trim(s: &str) -> &str {
 /// Splits `text` at every `sep` (an ASCII byte, so each piece is on a character boundary).
 fn split_ascii<'a>(text: &'a str, sep: u8, out: &mut Vec<&'a str>) {
     // Eight bytes at a time: a byte-at-a-time loop here was the typed readers' largest
-    // single cost. `ONES * b` repeats byte `b` in every lane.
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    // single cost.
     let bytes = text.as_bytes();
-    let pattern = ONES * u64::from(sep);
+    let pattern = repeat_byte(sep);
     let mut start = 0;
     let mut at = 0;
     let mut words = bytes.chunks_exact(8);
     for word in &mut words {
         let mut word_bytes = [0u8; 8];
         word_bytes.copy_from_slice(word);
-        let x = u64::from_le_bytes(word_bytes) ^ pattern;
-        // The high bit of each lane that is zero in `x` (exact: no carries between lanes).
-        let mut found = !(((x & LOW7) + LOW7) | x | LOW7);
+        let mut found = lanes_equal(u64::from_le_bytes(word_bytes), pattern);
         while found != 0 {
             let i = at + (found.trailing_zeros() / 8) as usize;
             out.push(&text[start..i]);
@@ -781,15 +777,6 @@ fn split_ascii<'a>(text: &'a str, sep: u8, out: &mut Vec<&'a str>) {
     out.push(&text[start..]);
 }
 
-/// Lanes of `word` equal to the byte repeated in `pattern`: the high bit of each such lane,
-/// exactly (no carries between lanes, so no false positives above a match).
-#[inline(always)]
-fn lanes_equal(word: u64, pattern: u64) -> u64 {
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    let x = word ^ pattern;
-    !(((x & LOW7) + LOW7) | x | LOW7)
-}
-
 /// Splits the segment of `text` starting at `start`: pushes its elements (after the
 /// identifier) onto `els` and returns the identifier's length and where the segment's content
 /// ends (at its terminator, or the end of the text). One pass finds both the element
@@ -802,9 +789,8 @@ fn split_segment<'a>(
     d: Delimiters,
     els: &mut Vec<&'a str>,
 ) -> (usize, usize) {
-    const ONES: u64 = 0x0101_0101_0101_0101;
     let bytes = text.as_bytes();
-    let (sep, term) = (ONES * u64::from(d.element), ONES * u64::from(d.segment));
+    let (sep, term) = (repeat_byte(d.element), repeat_byte(d.segment));
     // Where the identifier ends (the first separator), and where the next element starts.
     let mut id_end = usize::MAX;
     let mut element_start = start;

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::schema::{Guide, Node, SegmentRule};
-use crate::tokenizer::{Mode, Step, is_trivia, lanes_equal, repeat_byte, segment_delimiters, step};
+use crate::tokenizer::{Token, Tokenizer, is_trivia, lanes_equal, repeat_byte};
 use crate::{Delimiters, Position, Segment, TransactionSet};
 
 /// Walks the loop tree of one guide, one segment at a time.
@@ -322,9 +322,10 @@ pub(crate) struct SetFields<'a> {
     /// Byte offset of `bytes` in the input.
     base: u64,
     pos: usize,
-    mode: Mode,
     delimiters: Delimiters,
     fast: bool,
+    /// The rest of the set from the first segment the fast path leaves to the tokenizer.
+    slow: Option<Tokenizer<'a>>,
     current: Fields<'a>,
 }
 
@@ -339,10 +340,10 @@ impl<'a> SetFields<'a> {
             text,
             base: set.offset(),
             pos: 0,
-            mode: Mode::Inside(delimiters),
             delimiters,
             // A non-ASCII delimiter can be a byte inside a character: no slicing there.
             fast: text.is_some() && delimiters.element.is_ascii() && delimiters.segment.is_ascii(),
+            slow: None,
             current: Fields::split(
                 Segment::parse(&[], delimiters),
                 "",
@@ -397,35 +398,22 @@ impl<'a> SetFields<'a> {
     /// The tokenizer's rules, then [`Fields::in_set`]: exactly the old per-segment path.
     #[cold]
     fn advance_slow(&mut self) -> Option<&Fields<'a>> {
-        loop {
-            let pos = self.pos;
-            let before = self.mode;
-            match step(self.bytes, pos, true, &mut self.mode) {
-                Step::Text { end } => self.pos = end,
-                Step::Segment {
-                    start,
-                    content_end,
-                    next,
-                    isa,
-                } => {
-                    self.pos = next;
-                    let delimiters = segment_delimiters(isa.as_ref(), before);
-                    let seg = Segment::from_parts(
-                        &self.bytes[pos..start],
-                        &self.bytes[start..content_end],
-                        self.base + start as u64,
-                        next > content_end,
-                        delimiters,
-                    );
-                    let index = self.current.index + 1;
-                    let els = std::mem::take(&mut self.current.els);
-                    let text = self.text.map(|t| (t, self.base));
-                    self.current = Fields::in_set(seg, index, els, text);
-                    return Some(&self.current);
-                }
-                Step::NeedMore | Step::End => return None,
-            }
-        }
+        // The fast path keeps the tokenizer's mode (inside the set's interchange), so a
+        // tokenizer started where it stopped reads the rest exactly as one started at ST.
+        let (bytes, base, pos, delimiters) = (self.bytes, self.base, self.pos, self.delimiters);
+        let tokens = self.slow.get_or_insert_with(|| {
+            Tokenizer::with_delimiters(bytes.get(pos..).unwrap_or_default(), delimiters)
+                .with_base_offset(base + pos as u64)
+        });
+        let seg = tokens.find_map(|t| match t {
+            Token::Segment(s) => Some(s),
+            Token::Text(_) => None,
+        })?;
+        let index = self.current.index + 1;
+        let els = std::mem::take(&mut self.current.els);
+        let text = self.text.map(|t| (t, self.base));
+        self.current = Fields::in_set(seg, index, els, text);
+        Some(&self.current)
     }
 }
 

@@ -10,6 +10,10 @@ pub enum CodeSystem {
     Icd10Cm,
     /// ICD-10-PCS inpatient procedures.
     Icd10Pcs,
+    /// ICD-9-CM diagnoses (volumes 1 and 2), for dates of service before October 1 2015.
+    Icd9Cm,
+    /// ICD-9-CM procedures (volume 3), for inpatient discharges before October 1 2015.
+    Icd9Procedure,
     /// CPT (AMA) procedures.
     Cpt,
     /// HCPCS Level II procedures and supplies.
@@ -28,6 +32,11 @@ pub enum CodeSystem {
     Carc,
     /// Remittance advice remark codes.
     Rarc,
+    /// National Uniform Billing Committee revenue codes (UB-04 form locator 42).
+    RevenueCode,
+    /// A closed list of codes an X12 implementation guide defines, named in words (for example
+    /// `"claim frequency"`).
+    X12List(&'static str),
 }
 
 impl CodeSystem {
@@ -36,6 +45,8 @@ impl CodeSystem {
         match self {
             CodeSystem::Icd10Cm => "ICD-10-CM",
             CodeSystem::Icd10Pcs => "ICD-10-PCS",
+            CodeSystem::Icd9Cm => "ICD-9-CM",
+            CodeSystem::Icd9Procedure => "ICD-9-CM procedure",
             CodeSystem::Cpt => "CPT",
             CodeSystem::Hcpcs => "HCPCS",
             CodeSystem::Procedure => "procedure",
@@ -45,6 +56,8 @@ impl CodeSystem {
             CodeSystem::GroupCode => "claim adjustment group",
             CodeSystem::Carc => "CARC",
             CodeSystem::Rarc => "RARC",
+            CodeSystem::RevenueCode => "revenue",
+            CodeSystem::X12List(name) => name,
         }
     }
 }

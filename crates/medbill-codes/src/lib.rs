@@ -6,6 +6,7 @@
 //! | type | system |
 //! |---|---|
 //! | [`Icd10CmCode`], [`Icd10Cm`] | ICD-10-CM diagnoses, valid by date of service ([`icd10cm`]) |
+//! | [`Icd9CmCode`], [`Icd9ProcedureCode`] | ICD-9-CM diagnoses and procedures, for claims before October 1 2015 (form checked only) |
 //! | [`Icd10PcsCode`], [`PcsEdition`] | ICD-10-PCS inpatient procedures, embedded FY2024 and FY2025 tables, valid by date of service |
 //! | [`CptCode`], [`CptDescriptors`] | CPT (format and category; descriptors are AMA-licensed: none shipped, a licensee loads its own file) |
 //! | [`HcpcsCode`], [`HcpcsTable`] | HCPCS Level II; loader of the CMS alpha-numeric file, valid by date of service |
@@ -14,6 +15,8 @@
 //! | [`PlaceOfService`] | CMS place of service, with names |
 //! | [`Npi`] | National Provider Identifier (check digit verified) |
 //! | [`GroupCode`], [`Carc`], [`Rarc`], [`DenialCategory`] | claim adjustments and remarks; CARC denial categories |
+//! | [`RevenueCode`] | NUBC revenue codes of institutional lines (form checked only) |
+//! | [`Coded`] | any of these as sent: the value, or the text with why it is not valid |
 //!
 //! Every type parses with [`FromStr`](std::str::FromStr), prints its canonical text with
 //! `Display`, and (de)serialises with serde as that text.
@@ -29,18 +32,22 @@
 
 mod adjustment;
 mod carc_table;
+mod coded;
 mod cpt;
 mod error;
 mod hcpcs;
 pub mod icd10cm;
 mod icd10pcs;
+mod icd9;
 mod modifier;
 mod npi;
 mod pos;
 mod procedure;
+mod revenue;
 mod text;
 
 pub use adjustment::{Carc, DenialCategory, GroupCode, Rarc};
+pub use coded::{CodeValue, Coded, Unrecognized};
 pub use cpt::{CptCategory, CptCode, CptDescriptors};
 pub use error::{CodeError, CodeSystem};
 pub use hcpcs::{
@@ -48,8 +55,10 @@ pub use hcpcs::{
     HcpcsRecord, HcpcsTable,
 };
 pub use icd10cm::{Icd10Cm, Icd10CmCode};
+pub use icd9::{Icd9CmCode, Icd9ProcedureCode};
 pub use icd10pcs::{Icd10PcsCode, PcsCheck, PcsEdition, PcsEntry, PcsInvalid};
 pub use modifier::{Modifier, ModifierCategory, ModifierInfo};
 pub use npi::Npi;
 pub use pos::PlaceOfService;
 pub use procedure::ProcedureCode;
+pub use revenue::RevenueCode;

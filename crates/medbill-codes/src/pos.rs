@@ -53,6 +53,14 @@ impl PlaceOfService {
         self.0
     }
 
+    /// The two-digit text, such as `"11"`.
+    pub fn as_str(&self) -> &'static str {
+        // Every value 00 to 99, two characters each.
+        const DIGITS: &str = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+        let i = usize::from(self.0.min(99)) * 2;
+        &DIGITS[i..i + 2]
+    }
+
     /// The CMS name of the code, if CMS assigns it.
     pub fn name(&self) -> Option<&'static str> {
         NAMES
@@ -156,7 +164,7 @@ impl FromStr for PlaceOfService {
 
 impl fmt::Display for PlaceOfService {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:02}", self.0)
+        f.write_str(self.as_str())
     }
 }
 

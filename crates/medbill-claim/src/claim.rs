@@ -1,14 +1,18 @@
 //! Professional (837P / CMS-1500) and institutional (837I / UB-04) claims and their builder.
 
 use chrono::NaiveDate;
-use medbill_codes::{Icd10CmCode, Icd10PcsCode, Modifier, PlaceOfService, ProcedureCode};
+use medbill_codes::{
+    Coded, Icd10CmCode, Icd10PcsCode, Modifier, PlaceOfService, ProcedureCode, RevenueCode,
+};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::code_enum::code_enum;
+use crate::diagnosis::{DiagnosisCode, IcdProcedureCode};
 use crate::error::ClaimError;
 use crate::inline::{DiagnosisPointers, Modifiers};
 use crate::ledger::{EventKind, LedgerEvent};
+use crate::problem::Problem;
 use crate::party::{
     BillingProvider, ClaimFilingIndicator, OtherPayer, Patient, PayTo, Payer, PayerSequence,
     Provider, Relationship, ServiceFacility, Sex, Subscriber,
@@ -20,7 +24,7 @@ use crate::text::Text;
 
 code_enum! {
     /// Claim frequency code (CLM05-3; the third digit of an institutional type of bill).
-    FrequencyCode, "a claim frequency code" {
+    FrequencyCode, "a claim frequency code", "claim frequency" {
         /// Non-payment / zero claim (institutional).
         NonPayment = "0",
         /// Original claim (for institutional: admit through discharge).
@@ -50,7 +54,7 @@ impl FrequencyCode {
 
 code_enum! {
     /// The unit a professional line's quantity is counted in (SV103).
-    UnitBasis, "a unit basis code (UN or MJ)" {
+    UnitBasis, "a unit basis code (UN or MJ)", "unit basis" {
         /// Units.
         Units = "UN",
         /// Minutes (anaesthesia).
@@ -60,7 +64,7 @@ code_enum! {
 
 code_enum! {
     /// The unit an institutional line's quantity is counted in (SV204).
-    InstitutionalUnitBasis, "a unit basis code (UN or DA)" {
+    InstitutionalUnitBasis, "a unit basis code (UN or DA)", "institutional unit basis" {
         /// Units.
         Units = "UN",
         /// Days.
@@ -70,7 +74,7 @@ code_enum! {
 
 code_enum! {
     /// The unit a drug quantity is counted in (CTP05-1).
-    DrugUnit, "a drug unit code (F2, GR, ME, ML, UN)" {
+    DrugUnit, "a drug unit code (F2, GR, ME, ML, UN)", "drug unit" {
         /// International unit.
         InternationalUnit = "F2",
         /// Gram.
@@ -86,7 +90,7 @@ code_enum! {
 
 code_enum! {
     /// Present-on-admission indicator for an institutional diagnosis.
-    PoaIndicator, "a present-on-admission indicator (Y, N, U, W, 1)" {
+    PoaIndicator, "a present-on-admission indicator (Y, N, U, W, 1)", "present-on-admission indicator" {
         /// Present at the time of inpatient admission.
         Yes = "Y",
         /// Not present at the time of inpatient admission.
@@ -102,7 +106,7 @@ code_enum! {
 
 code_enum! {
     /// Why a claim relates to an accident or employment (CLM11).
-    RelatedCause, "a related-causes code (AA, EM, OA)" {
+    RelatedCause, "a related-causes code (AA, EM, OA)", "related causes" {
         /// Auto accident.
         AutoAccident = "AA",
         /// Employment.
@@ -115,8 +119,8 @@ code_enum! {
 /// Accident or employment information on the claim header (CLM11 and DTP*439).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Accident {
-    /// One to three related causes.
-    pub causes: Vec<RelatedCause>,
+    /// One to three related causes (CLM11-1 to CLM11-3), as sent.
+    pub causes: Vec<Coded<RelatedCause>>,
     /// State of an auto accident (CLM11-4).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
@@ -132,8 +136,8 @@ pub struct Drug {
     pub ndc: String,
     /// Quantity administered.
     pub quantity: Decimal,
-    /// Unit of the quantity.
-    pub unit: DrugUnit,
+    /// Unit of the quantity, as sent.
+    pub unit: Coded<DrugUnit>,
 }
 
 /// What another payer did with a line, for a secondary or tertiary claim (loop 2430).
@@ -143,12 +147,12 @@ pub struct LineAdjudication {
     pub payer_id: String,
     /// Amount that payer paid on the line.
     pub paid: Decimal,
-    /// Procedure as that payer adjudicated it.
+    /// Procedure as that payer adjudicated it, as sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub procedure: Option<ProcedureCode>,
-    /// Modifiers as adjudicated.
+    pub procedure: Option<Coded<ProcedureCode>>,
+    /// Modifiers as adjudicated, as sent.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub modifiers: Vec<Modifier>,
+    pub modifiers: Vec<Coded<Modifier>>,
     /// Units paid.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub units: Option<Decimal>,
@@ -166,23 +170,25 @@ pub struct LineAdjudication {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ProfessionalLine {
-    /// CPT or HCPCS procedure.
-    pub procedure: ProcedureCode,
-    /// Up to four modifiers.
-    #[serde(default, skip_serializing_if = "<[Modifier]>::is_empty")]
+    /// CPT or HCPCS procedure, as sent.
+    pub procedure: Coded<ProcedureCode>,
+    /// Up to four modifiers, as sent.
+    #[serde(default, skip_serializing_if = "<[Coded<Modifier>]>::is_empty")]
     pub modifiers: Modifiers,
     /// Line charge.
     pub charge: Decimal,
     /// Quantity.
     pub units: Decimal,
-    /// What the quantity counts.
+    /// What the quantity counts, as sent.
     #[serde(default = "default_unit_basis")]
-    pub unit_basis: UnitBasis,
-    /// Place of service when different from the claim's.
+    pub unit_basis: Coded<UnitBasis>,
+    /// Place of service when different from the claim's, as sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub place_of_service: Option<PlaceOfService>,
-    /// Date of service, or the first date of a range.
-    pub service_date: NaiveDate,
+    pub place_of_service: Option<Coded<PlaceOfService>>,
+    /// Date of service, or the first date of a range (`None` when the line was read without a
+    /// usable one: a problem of the claim says why).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_date: Option<NaiveDate>,
     /// Last date of a range.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_end: Option<NaiveDate>,
@@ -206,12 +212,12 @@ pub struct ProfessionalLine {
     pub extra: Vec<RawSegment>,
 }
 
-fn default_unit_basis() -> UnitBasis {
-    UnitBasis::Units
+fn default_unit_basis() -> Coded<UnitBasis> {
+    Coded::Valid(UnitBasis::Units)
 }
 
-fn default_institutional_unit_basis() -> InstitutionalUnitBasis {
-    InstitutionalUnitBasis::Units
+fn default_institutional_unit_basis() -> Coded<InstitutionalUnitBasis> {
+    Coded::Valid(InstitutionalUnitBasis::Units)
 }
 
 impl ProfessionalLine {
@@ -224,13 +230,13 @@ impl ProfessionalLine {
         service_date: NaiveDate,
     ) -> Self {
         ProfessionalLine {
-            procedure,
+            procedure: Coded::Valid(procedure),
             modifiers: Modifiers::new(),
             charge,
             units,
-            unit_basis: UnitBasis::Units,
+            unit_basis: Coded::Valid(UnitBasis::Units),
             place_of_service: None,
-            service_date,
+            service_date: Some(service_date),
             service_end: None,
             diagnosis_pointers: DiagnosisPointers::from_slice(&[1]),
             rendering_provider: None,
@@ -255,13 +261,13 @@ impl ProfessionalLine {
 
     /// Sets the unit basis.
     pub fn unit_basis(mut self, basis: UnitBasis) -> Self {
-        self.unit_basis = basis;
+        self.unit_basis = Coded::Valid(basis);
         self
     }
 
     /// Sets a place of service for this line only.
     pub fn place_of_service(mut self, pos: PlaceOfService) -> Self {
-        self.place_of_service = Some(pos);
+        self.place_of_service = Some(Coded::Valid(pos));
         self
     }
 
@@ -291,49 +297,77 @@ impl ProfessionalLine {
 }
 
 /// A diagnosis on an institutional claim, with its present-on-admission indicator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Diagnosis {
-    /// The ICD-10-CM code.
-    pub code: Icd10CmCode,
-    /// Present on admission (inpatient claims).
+    /// The code, with its code list.
+    pub code: DiagnosisCode,
+    /// Present on admission (inpatient claims), as sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub poa: Option<PoaIndicator>,
+    pub poa: Option<Coded<PoaIndicator>>,
 }
 
 impl Diagnosis {
-    /// A diagnosis with a POA indicator.
+    /// An ICD-10-CM diagnosis with a POA indicator.
     pub fn new(code: Icd10CmCode, poa: Option<PoaIndicator>) -> Self {
-        Diagnosis { code, poa }
+        Diagnosis::from_code(code.into(), poa)
+    }
+
+    /// A diagnosis of either code list (such as an ICD-9-CM one) with a POA indicator.
+    pub fn from_code(code: DiagnosisCode, poa: Option<PoaIndicator>) -> Self {
+        Diagnosis {
+            code,
+            poa: poa.map(Coded::Valid),
+        }
     }
 }
 
-/// An ICD-10-PCS procedure with its date (institutional, HI*BBR / BBQ).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct PcsProcedure {
-    /// The code.
-    pub code: Icd10PcsCode,
-    /// The date performed.
-    pub date: NaiveDate,
+/// An inpatient procedure with its date (institutional: HI*BBR / BBQ for ICD-10-PCS, HI*BR / BQ
+/// for ICD-9-CM).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct IcdProcedure {
+    /// The code, with its code list.
+    pub code: IcdProcedureCode,
+    /// The date performed (`None` when read without a usable one: a problem says why).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<NaiveDate>,
+}
+
+impl IcdProcedure {
+    /// An ICD-10-PCS procedure performed on `date`.
+    pub fn new(code: Icd10PcsCode, date: NaiveDate) -> Self {
+        IcdProcedure::from_code(code.into(), date)
+    }
+
+    /// A procedure of either code list (such as an ICD-9-CM one) performed on `date`.
+    pub fn from_code(code: IcdProcedureCode, date: NaiveDate) -> Self {
+        IcdProcedure {
+            code,
+            date: Some(date),
+        }
+    }
 }
 
 /// An occurrence code with its date (HI*BH).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Occurrence {
-    /// The two-character occurrence code.
+    /// The two-character occurrence code, as sent.
     pub code: String,
-    /// Its date.
-    pub date: NaiveDate,
+    /// Its date (`None` when read without a usable one: a problem says why).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<NaiveDate>,
 }
 
 /// An occurrence span code with its dates (HI*BI).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct OccurrenceSpan {
-    /// The two-character occurrence span code.
+    /// The two-character occurrence span code, as sent.
     pub code: String,
-    /// First date.
-    pub from: NaiveDate,
+    /// First date (`None` when read without a usable range: a problem says why).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<NaiveDate>,
     /// Last date (inclusive, as on the UB-04).
-    pub to: NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<NaiveDate>,
 }
 
 /// A value code with its amount (HI*BE).
@@ -375,21 +409,21 @@ pub struct Discharge {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InstitutionalLine {
-    /// Four-digit revenue code, such as `"0450"`.
-    pub revenue_code: String,
-    /// HCPCS or CPT code, when the revenue code needs one.
+    /// Four-digit revenue code, such as `"0450"`, as sent.
+    pub revenue_code: Coded<RevenueCode>,
+    /// HCPCS or CPT code, when the revenue code needs one, as sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub procedure: Option<ProcedureCode>,
-    /// Up to four modifiers.
-    #[serde(default, skip_serializing_if = "<[Modifier]>::is_empty")]
+    pub procedure: Option<Coded<ProcedureCode>>,
+    /// Up to four modifiers, as sent.
+    #[serde(default, skip_serializing_if = "<[Coded<Modifier>]>::is_empty")]
     pub modifiers: Modifiers,
     /// Line charge.
     pub charge: Decimal,
     /// Quantity.
     pub units: Decimal,
-    /// What the quantity counts.
+    /// What the quantity counts, as sent.
     #[serde(default = "default_institutional_unit_basis")]
-    pub unit_basis: InstitutionalUnitBasis,
+    pub unit_basis: Coded<InstitutionalUnitBasis>,
     /// Non-covered charge (SV207).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub non_covered_charge: Option<Decimal>,
@@ -411,15 +445,17 @@ pub struct InstitutionalLine {
 }
 
 impl InstitutionalLine {
-    /// A line with revenue code, charge and units.
-    pub fn new(revenue_code: impl Into<String>, charge: Decimal, units: Decimal) -> Self {
+    /// A line with revenue code, charge and units. The revenue code is text as a biller
+    /// types it (`"0450"`); one that is not four digits is kept and reported by
+    /// [`Claim::check`].
+    pub fn new(revenue_code: &str, charge: Decimal, units: Decimal) -> Self {
         InstitutionalLine {
-            revenue_code: revenue_code.into(),
+            revenue_code: Coded::parse(revenue_code),
             procedure: None,
             modifiers: Modifiers::new(),
             charge,
             units,
-            unit_basis: InstitutionalUnitBasis::Units,
+            unit_basis: Coded::Valid(InstitutionalUnitBasis::Units),
             non_covered_charge: None,
             service_date: None,
             line_control_number: None,
@@ -435,7 +471,7 @@ impl InstitutionalLine {
         procedure: ProcedureCode,
         modifiers: impl IntoIterator<Item = Modifier>,
     ) -> Self {
-        self.procedure = Some(procedure);
+        self.procedure = Some(Coded::Valid(procedure));
         self.modifiers = modifiers.into_iter().collect();
         self
     }
@@ -448,7 +484,7 @@ impl InstitutionalLine {
 
     /// Sets the unit basis.
     pub fn unit_basis(mut self, basis: InstitutionalUnitBasis) -> Self {
-        self.unit_basis = basis;
+        self.unit_basis = Coded::Valid(basis);
         self
     }
 
@@ -463,10 +499,10 @@ impl InstitutionalLine {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ProfessionalDetail {
-    /// Place of service for the claim (CLM05-1); lines may override.
-    pub place_of_service: PlaceOfService,
-    /// One to twelve diagnoses; the first is the principal.
-    pub diagnoses: Vec<Icd10CmCode>,
+    /// Place of service for the claim (CLM05-1), as sent; lines may override.
+    pub place_of_service: Coded<PlaceOfService>,
+    /// One to twelve diagnoses, each with its code list; the first is the principal.
+    pub diagnoses: Vec<DiagnosisCode>,
     /// Service lines.
     pub lines: Vec<ProfessionalLine>,
 }
@@ -476,13 +512,16 @@ pub struct ProfessionalDetail {
 #[non_exhaustive]
 pub struct InstitutionalDetail {
     /// The first two digits of the type of bill (CLM05-1: facility type and bill
-    /// classification, such as `"13"` hospital outpatient); the third is the claim's
+    /// classification, such as `"13"` hospital outpatient), as sent; the third is the claim's
     /// [`FrequencyCode`].
     pub type_of_bill: String,
-    /// Statement period start.
-    pub statement_from: NaiveDate,
+    /// Statement period start (`None` when read without a usable DTP*434: a problem says
+    /// why).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statement_from: Option<NaiveDate>,
     /// Statement period end (inclusive).
-    pub statement_to: NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statement_to: Option<NaiveDate>,
     /// Admission, for inpatient claims.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admission: Option<Admission>,
@@ -495,26 +534,28 @@ pub struct InstitutionalDetail {
     /// Operating physician.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operating_provider: Option<Provider>,
-    /// Principal diagnosis.
-    pub principal_diagnosis: Diagnosis,
+    /// Principal diagnosis (`None` when the claim was read without one: the scrubber's
+    /// `DX.MISSING`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub principal_diagnosis: Option<Diagnosis>,
     /// Admitting diagnosis.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub admitting_diagnosis: Option<Icd10CmCode>,
+    pub admitting_diagnosis: Option<DiagnosisCode>,
     /// Patient's reasons for visit (up to three, outpatient).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub reason_for_visit: Vec<Icd10CmCode>,
+    pub reason_for_visit: Vec<DiagnosisCode>,
     /// Other diagnoses (up to 24).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub other_diagnoses: Vec<Diagnosis>,
     /// External cause of injury codes (up to 12).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub external_causes: Vec<Diagnosis>,
-    /// Principal ICD-10-PCS procedure.
+    /// Principal procedure (ICD-10-PCS, or ICD-9-CM before October 2015).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub principal_procedure: Option<PcsProcedure>,
-    /// Other ICD-10-PCS procedures (up to 24).
+    pub principal_procedure: Option<IcdProcedure>,
+    /// Other procedures (up to 24).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub other_procedures: Vec<PcsProcedure>,
+    pub other_procedures: Vec<IcdProcedure>,
     /// Occurrence codes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub occurrences: Vec<Occurrence>,
@@ -548,7 +589,12 @@ pub enum ClaimDetail {
 /// claim that cannot exist (a diagnosis pointer to nothing, five modifiers, a negative
 /// charge) and says which field and why. What a payer may reject but that can exist (an
 /// unlisted code, an age/sex conflict, a missing referral) is the scrubber's job.
-/// Deserialising checks the same rules.
+///
+/// A claim read from an 837 or deserialised from JSON is kept whatever its values: every code
+/// is held as sent ([`Coded`]), a value the model cannot hold is reported in
+/// [`problems`](Claim::problems) with where it was, and nothing is refused. Strict use is one
+/// call away: [`Claim::check`] lists every problem (the reader's and the claim's own rules),
+/// [`Claim::validate`] returns the first as an error.
 ///
 /// Fields are public for reading and for corrections; [`Claim::validate`] re-checks a
 /// claim after changing it.
@@ -579,7 +625,7 @@ pub enum ClaimDetail {
 /// let err = Claim::professional("PCN2")
 ///     .billing_provider(claim.billing_provider.clone())
 ///     .subscriber(claim.subscriber.clone())
-///     .payer(claim.payer.clone(), claim.filing_indicator)
+///     .payer(claim.payer.clone(), claim.filing_indicator.clone())
 ///     .place_of_service("11".parse()?)
 ///     .diagnosis("E11.9".parse()?)
 ///     .line(ProfessionalLine::new("99213".parse()?, Decimal::ONE, Decimal::ONE, day)
@@ -587,10 +633,17 @@ pub enum ClaimDetail {
 ///     .build()
 ///     .unwrap_err();
 /// assert_eq!(err.to_string(), "lines[0].modifiers has 5 entries; at most 4 are allowed");
+///
+/// // Read leniently (as JSON is), a claim keeps what the builder would refuse, and says so.
+/// let mut json = serde_json::to_value(&claim).unwrap();
+/// json["detail"]["lines"][0]["procedure"] = "9921".into();
+/// let read: Claim = serde_json::from_value(json).unwrap();
+/// assert_eq!(read.check()[0].to_string(),
+///     "lines[0].procedure: CPT code must be 5 characters long, found 4");
+/// assert!(read.validate().is_err());
 /// # Ok::<(), medbill_codes::CodeError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct Claim {
     /// Patient control number (CLM01): the provider's claim id, echoed by payers.
@@ -620,17 +673,18 @@ pub struct Claim {
     /// The payer billed: shared, since claims read from one file mostly bill the same few
     /// payers (reads and writes as a [`Payer`], see [`Shared`]).
     pub payer: Shared<Payer>,
-    /// The kind of plan.
-    pub filing_indicator: ClaimFilingIndicator,
-    /// This payer's place in the coordination-of-benefits order.
-    pub sequence: PayerSequence,
+    /// The kind of plan (SBR09), as sent.
+    pub filing_indicator: Coded<ClaimFilingIndicator>,
+    /// This payer's place in the coordination-of-benefits order (SBR01), as sent.
+    pub sequence: Coded<PayerSequence>,
     /// The other payers, with what they paid when this is not the primary claim.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub other_payers: Vec<OtherPayer>,
-    /// Total charge (CLM02); the sum of the line charges unless set otherwise.
+    /// Total charge (CLM02) as sent; the sum of the line charges when built unless set
+    /// otherwise.
     pub total_charge: Decimal,
-    /// Original, replacement, void, or an institutional interim code.
-    pub frequency: FrequencyCode,
+    /// Original, replacement, void, or an institutional interim code (CLM05-3), as sent.
+    pub frequency: Coded<FrequencyCode>,
     /// The payer's claim number of the claim replaced or voided (REF*F8).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub original_payer_claim_number: Option<String>,
@@ -660,6 +714,10 @@ pub struct Claim {
     /// Segments the model does not cover.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extra: Vec<RawSegment>,
+    /// What the reader could not use as read, each with where it was: the claim holds the
+    /// value as sent (or none), the problem says why. Empty for a built claim.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<Problem>,
 }
 
 fn yes() -> bool {
@@ -668,20 +726,6 @@ fn yes() -> bool {
 
 fn release_default() -> Text {
     Text::from("Y")
-}
-
-impl Serialize for Claim {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        Claim::serialize(self, s)
-    }
-}
-
-impl<'de> Deserialize<'de> for Claim {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let claim = Claim::deserialize(d)?;
-        claim.validate().map_err(serde::de::Error::custom)?;
-        Ok(claim)
-    }
 }
 
 /// The most service lines an 837P claim may carry.
@@ -736,30 +780,42 @@ impl Claim {
     }
 
     /// Every diagnosis code on the claim, principal first (for institutional claims:
-    /// principal, admitting, reasons for visit, other diagnoses, external causes).
-    pub fn diagnosis_codes(&self) -> Vec<Icd10CmCode> {
+    /// principal, admitting, reasons for visit, other diagnoses, external causes), each with
+    /// its code list and as sent.
+    pub fn diagnosis_codes(&self) -> Vec<DiagnosisCode> {
         match &self.detail {
             ClaimDetail::Professional(p) => p.diagnoses.clone(),
-            ClaimDetail::Institutional(i) => std::iter::once(i.principal_diagnosis.code)
-                .chain(i.admitting_diagnosis)
-                .chain(i.reason_for_visit.iter().copied())
-                .chain(i.other_diagnoses.iter().map(|d| d.code))
-                .chain(i.external_causes.iter().map(|d| d.code))
+            ClaimDetail::Institutional(i) => i
+                .principal_diagnosis
+                .iter()
+                .map(|d| d.code.clone())
+                .chain(i.admitting_diagnosis.iter().cloned())
+                .chain(i.reason_for_visit.iter().cloned())
+                .chain(i.other_diagnoses.iter().map(|d| d.code.clone()))
+                .chain(i.external_causes.iter().map(|d| d.code.clone()))
                 .collect(),
         }
     }
 
+    /// The valid ICD-10-CM codes among [`diagnosis_codes`](Self::diagnosis_codes), in order.
+    pub fn icd10_diagnoses(&self) -> Vec<Icd10CmCode> {
+        self.diagnosis_codes()
+            .iter()
+            .filter_map(DiagnosisCode::as_icd10)
+            .collect()
+    }
+
     /// The full three-digit type of bill of an institutional claim: the two digits of
-    /// [`InstitutionalDetail::type_of_bill`] and the frequency code, such as `"111"`.
+    /// [`InstitutionalDetail::type_of_bill`] and the frequency code as sent, such as `"111"`.
     pub fn type_of_bill(&self) -> Option<String> {
         self.institutional_detail()
-            .map(|i| format!("{}{}", i.type_of_bill, self.frequency.as_str()))
+            .map(|i| format!("{}{}", i.type_of_bill, self.frequency.x12_str()))
     }
 
     /// The diagnoses a professional line points at, in pointer order; empty for a line that
-    /// does not exist, for institutional claims, and for pointers past the end (which a
-    /// built claim does not have).
-    pub fn line_diagnoses(&self, line: usize) -> Vec<Icd10CmCode> {
+    /// does not exist and for institutional claims. Pointers past the end of the list (which
+    /// a read claim may have: the scrubber's `DX.POINTER`) point at nothing.
+    pub fn line_diagnoses(&self, line: usize) -> Vec<DiagnosisCode> {
         let Some(p) = self.professional_detail() else {
             return Vec::new();
         };
@@ -768,7 +824,7 @@ impl Claim {
         };
         l.diagnosis_pointers
             .iter()
-            .filter_map(|&ptr| p.diagnoses.get(usize::from(ptr).checked_sub(1)?).copied())
+            .filter_map(|&ptr| p.diagnoses.get(usize::from(ptr).checked_sub(1)?).cloned())
             .collect()
     }
 
@@ -789,19 +845,23 @@ impl Claim {
     }
 
     /// First and last dates of service (inclusive): from the lines of a professional claim,
-    /// the statement period of an institutional one.
+    /// the statement period of an institutional one. `None` when none is known.
     pub fn service_dates(&self) -> Option<(NaiveDate, NaiveDate)> {
         match &self.detail {
             ClaimDetail::Professional(p) => {
-                let first = p.lines.iter().map(|l| l.service_date).min()?;
+                let first = p.lines.iter().filter_map(|l| l.service_date).min()?;
                 let last = p
                     .lines
                     .iter()
-                    .map(|l| l.service_end.unwrap_or(l.service_date))
+                    .filter_map(|l| l.service_end.or(l.service_date))
                     .max()?;
                 Some((first, last))
             }
-            ClaimDetail::Institutional(i) => Some((i.statement_from, i.statement_to)),
+            ClaimDetail::Institutional(i) => match (i.statement_from, i.statement_to) {
+                (Some(a), Some(b)) => Some((a, b)),
+                (Some(a), None) | (None, Some(a)) => Some((a, a)),
+                (None, None) => None,
+            },
         }
     }
 
@@ -814,11 +874,11 @@ impl Claim {
         }
     }
 
-    /// The patient's sex, for sex edits.
+    /// The patient's sex, for sex edits (`None` when not given or not a valid code).
     pub fn patient_sex(&self) -> Option<Sex> {
         match &self.patient {
-            Some(p) => p.sex,
-            None => self.subscriber.sex,
+            Some(p) => p.sex.as_ref().and_then(Coded::get),
+            None => self.subscriber.sex.as_ref().and_then(Coded::get),
         }
     }
 
@@ -847,19 +907,22 @@ impl Claim {
     }
 
     /// The `submitted` (frequency 1, first time) or `resubmitted` ledger event for sending
-    /// this claim on `date`.
+    /// this claim on `date`. A claim whose frequency or sequence is not a valid code is
+    /// recorded as a resubmission of frequency 1 (original), as primary: the ledger needs a
+    /// value, and the claim's problems say what was sent.
     pub fn submission_event(&self, date: NaiveDate, first_time: bool) -> LedgerEvent {
+        let sequence = self.sequence.get().unwrap_or(PayerSequence::Primary);
         let kind = if first_time && self.frequency == FrequencyCode::Original {
             EventKind::Submitted {
                 charge: self.total_charge,
-                sequence: self.sequence,
+                sequence,
                 batch_control_number: None,
             }
         } else {
             EventKind::Resubmitted {
                 charge: self.total_charge,
-                frequency: self.frequency,
-                sequence: self.sequence,
+                frequency: self.frequency.get().unwrap_or(FrequencyCode::Original),
+                sequence,
                 batch_control_number: None,
             }
         };
@@ -867,65 +930,259 @@ impl Claim {
             .with_payer(self.payer.id.clone())
     }
 
-    /// Checks the rules the builder enforces; the first failure is returned.
+    /// Every problem of the claim: what the reader reported (with where it was in the input),
+    /// then each rule of the claim form the claim breaks (a code that is not valid, a pointer
+    /// to no diagnosis, five modifiers, a negative charge, a missing required part), in field
+    /// order. Empty for a claim the builder would accept.
+    ///
+    /// A rule is not repeated for a field the reader already reported.
+    pub fn check(&self) -> Vec<Problem> {
+        let mut c = Checks::new(&self.problems);
+        self.check_into(&mut c);
+        let mut out = self.problems.clone();
+        out.append(&mut c.found);
+        out
+    }
+
+    /// The first problem [`check`](Self::check) finds, as an error: one line for strict use.
     pub fn validate(&self) -> Result<(), ClaimError> {
-        if self.patient_control_number.trim().is_empty() {
-            return Err(ClaimError::Empty {
-                field: "patient_control_number".into(),
-            });
+        match self.problems.first() {
+            Some(p) => Err(p.error.clone()),
+            None => {
+                let mut c = Checks::first_only();
+                self.check_into(&mut c);
+                match c.found.into_iter().next() {
+                    Some(p) => Err(p.error),
+                    None => Ok(()),
+                }
+            }
         }
-        if self.patient_control_number.len() > 38 {
-            return Err(ClaimError::invalid(
+    }
+
+    fn check_into(&self, c: &mut Checks<'_>) {
+        if self.patient_control_number.trim().is_empty() {
+            c.push(ClaimError::missing("patient_control_number"));
+        } else if self.patient_control_number.len() > 38 {
+            c.push(ClaimError::invalid(
                 "patient_control_number",
                 "longer than 38 characters, the most X12 CLM01 holds",
             ));
         }
+        check_provider(c, "billing_provider", &self.billing_provider.provider);
+        for (field, p) in [
+            ("rendering_provider", self.rendering_provider.as_deref()),
+            ("referring_provider", self.referring_provider.as_deref()),
+            (
+                "service_facility",
+                self.service_facility.as_deref().map(|f| &f.provider),
+            ),
+        ] {
+            if let Some(p) = p {
+                check_provider(c, field, p);
+            }
+        }
+        c.coded("filing_indicator", &self.filing_indicator);
+        c.coded("sequence", &self.sequence);
+        c.coded("frequency", &self.frequency);
         // Lines first: a negative line charge is the cause of a negative total.
         match &self.detail {
-            ClaimDetail::Professional(p) => validate_professional(p)?,
-            ClaimDetail::Institutional(i) => validate_institutional(i)?,
+            ClaimDetail::Professional(p) => check_professional(c, p),
+            ClaimDetail::Institutional(i) => check_institutional(c, i),
         }
-        non_negative("total_charge", self.total_charge)?;
-        if self.frequency.refers_to_prior_claim()
+        c.non_negative("total_charge", self.total_charge);
+        if self.frequency.get().is_some_and(FrequencyCode::refers_to_prior_claim)
             && self
                 .original_payer_claim_number
                 .as_deref()
                 .is_none_or(|s| s.trim().is_empty())
         {
-            return Err(ClaimError::Missing {
-                field: "original_payer_claim_number".into(),
-            });
+            c.push(ClaimError::missing("original_payer_claim_number"));
         }
-        if let Some(p) = &self.patient
-            && p.relationship == Relationship::SelfPerson
-        {
-            return Err(ClaimError::invalid(
-                "patient.relationship",
-                "a patient who is the subscriber goes in subscriber, with no separate patient",
-            ));
+        if let Some(p) = &self.patient {
+            c.coded("patient.relationship", &p.relationship);
+            if p.relationship == Relationship::SelfPerson {
+                c.push(ClaimError::invalid(
+                    "patient.relationship",
+                    "a patient who is the subscriber goes in subscriber, with no separate patient",
+                ));
+            }
+            if let Some(s) = &p.sex {
+                c.coded("patient.sex", s);
+            }
+        }
+        if let Some(s) = &self.subscriber.sex {
+            c.coded("subscriber.sex", s);
         }
         if let Some(a) = &self.accident {
             if a.causes.is_empty() {
-                return Err(ClaimError::Empty {
+                c.push(ClaimError::Empty {
                     field: "accident.causes".into(),
                 });
             }
-            max_len("accident.causes", a.causes.len(), 3)?;
+            c.max_len("accident.causes", a.causes.len(), 3);
+            for (i, cause) in a.causes.iter().enumerate() {
+                c.coded_at(|| format!("accident.causes[{i}]"), cause);
+            }
         }
         for (i, op) in self.other_payers.iter().enumerate() {
-            if op.sequence == self.sequence {
-                return Err(ClaimError::invalid(
+            c.coded_at(|| format!("other_payers[{i}].sequence"), &op.sequence);
+            if op.sequence.get().is_some() && op.sequence == self.sequence {
+                c.push(ClaimError::invalid(
                     format!("other_payers[{i}].sequence"),
                     "the same responsibility sequence as the payer billed",
                 ));
             }
         }
-        Ok(())
     }
 }
 
-// The checks below take the field's path as `Display` and make its text only on the error
-// path: validation runs on every claim read, and almost every claim passes.
+/// The problems found so far, and the fields the reader already reported (not reported again).
+struct Checks<'a> {
+    reported: &'a [Problem],
+    found: Vec<Problem>,
+    /// Stop after the first (for `validate`, which runs on every build).
+    first_only: bool,
+}
+
+impl<'a> Checks<'a> {
+    fn new(reported: &'a [Problem]) -> Self {
+        Checks {
+            reported,
+            found: Vec::new(),
+            first_only: false,
+        }
+    }
+
+    fn first_only() -> Checks<'static> {
+        Checks {
+            reported: &[],
+            found: Vec::new(),
+            first_only: true,
+        }
+    }
+
+    fn done(&self) -> bool {
+        self.first_only && !self.found.is_empty()
+    }
+
+    fn push(&mut self, error: ClaimError) {
+        if self.done() {
+            return;
+        }
+        let field = error.field().unwrap_or("");
+        if self.reported.iter().any(|p| p.field() == Some(field)) {
+            return;
+        }
+        self.found.push(Problem::new(error));
+    }
+
+    fn coded<T>(&mut self, field: &str, value: &Coded<T>) {
+        if let Coded::Invalid(u) = value {
+            self.push_code(field.to_owned(), u);
+        }
+    }
+
+    /// [`coded`](Self::coded) with the field path made only when it is needed.
+    fn coded_at<T>(&mut self, field: impl FnOnce() -> String, value: &Coded<T>) {
+        if let Coded::Invalid(u) = value {
+            self.push_code(field(), u);
+        }
+    }
+
+    fn push_code(&mut self, field: String, u: &medbill_codes::Unrecognized) {
+        if self.done() || self.reported.iter().any(|p| p.field() == Some(&field)) {
+            return;
+        }
+        self.found.push(
+            Problem::new(ClaimError::code(field, u.reason().clone())).sent(Text::from(u.text())),
+        );
+    }
+
+    fn diagnosis(&mut self, field: impl FnOnce() -> String, code: &DiagnosisCode) {
+        match code {
+            DiagnosisCode::Icd10Cm(c) => self.coded_at(field, c),
+            DiagnosisCode::Icd9Cm(c) => self.coded_at(field, c),
+        }
+    }
+
+    fn non_negative(&mut self, field: impl std::fmt::Display, amount: Decimal) {
+        if amount.is_sign_negative() && !amount.is_zero() && !self.done() {
+            self.push(ClaimError::Negative {
+                field: field.to_string(),
+                amount,
+            });
+        }
+    }
+
+    fn positive(&mut self, field: impl std::fmt::Display, amount: Decimal) {
+        if amount <= Decimal::ZERO && !self.done() {
+            self.push(ClaimError::NotPositive {
+                field: field.to_string(),
+                amount,
+            });
+        }
+    }
+
+    fn max_len(&mut self, field: impl std::fmt::Display, found: usize, max: usize) {
+        if found > max && !self.done() {
+            self.push(ClaimError::TooMany {
+                field: field.to_string(),
+                max,
+                found,
+            });
+        }
+    }
+
+    fn not_empty(&mut self, field: impl std::fmt::Display, len: usize) {
+        if len == 0 && !self.done() {
+            self.push(ClaimError::Empty {
+                field: field.to_string(),
+            });
+        }
+    }
+
+    fn modifiers(&mut self, line: usize, modifiers: &Modifiers) {
+        self.max_len(
+            LineField {
+                line,
+                name: "modifiers",
+            },
+            modifiers.given(),
+            MAX_MODIFIERS,
+        );
+        for (j, m) in modifiers.iter().enumerate() {
+            self.coded_at(|| format!("lines[{line}].modifiers[{j}]"), m);
+        }
+    }
+
+    fn drug(&mut self, field: &dyn std::fmt::Display, drug: Option<&Drug>) {
+        if let Some(d) = drug {
+            if d.ndc.len() != 11 || !d.ndc.bytes().all(|b| b.is_ascii_digit()) {
+                self.push(ClaimError::invalid(
+                    format!("{field}.ndc"),
+                    "an NDC on a claim is 11 digits (5-4-2) without hyphens",
+                ));
+            }
+            self.positive(
+                SubField {
+                    parent: field,
+                    name: "quantity",
+                },
+                d.quantity,
+            );
+            self.coded_at(|| format!("{field}.unit"), &d.unit);
+        }
+    }
+}
+
+fn check_provider(c: &mut Checks<'_>, field: &str, p: &Provider) {
+    if let Some(npi) = &p.npi {
+        c.coded_at(|| format!("{field}.npi"), npi);
+    }
+}
+
+// The checks take the field's path as `Display` and make its text only when a problem needs
+// it: `validate` runs on every claim built, and almost every claim passes.
 
 /// A field path below a service line, `lines[i].name`, written only when an error needs it.
 struct LineField<'a> {
@@ -951,178 +1208,187 @@ impl std::fmt::Display for SubField<'_> {
     }
 }
 
-fn non_negative(field: impl std::fmt::Display, amount: Decimal) -> Result<(), ClaimError> {
-    if amount.is_sign_negative() && !amount.is_zero() {
-        Err(ClaimError::Negative {
-            field: field.to_string(),
-            amount,
-        })
-    } else {
-        Ok(())
+fn check_professional(c: &mut Checks<'_>, p: &ProfessionalDetail) {
+    c.coded("place_of_service", &p.place_of_service);
+    c.not_empty("diagnoses", p.diagnoses.len());
+    c.max_len("diagnoses", p.diagnoses.len(), MAX_PROFESSIONAL_DIAGNOSES);
+    for (i, d) in p.diagnoses.iter().enumerate() {
+        c.diagnosis(|| format!("diagnoses[{i}]"), d);
     }
-}
-
-fn positive(field: impl std::fmt::Display, amount: Decimal) -> Result<(), ClaimError> {
-    if amount > Decimal::ZERO {
-        Ok(())
-    } else {
-        Err(ClaimError::NotPositive {
-            field: field.to_string(),
-            amount,
-        })
-    }
-}
-
-fn max_len(field: impl std::fmt::Display, found: usize, max: usize) -> Result<(), ClaimError> {
-    if found > max {
-        Err(ClaimError::TooMany {
-            field: field.to_string(),
-            max,
-            found,
-        })
-    } else {
-        Ok(())
-    }
-}
-
-fn not_empty(field: impl std::fmt::Display, len: usize) -> Result<(), ClaimError> {
-    if len == 0 {
-        Err(ClaimError::Empty {
-            field: field.to_string(),
-        })
-    } else {
-        Ok(())
-    }
-}
-
-fn validate_drug(field: &dyn std::fmt::Display, drug: Option<&Drug>) -> Result<(), ClaimError> {
-    if let Some(d) = drug {
-        if d.ndc.len() != 11 || !d.ndc.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(ClaimError::invalid(
-                format!("{field}.ndc"),
-                "an NDC on a claim is 11 digits (5-4-2) without hyphens",
-            ));
-        }
-        positive(
-            SubField {
-                parent: field,
-                name: "quantity",
-            },
-            d.quantity,
-        )?;
-    }
-    Ok(())
-}
-
-fn validate_professional(p: &ProfessionalDetail) -> Result<(), ClaimError> {
-    not_empty("diagnoses", p.diagnoses.len())?;
-    max_len("diagnoses", p.diagnoses.len(), MAX_PROFESSIONAL_DIAGNOSES)?;
-    not_empty("lines", p.lines.len())?;
-    max_len("lines", p.lines.len(), MAX_PROFESSIONAL_LINES)?;
+    c.not_empty("lines", p.lines.len());
+    c.max_len("lines", p.lines.len(), MAX_PROFESSIONAL_LINES);
     for (i, line) in p.lines.iter().enumerate() {
+        if c.done() {
+            return;
+        }
         let f = |name| LineField { line: i, name };
-        non_negative(f("charge"), line.charge)?;
-        positive(f("units"), line.units)?;
-        max_len(f("modifiers"), line.modifiers.given(), MAX_MODIFIERS)?;
-        if let Some(end) = line.service_end
-            && end < line.service_date
-        {
-            return Err(ClaimError::DateOrder {
+        c.coded_at(|| f("procedure").to_string(), &line.procedure);
+        c.non_negative(f("charge"), line.charge);
+        c.positive(f("units"), line.units);
+        c.coded_at(|| f("unit_basis").to_string(), &line.unit_basis);
+        c.modifiers(i, &line.modifiers);
+        if let Some(pos) = &line.place_of_service {
+            c.coded_at(|| f("place_of_service").to_string(), pos);
+        }
+        match (line.service_date, line.service_end) {
+            (None, _) => c.push(ClaimError::missing(f("service_date").to_string())),
+            (Some(start), Some(end)) if end < start => c.push(ClaimError::DateOrder {
                 field: f("service_end").to_string(),
                 reason: "the range ends before it starts",
-            });
+            }),
+            _ => {}
         }
-        not_empty(f("diagnosis_pointers"), line.diagnosis_pointers.len())?;
-        max_len(
+        c.not_empty(f("diagnosis_pointers"), line.diagnosis_pointers.len());
+        c.max_len(
             f("diagnosis_pointers"),
             line.diagnosis_pointers.given(),
             MAX_POINTERS,
-        )?;
+        );
         for (j, &ptr) in line.diagnosis_pointers.iter().enumerate() {
             if ptr == 0 || usize::from(ptr) > p.diagnoses.len() {
-                return Err(ClaimError::PointerOutOfRange {
+                c.push(ClaimError::PointerOutOfRange {
                     field: format!("lines[{i}].diagnosis_pointers[{j}]"),
                     pointer: ptr,
                     diagnoses: p.diagnoses.len(),
                 });
-            }
-            if line.diagnosis_pointers[..j].contains(&ptr) {
-                return Err(ClaimError::invalid(
+            } else if line.diagnosis_pointers[..j].contains(&ptr) {
+                c.push(ClaimError::invalid(
                     format!("lines[{i}].diagnosis_pointers[{j}]"),
                     format!("pointer {ptr} is repeated"),
                 ));
             }
         }
-        validate_drug(&f("drug"), line.drug.as_deref())?;
+        if let Some(p) = &line.rendering_provider {
+            check_provider(c, &format!("lines[{i}].rendering_provider"), p);
+        }
+        c.drug(&f("drug"), line.drug.as_deref());
     }
-    Ok(())
 }
 
-fn validate_institutional(d: &InstitutionalDetail) -> Result<(), ClaimError> {
+fn check_institutional(c: &mut Checks<'_>, d: &InstitutionalDetail) {
     if d.type_of_bill.len() != 2 || !d.type_of_bill.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(ClaimError::invalid(
+        c.push(ClaimError::invalid(
             "type_of_bill",
             "the facility type and bill classification: two digits such as \"13\"",
         ));
     }
-    if d.statement_to < d.statement_from {
-        return Err(ClaimError::DateOrder {
+    match (d.statement_from, d.statement_to) {
+        (None, _) => c.push(ClaimError::missing("statement_from")),
+        (_, None) => c.push(ClaimError::missing("statement_to")),
+        (Some(from), Some(to)) if to < from => c.push(ClaimError::DateOrder {
             field: "statement_to".into(),
             reason: "the statement period ends before it starts",
-        });
+        }),
+        _ => {}
     }
     if let Some(a) = &d.admission
         && a.hour.is_some_and(|h| h > 23)
     {
-        return Err(ClaimError::invalid("admission.hour", "hours are 0 to 23"));
+        c.push(ClaimError::invalid("admission.hour", "hours are 0 to 23"));
     }
     if let Some(x) = &d.discharge
         && x.hour.is_some_and(|h| h > 23)
     {
-        return Err(ClaimError::invalid("discharge.hour", "hours are 0 to 23"));
+        c.push(ClaimError::invalid("discharge.hour", "hours are 0 to 23"));
     }
-    max_len("reason_for_visit", d.reason_for_visit.len(), 3)?;
-    max_len("other_diagnoses", d.other_diagnoses.len(), 24)?;
-    max_len("external_causes", d.external_causes.len(), 12)?;
-    max_len("other_procedures", d.other_procedures.len(), 24)?;
+    for (field, p) in [
+        ("attending_provider", d.attending_provider.as_ref()),
+        ("operating_provider", d.operating_provider.as_ref()),
+    ] {
+        if let Some(p) = p {
+            check_provider(c, field, p);
+        }
+    }
+    match &d.principal_diagnosis {
+        None => c.push(ClaimError::missing("principal_diagnosis")),
+        Some(dx) => {
+            c.diagnosis(|| "principal_diagnosis".into(), &dx.code);
+            if let Some(poa) = &dx.poa {
+                c.coded("principal_diagnosis.poa", poa);
+            }
+        }
+    }
+    if let Some(a) = &d.admitting_diagnosis {
+        c.diagnosis(|| "admitting_diagnosis".into(), a);
+    }
+    for (i, r) in d.reason_for_visit.iter().enumerate() {
+        c.diagnosis(|| format!("reason_for_visit[{i}]"), r);
+    }
+    for (name, list) in [
+        ("other_diagnoses", &d.other_diagnoses),
+        ("external_causes", &d.external_causes),
+    ] {
+        for (i, dx) in list.iter().enumerate() {
+            c.diagnosis(|| format!("{name}[{i}]"), &dx.code);
+            if let Some(poa) = &dx.poa {
+                c.coded_at(|| format!("{name}[{i}].poa"), poa);
+            }
+        }
+    }
+    c.max_len("reason_for_visit", d.reason_for_visit.len(), 3);
+    c.max_len("other_diagnoses", d.other_diagnoses.len(), 24);
+    c.max_len("external_causes", d.external_causes.len(), 12);
+    c.max_len("other_procedures", d.other_procedures.len(), 24);
     if d.principal_procedure.is_none() && !d.other_procedures.is_empty() {
-        return Err(ClaimError::Missing {
-            field: "principal_procedure".into(),
-        });
+        c.push(ClaimError::missing("principal_procedure"));
+    }
+    for (i, p) in d
+        .principal_procedure
+        .iter()
+        .chain(&d.other_procedures)
+        .enumerate()
+    {
+        let field = || {
+            if i == 0 {
+                "principal_procedure".to_owned()
+            } else {
+                format!("other_procedures[{}]", i - 1)
+            }
+        };
+        match &p.code {
+            IcdProcedureCode::Icd10Pcs(code) => c.coded_at(field, code),
+            IcdProcedureCode::Icd9Cm(code) => c.coded_at(field, code),
+        }
+        if p.date.is_none() {
+            c.push(ClaimError::missing(format!("{}.date", field())));
+        }
     }
     for (i, s) in d.occurrence_spans.iter().enumerate() {
-        if s.to < s.from {
-            return Err(ClaimError::DateOrder {
+        if let (Some(from), Some(to)) = (s.from, s.to)
+            && to < from
+        {
+            c.push(ClaimError::DateOrder {
                 field: format!("occurrence_spans[{i}].to"),
                 reason: "the span ends before it starts",
             });
         }
     }
-    not_empty("lines", d.lines.len())?;
-    max_len("lines", d.lines.len(), MAX_INSTITUTIONAL_LINES)?;
+    c.not_empty("lines", d.lines.len());
+    c.max_len("lines", d.lines.len(), MAX_INSTITUTIONAL_LINES);
     for (i, line) in d.lines.iter().enumerate() {
+        if c.done() {
+            return;
+        }
         let f = |name| LineField { line: i, name };
-        if line.revenue_code.len() != 4 || !line.revenue_code.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(ClaimError::invalid(
-                f("revenue_code").to_string(),
-                "a revenue code is four digits such as \"0450\"",
-            ));
+        c.coded_at(|| f("revenue_code").to_string(), &line.revenue_code);
+        if let Some(p) = &line.procedure {
+            c.coded_at(|| f("procedure").to_string(), p);
         }
-        non_negative(f("charge"), line.charge)?;
+        c.non_negative(f("charge"), line.charge);
         if let Some(n) = line.non_covered_charge {
-            non_negative(f("non_covered_charge"), n)?;
+            c.non_negative(f("non_covered_charge"), n);
         }
-        positive(f("units"), line.units)?;
-        max_len(f("modifiers"), line.modifiers.given(), MAX_MODIFIERS)?;
+        c.positive(f("units"), line.units);
+        c.coded_at(|| f("unit_basis").to_string(), &line.unit_basis);
+        c.modifiers(i, &line.modifiers);
         if line.procedure.is_none() && !line.modifiers.is_empty() {
-            return Err(ClaimError::invalid(
+            c.push(ClaimError::invalid(
                 f("modifiers").to_string(),
                 "modifiers need a procedure code to modify",
             ));
         }
-        validate_drug(&f("drug"), line.drug.as_deref())?;
+        c.drug(&f("drug"), line.drug.as_deref());
     }
-    Ok(())
 }
 
 #[derive(Debug, Clone)]
@@ -1153,7 +1419,7 @@ pub struct ClaimBuilder {
     service_facility: Option<ServiceFacility>,
     subscriber: Option<Subscriber>,
     patient: Option<Patient>,
-    payer: Option<(Shared<Payer>, ClaimFilingIndicator)>,
+    payer: Option<(Shared<Payer>, Coded<ClaimFilingIndicator>)>,
     sequence: PayerSequence,
     other_payers: Vec<OtherPayer>,
     total_charge: Option<Decimal>,
@@ -1167,7 +1433,7 @@ pub struct ClaimBuilder {
     benefits_assigned: bool,
     release_of_information: Text,
     place_of_service: Option<PlaceOfService>,
-    diagnoses: Vec<Icd10CmCode>,
+    diagnoses: Vec<DiagnosisCode>,
     professional_lines: Vec<ProfessionalLine>,
     institutional: InstitutionalParts,
     extra: Vec<RawSegment>,
@@ -1181,12 +1447,12 @@ struct InstitutionalParts {
     attending_provider: Option<Provider>,
     operating_provider: Option<Provider>,
     principal_diagnosis: Option<Diagnosis>,
-    admitting_diagnosis: Option<Icd10CmCode>,
-    reason_for_visit: Vec<Icd10CmCode>,
+    admitting_diagnosis: Option<DiagnosisCode>,
+    reason_for_visit: Vec<DiagnosisCode>,
     other_diagnoses: Vec<Diagnosis>,
     external_causes: Vec<Diagnosis>,
-    principal_procedure: Option<PcsProcedure>,
-    other_procedures: Vec<PcsProcedure>,
+    principal_procedure: Option<IcdProcedure>,
+    other_procedures: Vec<IcdProcedure>,
     occurrences: Vec<Occurrence>,
     occurrence_spans: Vec<OccurrenceSpan>,
     value_codes: Vec<ValueCode>,
@@ -1295,9 +1561,9 @@ impl ClaimBuilder {
     pub fn payer(
         mut self,
         payer: impl Into<Shared<Payer>>,
-        filing_indicator: ClaimFilingIndicator,
+        filing_indicator: impl Into<Coded<ClaimFilingIndicator>>,
     ) -> Self {
-        self.payer = Some((payer.into(), filing_indicator));
+        self.payer = Some((payer.into(), filing_indicator.into()));
         self
     }
 
@@ -1381,8 +1647,14 @@ impl ClaimBuilder {
         self.only(true, "place_of_service")
     }
 
-    /// Adds a diagnosis (professional; the first added is the principal).
-    pub fn diagnosis(mut self, code: Icd10CmCode) -> Self {
+    /// Adds an ICD-10-CM diagnosis (professional; the first added is the principal).
+    pub fn diagnosis(self, code: Icd10CmCode) -> Self {
+        self.diagnosis_code(code.into())
+    }
+
+    /// Adds a diagnosis of either code list, such as an ICD-9-CM one for a date of service
+    /// before October 2015 (professional; the first added is the principal).
+    pub fn diagnosis_code(mut self, code: DiagnosisCode) -> Self {
         self.diagnoses.push(code);
         self.only(true, "diagnoses")
     }
@@ -1401,13 +1673,13 @@ impl ClaimBuilder {
 
     /// Sets the admitting diagnosis (institutional).
     pub fn admitting_diagnosis(mut self, code: Icd10CmCode) -> Self {
-        self.institutional.admitting_diagnosis = Some(code);
+        self.institutional.admitting_diagnosis = Some(code.into());
         self.only(false, "admitting_diagnosis")
     }
 
     /// Adds a reason for visit (institutional outpatient, up to three).
     pub fn reason_for_visit(mut self, code: Icd10CmCode) -> Self {
-        self.institutional.reason_for_visit.push(code);
+        self.institutional.reason_for_visit.push(code.into());
         self.only(false, "reason_for_visit")
     }
 
@@ -1423,8 +1695,8 @@ impl ClaimBuilder {
         self.only(false, "external_causes")
     }
 
-    /// Adds an ICD-10-PCS procedure: the first added is the principal (institutional).
-    pub fn procedure(mut self, procedure: PcsProcedure) -> Self {
+    /// Adds an inpatient procedure: the first added is the principal (institutional).
+    pub fn procedure(mut self, procedure: IcdProcedure) -> Self {
         if self.institutional.principal_procedure.is_none() {
             self.institutional.principal_procedure = Some(procedure);
         } else {
@@ -1501,9 +1773,10 @@ impl ClaimBuilder {
         let (payer, filing_indicator) = self.payer.ok_or_else(|| ClaimError::missing("payer"))?;
         let detail = match self.form {
             Form::Professional => ClaimDetail::Professional(ProfessionalDetail {
-                place_of_service: self
-                    .place_of_service
-                    .ok_or_else(|| ClaimError::missing("place_of_service"))?,
+                place_of_service: Coded::Valid(
+                    self.place_of_service
+                        .ok_or_else(|| ClaimError::missing("place_of_service"))?,
+                ),
                 diagnoses: self.diagnoses,
                 lines: self.professional_lines,
             }),
@@ -1515,15 +1788,17 @@ impl ClaimBuilder {
                 let parts = self.institutional;
                 ClaimDetail::Institutional(Box::new(InstitutionalDetail {
                     type_of_bill,
-                    statement_from,
-                    statement_to,
+                    statement_from: Some(statement_from),
+                    statement_to: Some(statement_to),
                     admission: parts.admission,
                     discharge: parts.discharge,
                     attending_provider: parts.attending_provider,
                     operating_provider: parts.operating_provider,
-                    principal_diagnosis: parts
-                        .principal_diagnosis
-                        .ok_or_else(|| ClaimError::missing("principal_diagnosis"))?,
+                    principal_diagnosis: Some(
+                        parts
+                            .principal_diagnosis
+                            .ok_or_else(|| ClaimError::missing("principal_diagnosis"))?,
+                    ),
                     admitting_diagnosis: parts.admitting_diagnosis,
                     reason_for_visit: parts.reason_for_visit,
                     other_diagnoses: parts.other_diagnoses,
@@ -1549,10 +1824,10 @@ impl ClaimBuilder {
             patient: self.patient.map(Box::new),
             payer,
             filing_indicator,
-            sequence: self.sequence,
+            sequence: Coded::Valid(self.sequence),
             other_payers: self.other_payers,
             total_charge: Decimal::ZERO,
-            frequency: self.frequency,
+            frequency: Coded::Valid(self.frequency),
             original_payer_claim_number: self.original_payer_claim_number,
             prior_authorization: self.prior_authorization,
             referral_number: self.referral_number,
@@ -1563,6 +1838,7 @@ impl ClaimBuilder {
             release_of_information: self.release_of_information,
             detail,
             extra: self.extra,
+            problems: Vec::new(),
         };
         claim.total_charge = self
             .total_charge

@@ -1,11 +1,13 @@
 //! A macro for the small closed code lists of the claim forms (frequency, filing indicator, ...).
 
-/// Defines a `Copy` enum of X12 code values with `as_str`, `parse`, `FromStr`, `Display` and
-/// serde as the code text.
+/// Defines a `Copy` enum of X12 code values with `as_str`, `parse`, `FromStr`, `Display`, serde
+/// as the code text, and [`CodeValue`](medbill_codes::CodeValue) so that
+/// [`Coded`](medbill_codes::Coded) can hold it as sent. The second literal says what a value is
+/// in an error ("a claim frequency code"), the third names the list (`"claim frequency"`).
 macro_rules! code_enum {
     (
         $(#[$meta:meta])*
-        $name:ident, $what:literal {
+        $name:ident, $what:literal, $list:literal {
             $( $(#[$vmeta:meta])* $variant:ident = $code:literal, )+
         }
     ) => {
@@ -35,6 +37,26 @@ macro_rules! code_enum {
                     stringify!($name),
                     format!("{:?} is not {}", t, $what),
                 ))
+            }
+        }
+
+        impl medbill_codes::CodeValue for $name {
+            fn parse_code(text: &str) -> Result<Self, medbill_codes::CodeError> {
+                let t = text.trim();
+                if t.is_empty() {
+                    return Err(medbill_codes::CodeError::Empty {
+                        system: medbill_codes::CodeSystem::X12List($list),
+                    });
+                }
+                $( if t.eq_ignore_ascii_case($code) { return Ok($name::$variant); } )+
+                Err(medbill_codes::CodeError::Unknown {
+                    system: medbill_codes::CodeSystem::X12List($list),
+                    code: t.to_owned(),
+                })
+            }
+
+            fn x12_str(&self) -> &str {
+                self.as_str()
             }
         }
 

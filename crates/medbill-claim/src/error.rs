@@ -83,6 +83,24 @@ pub enum ClaimError {
         /// The code error.
         source: CodeError,
     },
+    /// Text where a number (an amount, a quantity) was expected.
+    #[error("{field} is not a number")]
+    NotANumber {
+        /// The field path.
+        field: String,
+    },
+    /// Text where a date (`CCYYMMDD`) or a date range was expected.
+    #[error("{field} is not a date")]
+    NotADate {
+        /// The field path.
+        field: String,
+    },
+    /// Bytes that are not UTF-8 text: the value is kept with them replaced.
+    #[error("{field} is not UTF-8 text")]
+    NotText {
+        /// The field path.
+        field: String,
+    },
     /// A ledger record (JSON line or CSV row) could not be read.
     #[error("ledger record {record}: {message}")]
     Record {
@@ -94,6 +112,54 @@ pub enum ClaimError {
 }
 
 impl ClaimError {
+    /// The field path the error is about, such as `lines[1].modifiers` (none for a ledger
+    /// record).
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            ClaimError::Missing { field }
+            | ClaimError::Negative { field, .. }
+            | ClaimError::NotPositive { field, .. }
+            | ClaimError::TooMany { field, .. }
+            | ClaimError::Empty { field }
+            | ClaimError::PointerOutOfRange { field, .. }
+            | ClaimError::DateOrder { field, .. }
+            | ClaimError::Invalid { field, .. }
+            | ClaimError::Code { field, .. }
+            | ClaimError::NotANumber { field }
+            | ClaimError::NotADate { field }
+            | ClaimError::NotText { field } => Some(field),
+            ClaimError::Record { .. } => None,
+        }
+    }
+
+    /// The kind of error as a snake_case word (`missing`, `code`, `not_a_number`, ...), as
+    /// JSON output names it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ClaimError::Missing { .. } => "missing",
+            ClaimError::Negative { .. } => "negative",
+            ClaimError::NotPositive { .. } => "not_positive",
+            ClaimError::TooMany { .. } => "too_many",
+            ClaimError::Empty { .. } => "empty",
+            ClaimError::PointerOutOfRange { .. } => "pointer_out_of_range",
+            ClaimError::DateOrder { .. } => "date_order",
+            ClaimError::Invalid { .. } => "invalid",
+            ClaimError::Code { .. } => "code",
+            ClaimError::NotANumber { .. } => "not_a_number",
+            ClaimError::NotADate { .. } => "not_a_date",
+            ClaimError::NotText { .. } => "not_text",
+            ClaimError::Record { .. } => "record",
+        }
+    }
+
+    /// A malformed or unknown code in `field`.
+    pub fn code(field: impl Into<String>, source: CodeError) -> Self {
+        ClaimError::Code {
+            field: field.into(),
+            source,
+        }
+    }
+
     pub(crate) fn missing(field: impl Into<String>) -> Self {
         ClaimError::Missing {
             field: field.into(),

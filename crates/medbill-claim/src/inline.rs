@@ -5,16 +5,19 @@
 //! allocations per line; these types hold the values in the line itself.
 
 use std::fmt;
-use std::sync::LazyLock;
 
-use medbill_codes::Modifier;
+use medbill_codes::{Coded, Modifier};
 use serde::de::{self, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// What fills the unused slots of [`Modifiers`]: never seen, since only the first
 /// [`len`](Modifiers::len) slots are read.
-static UNUSED_MODIFIER: LazyLock<Modifier> =
-    LazyLock::new(|| Modifier::parse("25").expect("25 is two ASCII digits"));
+fn unused_modifier() -> Coded<Modifier> {
+    match Modifier::parse("25") {
+        Ok(m) => Coded::Valid(m),
+        Err(e) => Coded::invalid("25", e),
+    }
+}
 
 macro_rules! inline_list {
     (
@@ -35,7 +38,7 @@ macro_rules! inline_list {
         /// ```
         #[doc = $example]
         /// ```
-        #[derive(Clone, Copy)]
+        #[derive(Clone)]
         pub struct $name {
             items: [$item; 4],
             /// How many were given (saturating); the first `min(given, 4)` are kept.
@@ -49,25 +52,25 @@ macro_rules! inline_list {
             /// An empty list.
             pub fn new() -> Self {
                 $name {
-                    items: [$unused; 4],
+                    items: std::array::from_fn(|_| $unused),
                     given: 0,
                 }
             }
 
             /// A list of `items` (beyond the fourth, only counted).
-            pub fn from_slice(items: &[$item]) -> Self {
+            pub fn from_slice<T: Clone + Into<$item>>(items: &[T]) -> Self {
                 let mut list = Self::new();
-                for &item in items {
-                    list.push(item);
+                for item in items {
+                    list.push(item.clone());
                 }
                 list
             }
 
             /// Adds `item` when fewer than four are held; otherwise only counts it.
-            pub fn push(&mut self, item: $item) {
+            pub fn push(&mut self, item: impl Into<$item>) {
                 let at = self.given as usize;
                 if at < Self::CAPACITY {
-                    self.items[at] = item;
+                    self.items[at] = item.into();
                 }
                 self.given = self.given.saturating_add(1);
             }
@@ -79,7 +82,7 @@ macro_rules! inline_list {
                 let mut kept = Self::new();
                 for item in self.as_slice() {
                     if keep(item) {
-                        kept.push(*item);
+                        kept.push(item.clone());
                     }
                 }
                 kept.given = kept.given.saturating_add(excess);
@@ -141,42 +144,51 @@ macro_rules! inline_list {
 
         impl Eq for $name {}
 
-        impl PartialEq<[$item]> for $name {
-            fn eq(&self, other: &[$item]) -> bool {
-                self.given() == other.len() && self.as_slice() == other
+        impl<T> PartialEq<[T]> for $name
+        where
+            $item: PartialEq<T>,
+        {
+            fn eq(&self, other: &[T]) -> bool {
+                self.given() == other.len() && self.as_slice().iter().zip(other).all(|(a, b)| a == b)
             }
         }
 
-        impl<const N: usize> PartialEq<[$item; N]> for $name {
-            fn eq(&self, other: &[$item; N]) -> bool {
+        impl<T, const N: usize> PartialEq<[T; N]> for $name
+        where
+            $item: PartialEq<T>,
+        {
+            fn eq(&self, other: &[T; N]) -> bool {
                 *self == other[..]
             }
         }
 
-        impl PartialEq<Vec<$item>> for $name {
-            fn eq(&self, other: &Vec<$item>) -> bool {
+        impl<T> PartialEq<Vec<T>> for $name
+        where
+            $item: PartialEq<T>,
+        {
+            fn eq(&self, other: &Vec<T>) -> bool {
                 *self == other[..]
             }
         }
 
-        impl FromIterator<$item> for $name {
-            fn from_iter<I: IntoIterator<Item = $item>>(iter: I) -> Self {
+        impl<T: Into<$item>> FromIterator<T> for $name {
+            fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
                 let mut list = Self::new();
                 list.extend(iter);
                 list
             }
         }
 
-        impl Extend<$item> for $name {
-            fn extend<I: IntoIterator<Item = $item>>(&mut self, iter: I) {
+        impl<T: Into<$item>> Extend<T> for $name {
+            fn extend<I: IntoIterator<Item = T>>(&mut self, iter: I) {
                 for item in iter {
                     self.push(item);
                 }
             }
         }
 
-        impl<const N: usize> From<[$item; N]> for $name {
-            fn from(items: [$item; N]) -> Self {
+        impl<T: Clone + Into<$item>, const N: usize> From<[T; N]> for $name {
+            fn from(items: [T; N]) -> Self {
                 Self::from_slice(&items)
             }
         }
@@ -229,12 +241,13 @@ macro_rules! inline_list {
 }
 
 inline_list!(
-    /// A service line's procedure modifiers (SV101-3 to SV101-6, SV202-3 to SV202-6), in order.
+    /// A service line's procedure modifiers (SV101-3 to SV101-6, SV202-3 to SV202-6), in order,
+    /// each as sent ([`Coded`]: a modifier, or the text with why it is not one).
     Modifiers,
-    Modifier,
+    Coded<Modifier>,
     "modifiers",
-    *UNUSED_MODIFIER,
-    "use medbill_claim::Modifiers;\nuse medbill_codes::Modifier;\n\nlet m: Modifier = \"25\".parse().unwrap();\nlet mut list = Modifiers::from_slice(&[m]);\nassert_eq!(list.len(), 1);\nassert_eq!(list[0].as_str(), \"25\");\nlist.extend([m, m, m, m]);\n// Five given, four kept: the claim builder refuses the line.\nassert_eq!((list.len(), list.given()), (4, 5));\nassert_eq!(serde_json::to_string(&Modifiers::from_slice(&[m])).unwrap(), r#\"[\"25\"]\"#);"
+    unused_modifier(),
+    "use medbill_claim::Modifiers;\nuse medbill_codes::{Coded, Modifier};\n\nlet m: Modifier = \"25\".parse().unwrap();\nlet mut list = Modifiers::from_slice(&[m]);\nassert_eq!(list.len(), 1);\nassert_eq!(list[0], m);\nlist.push(Coded::<Modifier>::parse(\"2-\"));\nassert!(!list[1].is_valid());\nlist.retain(|c| c.is_valid());\nlist.extend([m, m, m, m]);\n// Five given, four kept: the claim builder refuses the line.\nassert_eq!((list.len(), list.given()), (4, 5));\nassert_eq!(serde_json::to_string(&Modifiers::from_slice(&[m])).unwrap(), r#\"[\"25\"]\"#);"
 );
 
 inline_list!(
@@ -246,6 +259,9 @@ inline_list!(
     0,
     "use medbill_claim::DiagnosisPointers;\n\nlet pointers = DiagnosisPointers::from_slice(&[1, 3]);\nassert_eq!(pointers, [1, 3]);\nassert_eq!(serde_json::to_string(&pointers).unwrap(), \"[1,3]\");\nlet five: Result<DiagnosisPointers, _> = serde_json::from_str(\"[1,2,3,4,5]\");\nassert!(five.unwrap_err().to_string().contains(\"at most four\"));"
 );
+
+// Pointers are plain numbers: the list is a copyable value.
+impl Copy for DiagnosisPointers {}
 
 #[cfg(test)]
 mod tests {

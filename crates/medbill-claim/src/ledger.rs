@@ -80,7 +80,7 @@ use std::collections::HashMap;
 use std::io::{BufRead, Write};
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
-use medbill_codes::{Modifier, ProcedureCode};
+use medbill_codes::{Coded, Modifier, ProcedureCode};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -201,9 +201,9 @@ pub struct AdjudicatedLine {
     /// The procedure as billed (falls back to as adjudicated).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub procedure: Option<ProcedureCode>,
-    /// Modifiers as billed.
+    /// Modifiers as billed, as sent.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub modifiers: Vec<Modifier>,
+    pub modifiers: Vec<Coded<Modifier>>,
     /// Line charge.
     pub charge: Decimal,
     /// Line paid.
@@ -285,8 +285,8 @@ pub enum EventKind {
     Adjudicated {
         /// Paid, partially paid, denied or reversed.
         outcome: AdjudicationOutcome,
-        /// The remittance claim status (CLP02).
-        status: ClaimStatusCode,
+        /// The remittance claim status (CLP02), as sent.
+        status: Coded<ClaimStatusCode>,
         /// Claim charge as adjudicated.
         charge: Decimal,
         /// Amount paid.
@@ -415,7 +415,7 @@ impl EventKind {
     pub fn adjudicated(payment: &ClaimPayment, trace_number: Option<String>) -> Self {
         EventKind::Adjudicated {
             outcome: AdjudicationOutcome::classify(payment),
-            status: payment.status,
+            status: payment.status.clone(),
             charge: payment.charge,
             paid: payment.paid,
             patient_responsibility: payment.patient_responsibility,

@@ -5,6 +5,7 @@
 //! | area | types |
 //! |---|---|
 //! | claims (837P, 837I) | [`Claim`], [`ClaimBuilder`], [`ProfessionalLine`], [`InstitutionalLine`], [`ClaimDetail`] |
+//! | values as sent | [`Coded`] (a code, or the text with why it is not one), [`DiagnosisCode`], [`IcdProcedureCode`], [`Problem`] and [`Location`] (what a reader could not use, and where) |
 //! | parties | [`Provider`], [`BillingProvider`], [`Subscriber`], [`Patient`], [`Payer`], [`OtherPayer`] |
 //! | remittances (835) | [`Remittance`], [`ClaimPayment`], [`LinePayment`], [`Adjustment`], [`BalanceReport`] |
 //! | acknowledgments (999, 277CA) | [`Acknowledgment`], [`AckOutcome`], [`AckReason`] |
@@ -61,11 +62,12 @@
 //!     payer_address: None,
 //!     payer_contacts: vec![],
 //!     payee: Payee::new("EXAMPLE CLINIC"),
-//!     payment: Payment { method: PaymentMethod::Check, amount: money("60")?,
+//!     payment: Payment { method: PaymentMethod::Check.into(), amount: money("60")?,
 //!         date: "2026-03-20".parse()?, trace_number: "CHK1001".into() },
 //!     claims: vec![paid],
 //!     provider_adjustments: vec![],
 //!     extra: vec![],
+//!     problems: vec![],
 //! };
 //! let report = ledger.post(&remittance, None);
 //! assert!(report.balance.is_balanced() && report.unmatched.is_empty());
@@ -80,12 +82,14 @@
 mod ack;
 mod claim;
 mod code_enum;
+mod diagnosis;
 mod error;
 mod inline;
 pub mod ledger;
 mod party;
 mod phi;
 mod posting;
+mod problem;
 mod raw;
 mod remit;
 mod shared;
@@ -94,11 +98,16 @@ mod text;
 pub use ack::{AckOutcome, AckReason, AckSource, Acknowledgment};
 pub use claim::{
     Accident, Admission, Claim, ClaimBuilder, ClaimDetail, Diagnosis, Discharge, Drug, DrugUnit,
-    FrequencyCode, InstitutionalDetail, InstitutionalLine, InstitutionalUnitBasis,
+    FrequencyCode, IcdProcedure, InstitutionalDetail, InstitutionalLine, InstitutionalUnitBasis,
     LineAdjudication, MAX_INSTITUTIONAL_LINES, MAX_MODIFIERS, MAX_POINTERS,
-    MAX_PROFESSIONAL_DIAGNOSES, MAX_PROFESSIONAL_LINES, Occurrence, OccurrenceSpan, PcsProcedure,
-    PoaIndicator, ProfessionalDetail, ProfessionalLine, RelatedCause, UnitBasis, ValueCode,
+    MAX_PROFESSIONAL_DIAGNOSES, MAX_PROFESSIONAL_LINES, Occurrence, OccurrenceSpan, PoaIndicator,
+    ProfessionalDetail, ProfessionalLine, RelatedCause, UnitBasis, ValueCode,
 };
+pub use diagnosis::{DiagnosisCode, IcdProcedureCode};
+/// A code as sent (re-exported from `medbill-codes`): the field type of every code a claim or
+/// remittance holds.
+pub use medbill_codes::{Coded, Unrecognized};
+pub use problem::{Location, Problem};
 pub use error::ClaimError;
 pub use inline::{DiagnosisPointers, Modifiers};
 pub use ledger::{

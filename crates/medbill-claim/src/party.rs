@@ -1,7 +1,7 @@
 //! The people and organisations on a claim: providers, subscriber, patient and payers.
 
 use chrono::NaiveDate;
-use medbill_codes::Npi;
+use medbill_codes::{Coded, Npi};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -56,7 +56,7 @@ pub struct Address {
 
 code_enum! {
     /// Administrative sex as reported on a claim (DMG03).
-    Sex, "a sex code (F, M, U)" {
+    Sex, "a sex code (F, M, U)", "sex" {
         /// Female.
         Female = "F",
         /// Male.
@@ -68,7 +68,7 @@ code_enum! {
 
 code_enum! {
     /// The patient's relationship to the subscriber (PAT01 / SBR02 individual relationship code).
-    Relationship, "an individual relationship code" {
+    Relationship, "an individual relationship code", "individual relationship" {
         /// The patient is the subscriber.
         SelfPerson = "18",
         /// Spouse.
@@ -92,7 +92,7 @@ code_enum! {
 
 code_enum! {
     /// Claim filing indicator (SBR09 / CLP06): the kind of insurance plan.
-    ClaimFilingIndicator, "a claim filing indicator code" {
+    ClaimFilingIndicator, "a claim filing indicator code", "claim filing indicator" {
         /// Other non-federal programs.
         OtherNonFederal = "11",
         /// Preferred provider organisation.
@@ -144,7 +144,7 @@ code_enum! {
 
 code_enum! {
     /// Which payer this claim is billed to in coordination of benefits (SBR01).
-    PayerSequence, "a payer responsibility sequence code (P, S, T, ...)" {
+    PayerSequence, "a payer responsibility sequence code (P, S, T, ...)", "payer responsibility sequence" {
         /// Primary.
         Primary = "P",
         /// Secondary.
@@ -175,16 +175,16 @@ code_enum! {
 /// A provider on a claim: billing, rendering, referring, attending and so on.
 ///
 /// An identifier reported as an NPI but failing the NPI check (wrong length, a letter, a bad
-/// check digit) is kept as text in [`invalid_npi`](Self::invalid_npi) rather than dropped:
-/// such a claim can exist and be sent, and it is the scrubber's `NPI.INVALID` edit, not the
-/// model, that refuses it.
+/// check digit) is kept as sent ([`Coded::Invalid`]) rather than dropped: such a claim can
+/// exist and be sent, and it is the scrubber's `NPI.INVALID` edit, not the model, that refuses
+/// it.
 ///
 /// ```
 /// use medbill_claim::{PersonName, Provider};
 ///
-/// let json = r#"{"invalid_npi":"1234567890","name":{"last":"GRANT"}}"#;
+/// let json = r#"{"npi":"1234567890","name":{"last":"GRANT"}}"#;
 /// let p: Provider = serde_json::from_str(json).unwrap();
-/// assert_eq!(p.npi, None);
+/// assert_eq!(p.valid_npi(), None);
 /// assert_eq!(p.reported_npi(), Some("1234567890"));
 ///
 /// let ok = Provider::person(PersonName::new("GRANT", "ADA"), "1234567893".parse().unwrap());
@@ -192,13 +192,10 @@ code_enum! {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Provider {
-    /// National Provider Identifier.
+    /// National Provider Identifier (NM108 = XX, NM109), as sent: writers send an invalid one
+    /// back unchanged; the scrubber reports it as `NPI.INVALID`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub npi: Option<Npi>,
-    /// The identifier as reported (NM108 = XX, NM109) when it is not a valid NPI; [`npi`](Self::npi)
-    /// is `None` then. Writers send it back unchanged; the scrubber reports it as `NPI.INVALID`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invalid_npi: Option<String>,
+    pub npi: Option<Coded<Npi>>,
     /// Organisation name, or the person's name (providers are not PHI).
     pub name: PersonName,
     /// Whether this is an organisation (NM102 = 2) rather than a person.
@@ -216,8 +213,7 @@ impl Provider {
     /// An organisation provider.
     pub fn organization(name: impl Into<Text>, npi: Npi) -> Self {
         Provider {
-            npi: Some(npi),
-            invalid_npi: None,
+            npi: Some(Coded::Valid(npi)),
             name: PersonName {
                 last: name.into(),
                 ..PersonName::default()
@@ -231,8 +227,7 @@ impl Provider {
     /// An individual provider.
     pub fn person(name: PersonName, npi: Npi) -> Self {
         Provider {
-            npi: Some(npi),
-            invalid_npi: None,
+            npi: Some(Coded::Valid(npi)),
             name,
             organization: false,
             taxonomy: None,
@@ -240,13 +235,14 @@ impl Provider {
         }
     }
 
-    /// The NPI as reported on the claim: the valid [`npi`](Self::npi) when there is one,
-    /// otherwise the [`invalid_npi`](Self::invalid_npi) text.
+    /// The NPI as reported on the claim, valid or not.
     pub fn reported_npi(&self) -> Option<&str> {
-        match &self.npi {
-            Some(n) => Some(n.as_str()),
-            None => self.invalid_npi.as_deref(),
-        }
+        self.npi.as_ref().map(Coded::x12_str)
+    }
+
+    /// The NPI, when one was given and it passes the NPI check.
+    pub fn valid_npi(&self) -> Option<Npi> {
+        self.npi.as_ref().and_then(Coded::get)
     }
 
     /// Sets the taxonomy code.
@@ -300,9 +296,9 @@ pub struct Subscriber {
     /// Birth date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub birth_date: Option<Phi<NaiveDate>>,
-    /// Sex.
+    /// Sex, as sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sex: Option<Sex>,
+    pub sex: Option<Coded<Sex>>,
     /// Address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<Phi<Address>>,
@@ -335,7 +331,7 @@ impl Subscriber {
     /// Sets birth date and sex.
     pub fn with_demographics(mut self, birth_date: NaiveDate, sex: Sex) -> Self {
         self.birth_date = Some(Phi::new(birth_date));
-        self.sex = Some(sex);
+        self.sex = Some(Coded::Valid(sex));
         self
     }
 }
@@ -343,16 +339,16 @@ impl Subscriber {
 /// The patient when not the subscriber (loop 2000C / 2010CA).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Patient {
-    /// The patient's relationship to the subscriber.
-    pub relationship: Relationship,
+    /// The patient's relationship to the subscriber (PAT01), as sent.
+    pub relationship: Coded<Relationship>,
     /// Name.
     pub name: Phi<PersonName>,
     /// Birth date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub birth_date: Option<Phi<NaiveDate>>,
-    /// Sex.
+    /// Sex, as sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sex: Option<Sex>,
+    pub sex: Option<Coded<Sex>>,
     /// Address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<Phi<Address>>,
@@ -383,17 +379,17 @@ impl Payer {
 pub struct OtherPayer {
     /// The other payer.
     pub payer: Payer,
-    /// Its place in the responsibility sequence.
-    pub sequence: PayerSequence,
-    /// Its claim filing indicator.
+    /// Its place in the responsibility sequence, as sent.
+    pub sequence: Coded<PayerSequence>,
+    /// Its claim filing indicator, as sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub filing_indicator: Option<ClaimFilingIndicator>,
+    pub filing_indicator: Option<Coded<ClaimFilingIndicator>>,
     /// The subscriber of that coverage, with the patient's relationship to them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscriber: Option<Subscriber>,
-    /// The patient's relationship to that subscriber.
+    /// The patient's relationship to that subscriber, as sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub relationship: Option<Relationship>,
+    pub relationship: Option<Coded<Relationship>>,
     /// What the other payer paid on the claim (AMT*D).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paid: Option<Decimal>,
@@ -416,7 +412,7 @@ impl OtherPayer {
     pub fn new(payer: Payer, sequence: PayerSequence) -> Self {
         OtherPayer {
             payer,
-            sequence,
+            sequence: Coded::Valid(sequence),
             filing_indicator: None,
             subscriber: None,
             relationship: None,

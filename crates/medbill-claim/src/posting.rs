@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use medbill_codes::{DenialCategory, Modifier, ProcedureCode};
+use medbill_codes::{Coded, DenialCategory, Modifier, ProcedureCode};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -65,9 +65,13 @@ impl FeeSchedule {
 
     /// The rate for a procedure billed with these modifiers: the first modifier that has its
     /// own rate, else the procedure's rate without a modifier.
-    pub fn rate(&self, procedure: &ProcedureCode, modifiers: &[Modifier]) -> Option<Decimal> {
+    pub fn rate<'m>(
+        &self,
+        procedure: &ProcedureCode,
+        modifiers: impl IntoIterator<Item = &'m Modifier>,
+    ) -> Option<Decimal> {
         modifiers
-            .iter()
+            .into_iter()
             .find_map(|m| self.rates.get(&(*procedure, Some(*m))))
             .or_else(|| self.rates.get(&(*procedure, None)))
             .copied()
@@ -206,8 +210,8 @@ pub struct Underpayment {
     pub line: usize,
     /// The procedure as billed.
     pub procedure: ProcedureCode,
-    /// Its modifiers.
-    pub modifiers: Vec<Modifier>,
+    /// Its modifiers as billed, as sent.
+    pub modifiers: Vec<Coded<Modifier>>,
     /// Units paid (1 when the payer did not say).
     pub units: Decimal,
     /// Contracted rate times units.
@@ -478,7 +482,7 @@ fn denials(id: &ClaimId, payment: &ClaimPayment) -> Vec<Denial> {
         .adjustments
         .iter()
         .filter(|a| a.is_denial())
-        .copied()
+        .cloned()
         .collect();
     let mut any = !claim_level.is_empty();
     if !claim_level.is_empty() {
@@ -496,7 +500,7 @@ fn denials(id: &ClaimId, payment: &ClaimPayment) -> Vec<Denial> {
             .adjustments
             .iter()
             .filter(|a| a.is_denial())
-            .copied()
+            .cloned()
             .collect();
         if adj.is_empty() {
             continue;
@@ -529,8 +533,8 @@ fn underpayments(id: &ClaimId, payment: &ClaimPayment, fees: &FeeSchedule) -> Ve
     // Secondary and tertiary payers pay against what the primary left; the contract rate
     // does not apply to their payment.
     if !matches!(
-        payment.status,
-        ClaimStatusCode::ProcessedPrimary | ClaimStatusCode::PrimaryForwarded
+        payment.status.get(),
+        Some(ClaimStatusCode::ProcessedPrimary | ClaimStatusCode::PrimaryForwarded)
     ) {
         return Vec::new();
     }
@@ -547,7 +551,7 @@ fn underpayments(id: &ClaimId, payment: &ClaimPayment, fees: &FeeSchedule) -> Ve
         } else {
             &line.modifiers
         };
-        let Some(rate) = fees.rate(&procedure, modifiers) else {
+        let Some(rate) = fees.rate(&procedure, modifiers.iter().filter_map(Coded::valid)) else {
             continue;
         };
         let units = line.units.or(line.billed_units).unwrap_or(Decimal::ONE);

@@ -1,19 +1,24 @@
 //! Remittances (the 835 shape) and their balancing rules.
 
 use chrono::NaiveDate;
-use medbill_codes::{Carc, DenialCategory, GroupCode, Modifier, ProcedureCode, Rarc};
+use medbill_codes::{
+    Carc, Coded, DenialCategory, GroupCode, Modifier, ProcedureCode, Rarc, RevenueCode,
+};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::ClaimError;
+use crate::claim::FrequencyCode;
 use crate::code_enum::code_enum;
 use crate::party::{Address, ClaimFilingIndicator, PersonName};
 use crate::phi::Phi;
+use crate::problem::Problem;
 use crate::raw::RawSegment;
 use crate::text::Text;
 
 /// One claim adjustment: a group code, a reason code (CARC), an amount and optionally a
-/// quantity (a CAS triplet).
+/// quantity (a CAS triplet). The codes are held as sent ([`Coded`]): a remittance with a code
+/// this crate does not know keeps it, and the adjustment still counts in the balances.
 ///
 /// A positive amount reduces what the payer pays; a negative amount increases it. The reason
 /// code's [`DenialCategory`] is available through [`category`](Adjustment::category) and is
@@ -29,12 +34,13 @@ use crate::text::Text;
 /// assert_eq!(json, r#"{"group":"CO","reason":"45","amount":"20.00","category":"contractual"}"#);
 /// # Ok::<(), medbill_codes::CodeError>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
 pub struct Adjustment {
-    /// Who the adjustment is assigned to (CO contractual, PR patient, OA other, PI payer).
-    pub group: GroupCode,
-    /// Why: the claim adjustment reason code.
-    pub reason: Carc,
+    /// Who the adjustment is assigned to (CO contractual, PR patient, OA other, PI payer), as
+    /// sent.
+    pub group: Coded<GroupCode>,
+    /// Why: the claim adjustment reason code, as sent.
+    pub reason: Coded<Carc>,
     /// The amount; positive reduces payment.
     pub amount: Decimal,
     /// Units adjusted, when the payer reports them.
@@ -62,16 +68,19 @@ impl Adjustment {
     /// An adjustment without a quantity.
     pub fn new(group: GroupCode, reason: Carc, amount: Decimal) -> Self {
         Adjustment {
-            group,
-            reason,
+            group: Coded::Valid(group),
+            reason: Coded::Valid(reason),
             amount,
             quantity: None,
         }
     }
 
-    /// The reason code's denial category.
+    /// The reason code's denial category ([`DenialCategory::Other`] for a reason code that is
+    /// not a valid one).
     pub fn category(&self) -> DenialCategory {
-        self.reason.denial_category()
+        self.reason
+            .valid()
+            .map_or(DenialCategory::Other, Carc::denial_category)
     }
 
     /// Whether this adjustment is the patient's to pay (group PR).
@@ -83,7 +92,7 @@ impl Adjustment {
     /// secondary payer's remittance it restates what the primary already settled, so it is
     /// neither a denial nor a new reduction of the balance.
     pub fn is_prior_payer_impact(&self) -> bool {
-        self.reason.as_str() == "23"
+        self.reason.valid().is_some_and(|r| r.as_str() == "23")
     }
 
     /// Whether this adjustment is a denial: its reason's category is a denial category (not
@@ -95,11 +104,12 @@ impl Adjustment {
     }
 
     /// How the adjustment moves a claim's balances, per the ledger's policy (see
-    /// [`Ledger`](crate::Ledger)).
+    /// [`Ledger`](crate::Ledger)). A group code that is not a valid one leaves the amount
+    /// open: nobody can say whose it is until the remittance is worked.
     pub fn balance_effect(&self) -> BalanceEffect {
         if self.is_patient_responsibility() {
             BalanceEffect::ToPatient
-        } else if self.is_denial() || self.is_prior_payer_impact() {
+        } else if self.is_denial() || self.is_prior_payer_impact() || !self.group.is_valid() {
             BalanceEffect::StaysOpen
         } else {
             BalanceEffect::WrittenDown
@@ -111,7 +121,7 @@ impl Adjustment {
         Adjustment {
             amount: -self.amount,
             quantity: self.quantity.map(|q| -q),
-            ..*self
+            ..self.clone()
         }
     }
 }
@@ -133,7 +143,7 @@ pub enum BalanceEffect {
 
 code_enum! {
     /// How the payer paid (BPR04).
-    PaymentMethod, "a payment method code (ACH, BOP, CHK, FWT, NON)" {
+    PaymentMethod, "a payment method code (ACH, BOP, CHK, FWT, NON)", "payment method" {
         /// Automated clearing house (EFT).
         Ach = "ACH",
         /// Financial institution option.
@@ -149,7 +159,7 @@ code_enum! {
 
 code_enum! {
     /// Claim status in a remittance (CLP02).
-    ClaimStatusCode, "a claim status code" {
+    ClaimStatusCode, "a claim status code", "claim status" {
         /// Processed as primary.
         ProcessedPrimary = "1",
         /// Processed as secondary.
@@ -205,7 +215,7 @@ code_enum! {
     /// assert!("CI".parse::<RemitFilingIndicator>().is_err());
     /// assert_eq!(ClaimFilingIndicator::from(RemitFilingIndicator::Ppo).as_str(), "12");
     /// ```
-    RemitFilingIndicator, "an 835 claim filing indicator code (12-17, AM, CH, DS, HM, LM, MA, MB, MC, OF, TV, VA, WC, ZZ)" {
+    RemitFilingIndicator, "an 835 claim filing indicator code (12-17, AM, CH, DS, HM, LM, MA, MB, MC, OF, TV, VA, WC, ZZ)", "835 claim filing indicator" {
         /// Preferred provider organisation.
         Ppo = "12",
         /// Point of service.
@@ -292,7 +302,7 @@ impl TryFrom<ClaimFilingIndicator> for RemitFilingIndicator {
 
 code_enum! {
     /// What a remittance contact is for (PER01 of loop 1000A).
-    ContactFunction, "a contact function code (CX, BL, IC)" {
+    ContactFunction, "a contact function code (CX, BL, IC)", "contact function" {
         /// Payer business contact: claim and payment questions (PER*CX).
         Business = "CX",
         /// Payer technical contact: EDI questions (PER*BL, required on an 835).
@@ -304,7 +314,7 @@ code_enum! {
 
 code_enum! {
     /// The kind of a communication number (PER03, PER05, PER07).
-    CommunicationQualifier, "a communication number qualifier (EM, EX, FX, TE, UR)" {
+    CommunicationQualifier, "a communication number qualifier (EM, EX, FX, TE, UR)", "communication number qualifier" {
         /// Electronic mail address.
         Email = "EM",
         /// Telephone extension.
@@ -425,8 +435,8 @@ impl Payee {
 /// The payment a remittance describes (BPR and TRN).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Payment {
-    /// How it was paid.
-    pub method: PaymentMethod,
+    /// How it was paid (BPR04), as sent.
+    pub method: Coded<PaymentMethod>,
     /// Total actual provider payment amount (BPR02).
     pub amount: Decimal,
     /// Payment effective date (BPR16).
@@ -454,21 +464,21 @@ pub struct ProviderAdjustment {
 /// The payment of one service line (loop 2110).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LinePayment {
-    /// The procedure as adjudicated (SVC01).
+    /// The procedure as adjudicated (SVC01), as sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub procedure: Option<ProcedureCode>,
-    /// Modifiers as adjudicated.
+    pub procedure: Option<Coded<ProcedureCode>>,
+    /// Modifiers as adjudicated, as sent.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub modifiers: Vec<Modifier>,
-    /// The procedure as billed (SVC06), when the payer changed it.
+    pub modifiers: Vec<Coded<Modifier>>,
+    /// The procedure as billed (SVC06), when the payer changed it, as sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub billed_procedure: Option<ProcedureCode>,
-    /// Modifiers as billed, when the payer changed them.
+    pub billed_procedure: Option<Coded<ProcedureCode>>,
+    /// Modifiers as billed, when the payer changed them, as sent.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub billed_modifiers: Vec<Modifier>,
-    /// Revenue code for institutional lines.
+    pub billed_modifiers: Vec<Coded<Modifier>>,
+    /// Revenue code for institutional lines, as sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub revenue_code: Option<String>,
+    pub revenue_code: Option<Coded<RevenueCode>>,
     /// Line charge (SVC02).
     pub charge: Decimal,
     /// Line paid (SVC03).
@@ -494,9 +504,9 @@ pub struct LinePayment {
     /// Line adjustments.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub adjustments: Vec<Adjustment>,
-    /// Remark codes (LQ*HE).
+    /// Remark codes (LQ*HE), as sent.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub remarks: Vec<Rarc>,
+    pub remarks: Vec<Coded<Rarc>>,
     /// Segments the model does not cover.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extra: Vec<RawSegment>,
@@ -506,7 +516,7 @@ impl LinePayment {
     /// A line payment with the procedure, charge and paid amount; everything else empty.
     pub fn new(procedure: ProcedureCode, charge: Decimal, paid: Decimal) -> Self {
         LinePayment {
-            procedure: Some(procedure),
+            procedure: Some(Coded::Valid(procedure)),
             modifiers: Vec::new(),
             billed_procedure: None,
             billed_modifiers: Vec::new(),
@@ -526,9 +536,13 @@ impl LinePayment {
     }
 
     /// The procedure the provider billed: [`billed_procedure`](Self::billed_procedure) when the
-    /// payer changed it, otherwise [`procedure`](Self::procedure).
+    /// payer changed it, otherwise [`procedure`](Self::procedure); `None` when that is not a
+    /// valid code.
     pub fn procedure_as_billed(&self) -> Option<ProcedureCode> {
-        self.billed_procedure.or(self.procedure)
+        self.billed_procedure
+            .as_ref()
+            .or(self.procedure.as_ref())
+            .and_then(Coded::get)
     }
 
     /// The sum of the line's adjustments.
@@ -542,8 +556,8 @@ impl LinePayment {
 pub struct ClaimPayment {
     /// The patient control number the provider sent (CLP01).
     pub patient_control_number: Text,
-    /// Claim status (CLP02).
-    pub status: ClaimStatusCode,
+    /// Claim status (CLP02), as sent.
+    pub status: Coded<ClaimStatusCode>,
     /// Total claim charge (CLP03).
     pub charge: Decimal,
     /// Claim payment amount (CLP04).
@@ -551,18 +565,18 @@ pub struct ClaimPayment {
     /// Patient responsibility amount (CLP05).
     #[serde(default)]
     pub patient_responsibility: Decimal,
-    /// Claim filing indicator (CLP06), from the 835's own code list.
+    /// Claim filing indicator (CLP06), from the 835's own code list, as sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub filing_indicator: Option<RemitFilingIndicator>,
+    pub filing_indicator: Option<Coded<RemitFilingIndicator>>,
     /// Payer claim control number (CLP07), the payer's ICN/DCN.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payer_claim_control_number: Option<String>,
     /// Facility type code (CLP08) for institutional claims.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub facility_code: Option<String>,
-    /// Claim frequency code (CLP09).
+    /// Claim frequency code (CLP09), as sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub frequency: Option<String>,
+    pub frequency: Option<Coded<FrequencyCode>>,
     /// Patient name (NM1*QC).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub patient_name: Option<Phi<PersonName>>,
@@ -581,15 +595,18 @@ pub struct ClaimPayment {
     /// Claim-level adjustments.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub adjustments: Vec<Adjustment>,
-    /// Claim-level remark codes (MOA / MIA).
+    /// Claim-level remark codes (MOA / MIA), as sent.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub remarks: Vec<Rarc>,
+    pub remarks: Vec<Coded<Rarc>>,
     /// Line payments.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub lines: Vec<LinePayment>,
     /// Segments the model does not cover.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extra: Vec<RawSegment>,
+    /// What the reader could not use as read, each with where it was (see [`Problem`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<Problem>,
 }
 
 impl ClaimPayment {
@@ -602,7 +619,7 @@ impl ClaimPayment {
     ) -> Self {
         ClaimPayment {
             patient_control_number: patient_control_number.into(),
-            status,
+            status: Coded::Valid(status),
             charge,
             paid,
             patient_responsibility: Decimal::ZERO,
@@ -619,6 +636,7 @@ impl ClaimPayment {
             remarks: Vec::new(),
             lines: Vec::new(),
             extra: Vec::new(),
+            problems: Vec::new(),
         }
     }
 
@@ -646,7 +664,7 @@ impl ClaimPayment {
     /// to take back an earlier payment.
     pub fn reversal(&self) -> ClaimPayment {
         let mut r = self.clone();
-        r.status = ClaimStatusCode::Reversal;
+        r.status = Coded::Valid(ClaimStatusCode::Reversal);
         r.charge = -r.charge;
         r.paid = -r.paid;
         r.patient_responsibility = -r.patient_responsibility;
@@ -682,7 +700,7 @@ impl ClaimPayment {
 ///     payer_contacts: vec![],
 ///     payee: Payee::new("EXAMPLE CLINIC"),
 ///     payment: Payment {
-///         method: PaymentMethod::Ach,
+///         method: PaymentMethod::Ach.into(),
 ///         amount: d("70"),
 ///         date: "2026-03-02".parse().unwrap(),
 ///         trace_number: "EFT0001".into(),
@@ -690,6 +708,7 @@ impl ClaimPayment {
 ///     claims: vec![claim],
 ///     provider_adjustments: vec![],
 ///     extra: vec![],
+///     problems: vec![],
 /// };
 /// assert!(remit.balance().is_balanced());
 /// # Ok::<(), medbill_codes::CodeError>(())
@@ -721,6 +740,10 @@ pub struct Remittance {
     /// Segments the model does not cover.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extra: Vec<RawSegment>,
+    /// What the reader could not use in the remittance's header and trailer (the claim
+    /// payments carry their own), each with where it was.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<Problem>,
 }
 
 impl Remittance {
@@ -736,6 +759,7 @@ impl Remittance {
             claims: Vec::new(),
             provider_adjustments: Vec::new(),
             extra: Vec::new(),
+            problems: Vec::new(),
         }
     }
 

@@ -5,7 +5,7 @@ mod common;
 use common::*;
 use medbill_claim::{
     Admission, Claim, ClaimDetail, ClaimError, Diagnosis, Discharge, Drug, DrugUnit, FrequencyCode,
-    InstitutionalLine, PcsProcedure, PoaIndicator, ProfessionalLine, ValueCode,
+    InstitutionalLine, IcdProcedure, PoaIndicator, ProfessionalLine, ValueCode,
 };
 
 #[test]
@@ -129,7 +129,7 @@ fn refuses_backwards_ranges_and_bad_ndc() {
     let drug = Drug {
         ndc: "0002-8215-01".into(),
         quantity: d("10"),
-        unit: DrugUnit::Unit,
+        unit: DrugUnit::Unit.into(),
     };
     assert!(one_line(visit().drug(drug.clone())).is_err());
     let drug = Drug {
@@ -228,10 +228,7 @@ fn inpatient() -> medbill_claim::ClaimBuilder {
             "I10".parse().unwrap(),
             Some(PoaIndicator::Yes),
         ))
-        .procedure(PcsProcedure {
-            code: "0SR9019".parse().unwrap(),
-            date: day("2026-01-04"),
-        })
+        .procedure(IcdProcedure::new("0SR9019".parse().unwrap(), day("2026-01-04")))
         .value_code(ValueCode {
             code: "80".into(),
             amount: d("3"),
@@ -251,7 +248,7 @@ fn builds_an_institutional_claim() {
     assert_eq!(claim.type_of_bill().as_deref(), Some("111"));
     assert_eq!(claim.diagnosis_codes().len(), 3);
     let detail = claim.institutional_detail().unwrap();
-    assert_eq!(detail.principal_procedure.unwrap().code.as_str(), "0SR9019");
+    assert_eq!(detail.principal_procedure.as_ref().unwrap().code.to_string(), "0SR9019");
     assert_eq!(
         claim.service_dates(),
         Some((day("2026-01-03"), day("2026-01-06")))
@@ -279,7 +276,7 @@ fn refuses_impossible_institutional_claims() {
         .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "lines[2].revenue_code: a revenue code is four digits such as \"0450\""
+        "lines[2].revenue_code: revenue code must be 4 characters long, found 3"
     );
     let err = inpatient()
         .reason_for_visit("R10.9".parse().unwrap())
@@ -304,12 +301,31 @@ fn serde_round_trip_and_money_as_string() {
 }
 
 #[test]
-fn deserialising_checks_the_builder_rules() {
+fn deserialising_keeps_what_the_builder_refuses_and_check_reports_it() {
     let claim = office_visit("PCN107");
     let mut value = serde_json::to_value(&claim).unwrap();
     value["detail"]["lines"][0]["diagnosis_pointers"] = serde_json::json!([1, 5]);
-    let err = serde_json::from_value::<Claim>(value).unwrap_err();
+    value["detail"]["lines"][1]["procedure"] = serde_json::json!("9300");
+    let read = serde_json::from_value::<Claim>(value).unwrap();
+    // Kept as sent: the pointer past the list and the malformed code.
+    assert_eq!(
+        read.professional_detail().unwrap().lines[0].diagnosis_pointers,
+        [1, 5]
+    );
+    assert_eq!(read.professional_detail().unwrap().lines[1].procedure.x12_str(), "9300");
+    let problems: Vec<String> = read.check().iter().map(|p| p.to_string()).collect();
+    assert_eq!(
+        problems,
+        [
+            "lines[0].diagnosis_pointers[1] is 5, but the claim's diagnoses are numbered 1 to 2",
+            "lines[1].procedure: CPT code must be 5 characters long, found 4",
+        ]
+    );
+    let err = read.validate().unwrap_err();
     assert!(err.to_string().contains("diagnosis_pointers[1]"), "{err}");
+    // Written back, it reads the same.
+    let again: Claim = serde_json::from_str(&serde_json::to_string(&read).unwrap()).unwrap();
+    assert_eq!(again, read);
 }
 
 #[test]
@@ -340,6 +356,8 @@ fn debug_and_errors_never_show_phi() {
     let mut value = serde_json::to_value(&claim).unwrap();
     value["patient"]["relationship"] = serde_json::json!("18");
     let err = serde_json::from_value::<Claim>(value)
+        .unwrap()
+        .validate()
         .unwrap_err()
         .to_string();
     assert!(

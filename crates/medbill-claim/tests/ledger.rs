@@ -102,7 +102,7 @@ fn life() -> Vec<LedgerEvent> {
             day("2026-03-30"),
             EventKind::Adjudicated {
                 outcome: AdjudicationOutcome::PartiallyPaid,
-                status: ClaimStatusCode::ProcessedPrimary,
+                status: ClaimStatusCode::ProcessedPrimary.into(),
                 charge: d("300.00"),
                 paid: d("120.00"),
                 patient_responsibility: d("30.00"),

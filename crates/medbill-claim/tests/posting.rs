@@ -188,7 +188,7 @@ fn reversal_and_correction_in_one_remittance() {
         vec![adj(GroupCode::Co, "45", "80.00")],
     );
     let mut corrected = claim_payment("PCN1", "ICN1B", vec![l1, l2]);
-    corrected.status = ClaimStatusCode::ProcessedPrimary;
+    corrected.status = ClaimStatusCode::ProcessedPrimary.into();
     let report = ledger.post(&remittance(vec![rev, corrected]), None);
     assert_eq!(report.posted.len(), 2);
     assert_eq!(report.posted[1].outcome, AdjudicationOutcome::Paid);
@@ -215,7 +215,7 @@ fn denied_claim_without_denial_codes_is_still_reported() {
             vec![adj(GroupCode::Co, "45", "300.00")],
         )],
     );
-    c.status = ClaimStatusCode::Denied;
+    c.status = ClaimStatusCode::Denied.into();
     let report = ledger.post(&remittance(vec![c]), None);
     assert_eq!(report.posted[0].outcome, AdjudicationOutcome::Denied);
     assert_eq!(report.denials.len(), 1);
@@ -335,7 +335,7 @@ fn patient_denials_and_prior_payer_impact() {
             vec![adj(GroupCode::Oa, "23", "270.00")],
         )],
     );
-    secondary.status = ClaimStatusCode::ProcessedSecondary;
+    secondary.status = ClaimStatusCode::ProcessedSecondary.into();
     let mut r = remittance(vec![secondary]);
     r.payment.date = day("2026-04-20");
     let report = ledger.post(&r, None);

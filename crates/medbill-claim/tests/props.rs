@@ -117,7 +117,7 @@ fn remittance() -> impl Strategy<Value = Remittance> {
                     address: None,
                 },
                 payment: Payment {
-                    method: PaymentMethod::Ach,
+                    method: PaymentMethod::Ach.into(),
                     amount: paid - plb_total,
                     date: day("2026-04-01"),
                     trace_number: "T1".into(),
@@ -125,6 +125,7 @@ fn remittance() -> impl Strategy<Value = Remittance> {
                 claims,
                 provider_adjustments,
                 extra: vec![],
+                problems: vec![],
             }
         })
 }
@@ -310,10 +311,7 @@ fn institutional_claim() -> impl Strategy<Value = Claim> {
                 ));
             }
             if with_pcs {
-                b = b.procedure(medbill_claim::PcsProcedure {
-                    code: "0SR9019".parse().unwrap(),
-                    date: from,
-                });
+                b = b.procedure(medbill_claim::IcdProcedure::new("0SR9019".parse().unwrap(), from));
             }
             for (rev, proc, charge, units, offset) in lines {
                 let mut l =
@@ -451,7 +449,7 @@ fn perturbation_of_a_fixed_remittance_names_the_rule() {
             address: None,
         },
         payment: Payment {
-            method: PaymentMethod::Check,
+            method: PaymentMethod::Check.into(),
             amount: d("80"),
             date: day("2026-01-01"),
             trace_number: "1".into(),
@@ -459,6 +457,7 @@ fn perturbation_of_a_fixed_remittance_names_the_rule() {
         claims: vec![c],
         provider_adjustments: vec![],
         extra: vec![],
+        problems: vec![],
     };
     assert!(remit.balance().is_balanced());
     remit.claims[0].lines[0].paid = d("81");

@@ -165,6 +165,14 @@ impl<T: Copy> Coded<T> {
     }
 }
 
+/// Parsing never fails: text that is not a valid code is kept as sent ([`Coded::parse`]).
+impl<T: CodeValue> std::str::FromStr for Coded<T> {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Coded::parse(s))
+    }
+}
+
 impl<T> From<T> for Coded<T> {
     fn from(value: T) -> Self {
         Coded::Valid(value)

@@ -52,10 +52,10 @@ pub fn subscriber() -> Subscriber {
 
 pub fn child_patient() -> Patient {
     Patient {
-        relationship: Relationship::Child,
+        relationship: Relationship::Child.into(),
         name: Phi::new(PersonName::new("QUILLFEATHER", "TOBIAS")),
         birth_date: Some(Phi::new(day("2015-02-03"))),
-        sex: Some(Sex::Male),
+        sex: Some(Sex::Male.into()),
         address: None,
     }
 }
@@ -137,7 +137,7 @@ pub fn remittance(claims: Vec<ClaimPayment>) -> Remittance {
             address: None,
         },
         payment: Payment {
-            method: PaymentMethod::Ach,
+            method: PaymentMethod::Ach.into(),
             amount,
             date: day("2026-03-30"),
             trace_number: "EFT20260330".into(),
@@ -145,6 +145,7 @@ pub fn remittance(claims: Vec<ClaimPayment>) -> Remittance {
         claims,
         provider_adjustments: vec![],
         extra: vec![],
+        problems: vec![],
     }
 }
 

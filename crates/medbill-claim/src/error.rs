@@ -160,13 +160,15 @@ impl ClaimError {
         }
     }
 
-    pub(crate) fn missing(field: impl Into<String>) -> Self {
+    /// A required `field` that was not given.
+    pub fn missing(field: impl Into<String>) -> Self {
         ClaimError::Missing {
             field: field.into(),
         }
     }
 
-    pub(crate) fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
+    /// `field` present but not acceptable, and why.
+    pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
         ClaimError::Invalid {
             field: field.into(),
             reason: reason.into(),

@@ -8,11 +8,16 @@
 //! remittance it came with, so that a writer can put it back. Raw segment text is stored with
 //! canonical delimiters (`*` elements, `:` components, `^` repetitions).
 //!
-//! A value the model cannot hold (a malformed code, an amount that is not a number) does not
-//! abort the set: in [`ReadMode::Lenient`] the claim is returned without that value and the
-//! problem is reported with its [`Position`]; in [`ReadMode::Strict`] the claim is skipped and
-//! the problem reported. A claim the model refuses as a whole (no lines, a pointer to no
-//! diagnosis) is skipped with a [`TypedError::Claim`] that names it by patient control number.
+//! Nothing read is dropped. In [`ReadMode::Lenient`] (the default) every CLM gives one claim
+//! with every LX line, whatever its values: a code the model does not recognise is kept as
+//! sent ([`Coded`](medbill_claim::Coded)), a value the model cannot hold as its type is kept
+//! in a template of its segment, and each is reported on the claim as a
+//! [`Problem`](medbill_claim::Problem) with its field, reason and [`Location`] (segment index
+//! and byte); a claim the reader cannot place at all is an
+//! [`UnreadableClaim`] with its segments. In [`ReadMode::Strict`] the first problem is the
+//! error.
+//!
+//! [`Location`]: medbill_claim::Location
 //!
 //! [`Remittance`]: medbill_claim::Remittance
 //!
@@ -48,34 +53,39 @@
 
 mod ack;
 mod out;
-mod p837;
+mod place;
 mod r835;
-mod w837;
+mod read837;
 mod walk;
+mod write837;
 
 use std::fmt;
 
 use chrono::NaiveDate;
-use medbill_claim::{Acknowledgment, Claim, ClaimError, Text};
+use medbill_claim::{Acknowledgment, Location, Problem, Text};
 use rust_decimal::Decimal;
 
 use crate::{Position, TransactionSet, X12Error};
 
 pub use ack::{read_277ca, read_999};
 pub use out::InterchangeHeader;
-pub use p837::{ClaimBatch, ClaimForm, SubmissionHeader, read_837};
+pub use read837::{
+    ClaimBatch, ClaimForm, ProblemRef, SubmissionHeader, UnreadableClaim, UnreadableReason,
+    read_837,
+};
 pub use r835::{RemittanceSet, read_835, write_835};
-pub use w837::write_837;
+pub use write837::{write_837, write_batch};
 
 /// What to do with a value the model cannot hold.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ReadMode {
-    /// Keep the claim (or remittance) without the value and report the problem.
+    /// Keep every claim (or claim payment) and every line with the value as sent, and report
+    /// the problem on it.
     #[default]
     Lenient,
-    /// Skip the claim (or claim payment) and report the problem. An 835 without a payment
-    /// date fails instead of borrowing one.
+    /// Fail on the first problem. An 835 without a payment date fails instead of borrowing
+    /// one.
     Strict,
 }
 
@@ -96,15 +106,23 @@ pub enum TypedError {
         /// Where.
         position: Box<Position>,
     },
-    /// A claim the model refuses as a whole: it was skipped.
-    #[error("claim {patient_control_number} skipped: {source} (claim at {position})")]
-    Claim {
+    /// Strict reading: the first problem of a claim.
+    #[error("claim {patient_control_number}: {problem}")]
+    Problem {
         /// CLM01 of the claim.
         patient_control_number: String,
-        /// The claim's CLM segment.
-        position: Box<Position>,
-        /// What the claim model refused.
-        source: ClaimError,
+        /// The problem, with where it was.
+        problem: Box<Problem>,
+    },
+    /// Strict reading: a claim the reader could not place.
+    #[error("claim {patient_control_number} could not be read: {reason} (CLM at {at})")]
+    Unreadable {
+        /// CLM01 of the claim.
+        patient_control_number: String,
+        /// Why.
+        reason: String,
+        /// Where its CLM is.
+        at: Box<Location>,
     },
     /// A claim was skipped in strict mode because one of its values was reported.
     #[error(
@@ -134,6 +152,21 @@ pub enum TypedError {
         /// Why.
         reason: String,
     },
+}
+
+impl TypedError {
+    /// The kind of error as a snake_case word, for counting (`value`, `structure`, ...; a
+    /// claim problem gives its own kind).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            TypedError::Value { .. } => "value",
+            TypedError::Problem { problem, .. } => problem.error.kind(),
+            TypedError::Unreadable { .. } => "unreadable",
+            TypedError::Skipped { .. } => "skipped",
+            TypedError::Structure { .. } => "structure",
+            TypedError::Write { .. } => "write",
+        }
+    }
 }
 
 /// Everything read from one file, transaction set by transaction set.
@@ -342,42 +375,6 @@ pub(crate) fn format_date(d: NaiveDate) -> impl fmt::Display {
     b[6] = b'0' + (d.day() / 10) as u8;
     b[7] = b'0' + (d.day() % 10) as u8;
     Date8(b)
-}
-
-/// Keeps a claim's problems in lenient mode, or turns them into one skip in strict mode.
-pub(crate) fn settle(
-    mode: ReadMode,
-    claim: Result<Claim, ClaimError>,
-    pcn: &str,
-    position: &Position,
-    mut problems: Vec<TypedError>,
-    out_claims: &mut Vec<Claim>,
-    out_problems: &mut Vec<TypedError>,
-) {
-    match claim {
-        Err(source) => {
-            out_problems.append(&mut problems);
-            out_problems.push(TypedError::Claim {
-                patient_control_number: pcn.to_owned(),
-                position: Box::new(position.clone()),
-                source,
-            });
-        }
-        Ok(claim) => {
-            if mode == ReadMode::Strict && !problems.is_empty() {
-                let n = problems.len();
-                let first = problems.swap_remove(0);
-                out_problems.push(TypedError::Skipped {
-                    patient_control_number: pcn.to_owned(),
-                    problems: n,
-                    first: Box::new(first),
-                });
-            } else {
-                out_problems.append(&mut problems);
-                out_claims.push(claim);
-            }
-        }
-    }
 }
 
 #[cfg(test)]

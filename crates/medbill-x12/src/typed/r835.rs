@@ -6,11 +6,11 @@ use medbill_claim::{
     ContactFunction, LinePayment, Payee, Payer, Payment, PaymentMethod, PersonName, Phi,
     ProviderAdjustment, RawSegment, RemitFilingIndicator, Remittance, Text,
 };
-use medbill_codes::{Modifier, Npi, ProcedureCode, Rarc};
+use medbill_codes::{Coded, Modifier, Npi, ProcedureCode, Rarc};
 use rust_decimal::Decimal;
 
 use super::out::{InterchangeHeader, Out, set_control};
-use super::p837::cas;
+use super::read837::cas;
 use super::walk::{
     Fields, LoopWalker, SetFields, canonical_order, group_adjustments, position, template, trim,
 };
@@ -202,7 +202,7 @@ pub fn read_835(set: &TransactionSet, mode: ReadMode) -> Result<RemittanceSet, T
             payer_contacts: r.payer_contacts,
             payee: r.payee,
             payment: Payment {
-                method,
+                method: Coded::Valid(method),
                 amount,
                 date,
                 trace_number: trace,
@@ -210,6 +210,7 @@ pub fn read_835(set: &TransactionSet, mode: ReadMode) -> Result<RemittanceSet, T
             claims: r.claims,
             provider_adjustments: r.plb,
             extra: r.extra,
+            problems: Vec::new(),
         },
         problems: r.problems,
     })
@@ -577,13 +578,13 @@ impl R835<'_> {
             .unwrap_or_default();
         if !trim(f.el(6)).is_empty() {
             match RemitFilingIndicator::parse(f.el(6)) {
-                Ok(x) => c.filing_indicator = Some(x),
+                Ok(x) => c.filing_indicator = Some(Coded::Valid(x)),
                 Err(e) => self.bad(f, 6, "claims.filing_indicator", e.to_string()),
             }
         }
         c.payer_claim_control_number = opt(f.el(7));
         c.facility_code = opt(f.el(8));
-        c.frequency = opt(f.el(9));
+        c.frequency = opt(f.el(9)).map(|t| Coded::parse(&t));
         if (10..=14).any(|n| f.has(n)) {
             c.extra.push(template(
                 "2100/CLP",
@@ -661,7 +662,7 @@ impl R835<'_> {
                         continue;
                     }
                     match Rarc::parse(v) {
-                        Ok(r) => remarks.push(r),
+                        Ok(r) => remarks.push(Coded::Valid(r)),
                         Err(e) => self.bad(f, n as u32, "claims.remarks", e.to_string()),
                     }
                 }
@@ -745,7 +746,7 @@ impl R835<'_> {
             "LQ" if q == "HE" => match Rarc::parse(f.el(2)) {
                 Ok(r) => {
                     if let Some(line) = self.line() {
-                        line.remarks.push(r);
+                        line.remarks.push(Coded::Valid(r));
                     }
                 }
                 Err(e) => self.bad(f, 2, "claims.lines.remarks", e.to_string()),
@@ -762,13 +763,13 @@ impl R835<'_> {
         &mut self,
         f: &Fields<'_>,
         n: usize,
-    ) -> (Option<ProcedureCode>, Vec<Modifier>, bool) {
+    ) -> (Option<Coded<ProcedureCode>>, Vec<Coded<Modifier>>, bool) {
         let q = trim(f.comp(n, 1));
         let code = trim(f.comp(n, 2));
         let mut ok = q == "HC";
         let procedure = if q == "HC" && !code.is_empty() {
             match ProcedureCode::parse(code) {
-                Ok(p) => Some(p),
+                Ok(p) => Some(Coded::Valid(p)),
                 Err(e) => {
                     self.bad(f, n as u32, "claims.lines.procedure", e.to_string());
                     ok = false;
@@ -785,7 +786,7 @@ impl R835<'_> {
                 continue;
             }
             match Modifier::parse(m) {
-                Ok(m) => modifiers.push(m),
+                Ok(m) => modifiers.push(Coded::Valid(m)),
                 // The model keeps the modifiers it can hold; the problem is reported.
                 Err(e) => self.bad(f, n as u32, "claims.lines.modifiers", e.to_string()),
             }
@@ -810,9 +811,9 @@ impl R835<'_> {
         };
         let revenue = if rev_only {
             plain = !f.has_after(1, 2);
-            opt(f.comp(1, 2))
+            opt(f.comp(1, 2)).map(|r| Coded::parse(&r))
         } else {
-            opt(f.el(4))
+            opt(f.el(4)).map(|r| Coded::parse(&r))
         };
         let (Some(charge), Some(paid)) = (charge, paid) else {
             // The line is dropped with its segments, and reported.
@@ -905,7 +906,7 @@ pub fn write_835(
         Some(t) => {
             let mut els = split(&t.text);
             set_el(&mut els, 2, &amount);
-            set_el(&mut els, 4, p.method.as_str());
+            set_el(&mut els, 4, p.method.x12_str());
             set_el(&mut els, 16, &date);
             out.raw(&join(els));
         }
@@ -914,7 +915,7 @@ pub fn write_835(
                 .el("I")
                 .el(&amount)
                 .el("C")
-                .el(p.method.as_str());
+                .el(p.method.x12_str());
             for _ in 5..16 {
                 out.el("");
             }
@@ -1115,7 +1116,7 @@ struct Pending835<'a> {
 
 impl<'a> Pending835<'a> {
     fn new(guide: &'a Guide, loop_id: &'a str, extras: &'a [RawSegment]) -> Pending835<'a> {
-        let items = super::w837::ranked(guide, loop_id, extras, true);
+        let items = super::place::ranked(guide, loop_id, extras, true);
         Pending835 {
             guide,
             loop_id,
@@ -1128,7 +1129,7 @@ impl<'a> Pending835<'a> {
         if self.next >= self.items.len() {
             return;
         }
-        let r = super::w837::rank(self.guide, self.loop_id, id, q);
+        let r = super::place::rank(self.guide, self.loop_id, id, q);
         while let Some((rk, text)) = self.items.get(self.next) {
             if *rk >= r {
                 break;
@@ -1147,18 +1148,18 @@ impl<'a> Pending835<'a> {
 }
 
 fn cas_835(out: &mut Out, adjustments: &[medbill_claim::Adjustment]) {
-    let mut groups = Vec::new();
+    let mut groups: Vec<&Coded<medbill_codes::GroupCode>> = Vec::new();
     for a in adjustments {
-        if !groups.contains(&a.group) {
-            groups.push(a.group);
+        if !groups.contains(&&a.group) {
+            groups.push(&a.group);
         }
     }
     for g in groups {
-        let of: Vec<_> = adjustments.iter().filter(|a| a.group == g).collect();
+        let of: Vec<_> = adjustments.iter().filter(|a| &a.group == g).collect();
         for chunk in of.chunks(6) {
-            out.seg("CAS").el(g.as_str());
+            out.seg("CAS").el(g.x12_str());
             for a in chunk {
-                out.el(a.reason.as_str()).eld(a.amount);
+                out.el(a.reason.x12_str()).eld(a.amount);
                 match a.quantity {
                     Some(q) => out.eld(q),
                     None => out.el(""),
@@ -1171,8 +1172,8 @@ fn cas_835(out: &mut Out, adjustments: &[medbill_claim::Adjustment]) {
 
 fn write_claim(out: &mut Out, guide: &Guide, c: &ClaimPayment) {
     let mut p = Pending835::new(guide, "2100", &c.extra);
-    let status = c.status.as_str();
-    let filing = c.filing_indicator.map(|f| f.as_str()).unwrap_or("");
+    let status = c.status.x12_str();
+    let filing = c.filing_indicator.as_ref().map(|f| f.x12_str()).unwrap_or("");
     match c.extra.iter().find(|x| x.loop_id == "2100/CLP") {
         Some(t) => {
             let mut els = split(&t.text);
@@ -1188,7 +1189,7 @@ fn write_claim(out: &mut Out, guide: &Guide, c: &ClaimPayment) {
                 c.payer_claim_control_number.as_deref().unwrap_or(""),
             );
             set_el(&mut els, 8, c.facility_code.as_deref().unwrap_or(""));
-            set_el(&mut els, 9, c.frequency.as_deref().unwrap_or(""));
+            set_el(&mut els, 9, c.frequency.as_ref().map_or("", |f| f.x12_str()));
             out.raw(&join(els));
         }
         None => {
@@ -1201,7 +1202,7 @@ fn write_claim(out: &mut Out, guide: &Guide, c: &ClaimPayment) {
                 .el(filing)
                 .elo(c.payer_claim_control_number.as_deref())
                 .elo(c.facility_code.as_deref())
-                .elo(c.frequency.as_deref())
+                .elo(c.frequency.as_ref().map(|f| f.x12_str()))
                 .end();
         }
     }
@@ -1244,7 +1245,7 @@ fn write_claim(out: &mut Out, guide: &Guide, c: &ClaimPayment) {
         for chunk in c.remarks.chunks(5) {
             out.seg("MOA").el("").el("");
             for r in chunk {
-                out.el(r.as_str());
+                out.el(r.x12_str());
             }
             out.end();
         }
@@ -1265,12 +1266,12 @@ fn write_claim(out: &mut Out, guide: &Guide, c: &ClaimPayment) {
     }
 }
 
-fn procedure_parts(p: Option<&ProcedureCode>, modifiers: &[Modifier]) -> Vec<String> {
+fn procedure_parts(p: Option<&Coded<ProcedureCode>>, modifiers: &[Coded<Modifier>]) -> Vec<String> {
     let mut v = vec![
         "HC".to_owned(),
-        p.map(|p| p.as_str().to_owned()).unwrap_or_default(),
+        p.map(|p| p.x12_str().to_owned()).unwrap_or_default(),
     ];
-    v.extend(modifiers.iter().take(4).map(|m| m.as_str().to_owned()));
+    v.extend(modifiers.iter().take(4).map(|m| m.x12_str().to_owned()));
     v
 }
 
@@ -1288,12 +1289,12 @@ fn write_line(out: &mut Out, guide: &Guide, l: &LinePayment) {
                 while comps.len() < 6 {
                     comps.push(String::new());
                 }
-                comps[1] = proc_.as_str().to_owned();
+                comps[1] = proc_.x12_str().to_owned();
                 for k in 0..4 {
                     comps[2 + k] = l
                         .modifiers
                         .get(k)
-                        .map(|m| m.as_str().to_owned())
+                        .map(|m| m.x12_str().to_owned())
                         .unwrap_or_default();
                 }
                 while comps.len() > 1 && comps.last().is_some_and(String::is_empty) {
@@ -1302,7 +1303,7 @@ fn write_line(out: &mut Out, guide: &Guide, l: &LinePayment) {
                 els[1] = comps.join(":");
             }
             if !els.get(1).is_some_and(|e| e.starts_with("NU")) {
-                set_el(&mut els, 4, l.revenue_code.as_deref().unwrap_or(""));
+                set_el(&mut els, 4, l.revenue_code.as_ref().map_or("", |r| r.x12_str()));
             } else {
                 set_el(&mut els, 4, "");
             }
@@ -1324,7 +1325,7 @@ fn write_line(out: &mut Out, guide: &Guide, l: &LinePayment) {
             out.seg("SVC");
             match (&l.procedure, &l.revenue_code) {
                 (None, Some(rev)) => {
-                    out.comp(&["NU", rev]);
+                    out.comp(&["NU", rev.x12_str()]);
                 }
                 _ => {
                     let parts = procedure_parts(l.procedure.as_ref(), &l.modifiers);
@@ -1334,7 +1335,7 @@ fn write_line(out: &mut Out, guide: &Guide, l: &LinePayment) {
             }
             out.eld(l.charge).eld(l.paid);
             match (&l.procedure, &l.revenue_code) {
-                (Some(_), Some(rev)) => out.el(rev),
+                (Some(_), Some(rev)) => out.el(rev.x12_str()),
                 _ => out.el(""),
             };
             match l.units {
@@ -1386,7 +1387,7 @@ fn write_line(out: &mut Out, guide: &Guide, l: &LinePayment) {
     if !l.remarks.is_empty() {
         p.before(out, "LQ", "HE");
         for r in &l.remarks {
-            out.seg("LQ").el("HE").el(r.as_str()).end();
+            out.seg("LQ").el("HE").el(r.x12_str()).end();
         }
     }
     p.rest(out);

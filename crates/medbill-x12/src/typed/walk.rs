@@ -859,7 +859,8 @@ pub(crate) fn is_canonical(d: Delimiters) -> bool {
 /// A raw copy of a segment that has elements the model does not hold, kept so a writer can
 /// put them back: the positions the model does hold (`(element, 0)` for a whole element,
 /// `(element, component)` for one component) are blanked, and the writer fills them from the
-/// model. The loop id is `LOOP/SEGMENT`, such as `2300/CLM`.
+/// model. The loop id is `LOOP/SEGMENT`, such as `2300/CLM` (or `LOOP/SEGMENT*QUALIFIER` where
+/// a loop has several kinds, such as `2300/HI*BK`).
 pub(crate) fn template(
     loop_id: impl Into<String>,
     f: &Fields<'_>,
@@ -875,18 +876,9 @@ pub(crate) fn template(
             *x = "";
         }
     }
-    let mut parts: Vec<String> = els
-        .into_iter()
-        .map(|mut comps| {
-            while comps.len() > 1 && comps.last().is_some_and(|s| s.is_empty()) {
-                comps.pop();
-            }
-            comps.join(":")
-        })
-        .collect();
-    while parts.len() > 1 && parts.last().is_some_and(String::is_empty) {
-        parts.pop();
-    }
+    // Not trimmed: the template keeps every element and component read, empty or not, so
+    // that the segment is written back as read.
+    let parts: Vec<String> = els.into_iter().map(|comps| comps.join(":")).collect();
     medbill_claim::RawSegment::new(loop_id, parts.join("*"))
 }
 
@@ -913,10 +905,10 @@ pub(crate) fn canonical_order(guide: &Guide, extras: &mut [medbill_claim::RawSeg
             .iter()
             .position(|l| &*l.id == base)
             .unwrap_or(usize::MAX);
-        let (seg, q) = super::w837::id_and_qualifier(&r.text);
+        let (seg, q) = super::place::id_and_qualifier(&r.text);
         // A loop's templates (segments the model holds in part) first, each kind where the
         // guide places it: an 835 header that read TRN before BPR writes BPR first.
-        let place = super::w837::rank(guide, base, seg, q);
+        let place = super::place::rank(guide, base, seg, q);
         (loop_index, instance, !template, place)
     };
     extras.sort_by_cached_key(key);
@@ -928,13 +920,15 @@ pub(crate) fn group_adjustments(adjustments: &mut [medbill_claim::Adjustment]) {
     if adjustments.len() < 2 {
         return;
     }
-    let mut groups: Vec<medbill_codes::GroupCode> = Vec::new();
+    let mut groups: Vec<&medbill_claim::Coded<medbill_codes::GroupCode>> = Vec::new();
     for a in adjustments.iter() {
-        if !groups.contains(&a.group) {
-            groups.push(a.group);
+        if !groups.contains(&&a.group) {
+            groups.push(&a.group);
         }
     }
-    adjustments.sort_by_key(|a| groups.iter().position(|g| *g == a.group));
+    let groups: Vec<medbill_claim::Coded<medbill_codes::GroupCode>> =
+        groups.into_iter().cloned().collect();
+    adjustments.sort_by_key(|a| groups.iter().position(|g| g == &a.group));
 }
 
 #[cfg(test)]

@@ -1,0 +1,872 @@
+//! Reading 837P (005010X222A1/A2) and 837I (005010X223A2/A3) into claims.
+//!
+//! The reader fills each [`Claim`] in place as its segments arrive. One file per part of the
+//! guide: the header (BHT, 1000A, 1000B), the hierarchical levels (2000A to 2010CA), the claim
+//! (2300 and its HI segments), providers (2310, 2420), other payers (2320, 2330, 2430) and
+//! service lines (2400, 2410).
+//!
+//! Nothing read is dropped: every CLM gives one claim (or, when the reader cannot place it, one
+//! [`UnreadableClaim`] with its segments), every LX one line. A code the model does not
+//! recognise is kept as sent ([`Coded`]); an amount or date that is not one is kept in a
+//! template of its segment, so that it is written back as read. Either way the claim records a
+//! [`Problem`] naming the field and where the value was.
+
+mod claim;
+mod cob;
+mod header;
+mod levels;
+mod line;
+mod providers;
+
+use medbill_claim::{
+    BillingProvider, Claim, ClaimDetail, ClaimError, Coded, InstitutionalLine, Location,
+    Problem, ProfessionalLine, RawSegment, Shared, Text,
+};
+use medbill_codes::{CodeError, CodeValue, PlaceOfService, ProcedureCode};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::walk::{Fields, LoopWalker, SetFields, canonical_order, group_adjustments, trim};
+use super::{ReadMode, TypedError, guide_for, parse_date, parse_decimal};
+use crate::{Position, TransactionSet};
+
+pub(crate) use cob::cas;
+pub use header::SubmissionHeader;
+
+/// Professional (837P), institutional (837I) or dental (837D).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ClaimForm {
+    /// 837P, 005010X222A1.
+    Professional,
+    /// 837I, 005010X223A2.
+    Institutional,
+    /// 837D, 005010X224A2. The claim model has no dental form yet: each claim of a dental set
+    /// is read as an [`UnreadableClaim`] with its segments, and written back as read.
+    Dental,
+}
+
+/// The claims of one 837 transaction set.
+///
+/// [`claims`](Self::claims) and [`unreadable`](Self::unreadable) together hold one entry per
+/// CLM segment of the set ([`claim_count`](Self::claim_count)).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ClaimBatch {
+    /// ST02.
+    pub control: String,
+    /// The guide version (ST03 or GS08).
+    pub guide: String,
+    /// BHT, submitter and receiver.
+    pub header: SubmissionHeader,
+    /// The claims read, in file order; each carries its own [`problems`](Claim::problems).
+    pub claims: Vec<Claim>,
+    /// Claims the reader could not place (no embedded guide for the set, or a CLM outside the
+    /// claim loop), with their segments.
+    pub unreadable: Vec<UnreadableClaim>,
+    /// What could not be used outside any claim (the header), with positions.
+    pub problems: Vec<TypedError>,
+}
+
+impl ClaimBatch {
+    /// The number of claims in the set: read and unreadable, one per CLM segment.
+    pub fn claim_count(&self) -> usize {
+        self.claims.len() + self.unreadable.len()
+    }
+
+    /// Every problem of the set: the header's, then each claim's, in file order, with the
+    /// claim's patient control number.
+    pub fn all_problems(&self) -> impl Iterator<Item = (Option<&str>, ProblemRef<'_>)> {
+        self.problems
+            .iter()
+            .map(|p| (None, ProblemRef::Set(p)))
+            .chain(self.claims.iter().flat_map(|c| {
+                c.problems
+                    .iter()
+                    .map(move |p| (Some(c.patient_control_number.as_str()), ProblemRef::Claim(p)))
+            }))
+    }
+}
+
+/// A problem of a [`ClaimBatch`]: one of its header's, or one of a claim's.
+#[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
+pub enum ProblemRef<'a> {
+    /// Outside any claim.
+    Set(&'a TypedError),
+    /// On a claim.
+    Claim(&'a Problem),
+}
+
+impl ProblemRef<'_> {
+    /// The kind of problem as a snake_case word, for counting (`code`, `not_a_number`, ...).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ProblemRef::Set(e) => e.kind(),
+            ProblemRef::Claim(p) => p.error.kind(),
+        }
+    }
+}
+
+impl std::fmt::Display for ProblemRef<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProblemRef::Set(e) => e.fmt(f),
+            ProblemRef::Claim(p) => p.fmt(f),
+        }
+    }
+}
+
+/// Why a claim could not be read into the claim model.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UnreadableReason {
+    /// No embedded guide reads this 837 (a dental 837D, a 4010 set): its loops cannot be
+    /// placed.
+    NoGuide {
+        /// The guide version of the set.
+        version: String,
+    },
+    /// The CLM is not where the guide opens a claim (loop 2300): the loops around it are
+    /// broken.
+    OutsideClaimLoop {
+        /// The loop the CLM was placed in.
+        loop_id: String,
+    },
+}
+
+impl std::fmt::Display for UnreadableReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            UnreadableReason::NoGuide { version } => {
+                write!(f, "no embedded guide reads 837 {version}")
+            }
+            UnreadableReason::OutsideClaimLoop { loop_id } => {
+                let place = if loop_id.is_empty() { "the header" } else { loop_id };
+                write!(f, "the CLM is in {place}, not in a claim loop (2300)")
+            }
+        }
+    }
+}
+
+/// A claim the reader could not place: its CLM01, its charge when CLM02 is a number, why, and
+/// its segments as read (from its CLM up to the next CLM or HL), so that it is counted and
+/// written back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct UnreadableClaim {
+    /// CLM01 as sent.
+    pub patient_control_number: Text,
+    /// CLM02, when it is a number.
+    pub total_charge: Option<Decimal>,
+    /// Why it could not be read.
+    pub reason: UnreadableReason,
+    /// Where its CLM is.
+    pub at: Location,
+    /// Its segments in order, as canonical text (loop ids empty).
+    pub segments: Vec<RawSegment>,
+    /// Its place among the claims read: how many of [`ClaimBatch::claims`] come before it.
+    pub index: usize,
+}
+
+/// Reads an 837P or 837I transaction set into claims.
+///
+/// In [`ReadMode::Lenient`] (the default) it fails only when the set is not an 837 or has no
+/// BHT: every CLM gives a claim (or an [`UnreadableClaim`]), each with its problems. In
+/// [`ReadMode::Strict`] the first problem of any claim ([`Claim::check`]: the reader's and the
+/// claim form's rules) or of the header is returned as the error.
+///
+/// ```
+/// use medbill_x12::Reader;
+/// use medbill_x12::typed::{self, ReadMode};
+///
+/// let file = b"ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *240101*1200*^*00501*000000001*0*T*:~\
+/// GS*HC*SUBMITTER*RECEIVER*20240101*1200*1*X*005010X222A1~\
+/// ST*837*0001*005010X222A1~BHT*0019*00*0123*20240101*1200*CH~\
+/// NM1*41*2*SUBMITTER*****46*S1~PER*IC*CONTACT*TE*5555551212~NM1*40*2*RECEIVER*****46*R1~\
+/// HL*1**20*1~NM1*85*2*CLINIC*****XX*1234567893~N3*1 MAIN ST~N4*TOWN*NY*12345~REF*EI*123456789~\
+/// HL*2*1*22*0~SBR*P*18*******CI~NM1*IL*1*DOE*JOHN****MI*M1~NM1*PR*2*PAYER*****PI*P1~\
+/// CLM*C1*100***11:B:1*Y*A*Y*Y~HI*BK:25000~LX*1~SV1*HC:9921:25*100*UN*1***1~DTP*472*D8*20150301~\
+/// SE*20*0001~GE*1*1~IEA*1*000000001~";
+/// let set = Reader::new(&file[..]).next_transaction()?.unwrap();
+///
+/// // Lenient: the claim is kept as sent, with what is wrong and where.
+/// let batch = typed::read_837(&set, ReadMode::Lenient)?;
+/// let claim = &batch.claims[0];
+/// assert_eq!(claim.diagnosis_codes()[0].to_string(), "250.00"); // ICD-9-CM, kept
+/// let line = &claim.professional_detail().unwrap().lines[0];
+/// assert_eq!(line.procedure.x12_str(), "9921"); // not a CPT code, kept as sent
+/// assert_eq!(claim.problems[0].to_string(),
+///     "lines[0].procedure: CPT code must be 5 characters long, found 4 \
+///      at segment 19 (SV1), element 1-2, byte 576");
+///
+/// // Strict: the same problem is the error.
+/// let err = typed::read_837(&set, ReadMode::Strict).unwrap_err();
+/// assert!(err.to_string().contains("lines[0].procedure"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn read_837(set: &TransactionSet, mode: ReadMode) -> Result<ClaimBatch, TypedError> {
+    let start = || -> Position {
+        let mut p = set.position(1);
+        p.element = None;
+        p
+    };
+    if set.id() != "837" {
+        return Err(TypedError::Structure {
+            what: format!("a {} set is not an 837", set.id()),
+            position: Box::new(start()),
+        });
+    }
+    let version = set.version();
+    let form = if version.starts_with("005010X223") {
+        ClaimForm::Institutional
+    } else if version.starts_with("005010X224") {
+        ClaimForm::Dental
+    } else {
+        ClaimForm::Professional
+    };
+    let guide = match form {
+        ClaimForm::Dental => None,
+        _ => guide_for("837", version),
+    };
+    let mut r = R837::new(set, form, guide);
+    let mut segments = SetFields::new(set);
+    let is_text = segments.is_text();
+    while let Some(f) = segments.advance() {
+        r.segment(f);
+        if let Some((n, why)) = f.kept_text_problem() {
+            let at = r.at(f, n as usize, 0);
+            r.report(ClaimError::invalid("segment", why), at, None);
+        }
+        if !is_text && std::str::from_utf8(f.segment().raw()).is_err() {
+            // Its values read as empty and its raw text has the bytes replaced: what is
+            // written back differs from what was read, so that is reported (after the
+            // segment, so that a CLM's problem is its own claim's).
+            let at = r.at(f, 0, 0);
+            r.report(
+                ClaimError::NotText {
+                    field: format!("segment {}", f.id()),
+                },
+                at,
+                None,
+            );
+        }
+    }
+    r.finish_claim();
+    let batch = r.into_batch()?;
+    if mode == ReadMode::Strict {
+        strict(&batch)?;
+    }
+    Ok(batch)
+}
+
+/// The first problem of a batch, as an error (strict reading).
+fn strict(batch: &ClaimBatch) -> Result<(), TypedError> {
+    if let Some(p) = batch.problems.first() {
+        return Err(p.clone());
+    }
+    if let Some(u) = batch.unreadable.first() {
+        return Err(TypedError::Unreadable {
+            patient_control_number: u.patient_control_number.to_string(),
+            reason: u.reason.to_string(),
+            at: Box::new(u.at.clone()),
+        });
+    }
+    for c in &batch.claims {
+        if let Some(p) = c.check().into_iter().next() {
+            return Err(TypedError::Problem {
+                patient_control_number: c.patient_control_number.to_string(),
+                problem: Box::new(p),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Which hierarchical levels the claim being finished may move out of (see `levels::hl`):
+/// their values are dropped right after, so the claim may take them instead of copies.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Handoff {
+    /// None: the claim copies every level's values.
+    None,
+    /// The patient level (2000C).
+    Patient,
+    /// The subscriber level (2000B) and the patient level.
+    Subscriber,
+    /// The billing provider level (2000A) and every level below it.
+    Billing,
+}
+
+/// Where a segment is, cheaply: its byte offset and 1-based index in the set.
+#[derive(Clone, Copy, Debug, Default)]
+struct Loc {
+    byte: u64,
+    index: u32,
+}
+
+/// What the reader remembers of the claim being read that the claim model does not hold:
+/// which provider loop is open, a drug being read, admission parts waiting for each other.
+#[derive(Default)]
+struct ClaimState {
+    /// The CLM.
+    at: Loc,
+    /// The claim-level provider loop open (2310x), for its PRV, REF, N3 and N4.
+    provider_role: Option<&'static str>,
+    /// The line-level provider loop open (2420x).
+    line_provider_role: Option<&'static str>,
+    /// The LIN and CTP of the current line's drug, as canonical text, and whether they made
+    /// a drug: kept raw when they do not, so that the 2410 loop they open is written back.
+    drug_segments: Vec<String>,
+    drug_ndc: Option<String>,
+    drug_quantity: Option<Decimal>,
+    drug_unit: Option<Coded<medbill_claim::DrugUnit>>,
+    /// Admission date and hour (DTP*435), CL1 (type, source, status, text), discharge hour.
+    admission: Option<(chrono::NaiveDate, Option<u8>)>,
+    cl1: Option<(String, String, String, String)>,
+    discharge_hour: Option<u8>,
+    /// Whether a professional diagnosis HI has been read (the principal is the first one's).
+    read_diagnoses: bool,
+    /// Whether the current line has had its SV1 or SV2.
+    service_read: bool,
+}
+
+/// The billing provider level (2000A, 2010AA, 2010AB) being read.
+#[derive(Default, Clone)]
+struct Bill {
+    /// Shared by every claim of the level: a copy per claim was seven allocations.
+    provider: Option<Shared<BillingProvider>>,
+    pay_to: Option<Box<medbill_claim::PayTo>>,
+    extra: Vec<RawSegment>,
+    problems: Vec<Problem>,
+}
+
+/// The subscriber level (2000B, 2010BA, 2010BB) being read.
+#[derive(Default, Clone)]
+struct Sub {
+    subscriber: Option<medbill_claim::Subscriber>,
+    sequence: Option<Coded<medbill_claim::PayerSequence>>,
+    filing: Option<Coded<medbill_claim::ClaimFilingIndicator>>,
+    payer: Option<Shared<medbill_claim::Payer>>,
+    extra: Vec<RawSegment>,
+    problems: Vec<Problem>,
+}
+
+/// The patient level (2000C, 2010CA) being read.
+#[derive(Default, Clone)]
+struct Pat {
+    patient: Option<Box<medbill_claim::Patient>>,
+    extra: Vec<RawSegment>,
+    problems: Vec<Problem>,
+}
+
+/// Where a problem belongs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Level {
+    Bill,
+    Sub,
+    Pat,
+}
+
+struct R837<'s> {
+    set: &'s TransactionSet,
+    form: ClaimForm,
+    walker: Option<LoopWalker>,
+    head: header::HeaderState,
+    bill: Bill,
+    sub: Sub,
+    pat: Pat,
+    /// Whether the last of `claims` is still being read.
+    open: bool,
+    state: ClaimState,
+    claims: Vec<Claim>,
+    unreadable: Vec<UnreadableClaim>,
+    /// Whether segments go to the last of `unreadable`.
+    collecting: bool,
+    problems: Vec<TypedError>,
+    /// The last subscriber-level payer read, shared with the next when equal.
+    last_payer: Option<Shared<medbill_claim::Payer>>,
+    /// A claim of the set's form holding nothing, copied for each CLM.
+    proto: Option<Claim>,
+    /// Lines holding nothing, copied for each LX.
+    line_proto: Option<ProfessionalLine>,
+    inst_line_proto: Option<InstitutionalLine>,
+    handoff: Handoff,
+}
+
+impl<'s> R837<'s> {
+    fn new(
+        set: &'s TransactionSet,
+        form: ClaimForm,
+        guide: Option<&'static crate::schema::Guide>,
+    ) -> Self {
+        let walker = guide.map(|g| {
+            LoopWalker::new(match form {
+                ClaimForm::Institutional => guide_for("837", "005010X223A2").unwrap_or(g),
+                _ => g,
+            })
+        });
+        R837 {
+            set,
+            form,
+            walker,
+            head: header::HeaderState::default(),
+            bill: Bill::default(),
+            sub: Sub::default(),
+            pat: Pat::default(),
+            open: false,
+            state: ClaimState::default(),
+            // About one claim per 400 bytes; reserving avoids regrowing a vector of large
+            // claims.
+            claims: Vec::with_capacity(set.bytes().len() / 400),
+            unreadable: Vec::new(),
+            collecting: false,
+            problems: Vec::new(),
+            last_payer: None,
+            proto: None,
+            line_proto: None,
+            inst_line_proto: None,
+            handoff: Handoff::None,
+        }
+    }
+
+    fn segment(&mut self, f: &Fields<'_>) {
+        let Some(walker) = self.walker.as_mut() else {
+            self.unplaced(f);
+            return;
+        };
+        let l = walker.step(f);
+        if self.collecting {
+            if f.id() != "CLM" && f.id() != "HL" {
+                if let Some(u) = self.unreadable.last_mut() {
+                    u.segments.push(RawSegment::new("", f.canonical()));
+                }
+                return;
+            }
+            self.collecting = false;
+        }
+        if let [b'2', b'1'..=b'9', ..] = l.as_bytes() {
+            // Claim and line loops (2300 on), most segments: straight to them, past the
+            // header and hierarchical-level names below.
+            self.claim_segment(l, f);
+            return;
+        }
+        match l {
+            "" | "1000A" | "1000B" if f.id() != "CLM" => self.header_segment(l, f),
+            "2000A" | "2010AA" | "2010AB" => self.billing(l, f),
+            "2000B" | "2010BA" | "2010BB" => self.subscriber(l, f),
+            "2000C" | "2010CA" => self.patient(l, f),
+            _ if l.starts_with("20") && f.id() != "CLM" => {
+                // 2010AC and any other provider-level loop.
+                if f.id() == "HL" {
+                    self.hl(f);
+                } else {
+                    self.bill.extra.push(raw(l, f));
+                }
+            }
+            _ => self.claim_segment(l, f),
+        }
+    }
+
+    /// A segment of a set without a guide: the header before the first CLM, then each CLM's
+    /// run of segments as an unreadable claim.
+    fn unplaced(&mut self, f: &Fields<'_>) {
+        if f.id() == "CLM" {
+            let version = self.set.version().to_owned();
+            self.start_unreadable(f, UnreadableReason::NoGuide { version });
+            return;
+        }
+        if self.collecting {
+            if let Some(u) = self.unreadable.last_mut() {
+                u.segments.push(RawSegment::new("", f.canonical()));
+            }
+            return;
+        }
+        match f.id() {
+            "ST" | "SE" => {}
+            "BHT" if self.head.header.is_none() => self.header_segment("", f),
+            "NM1" if matches!(trim(f.el(1)), "41" | "40") => {
+                let l = if trim(f.el(1)) == "41" { "1000A" } else { "1000B" };
+                self.header_segment(l, f);
+            }
+            "PER" if !self.head.saw_per => self.header_segment("1000A", f),
+            _ => self.head.extra.push(RawSegment::new("", f.canonical())),
+        }
+    }
+
+    fn start_unreadable(&mut self, f: &Fields<'_>, reason: UnreadableReason) {
+        self.finish_claim();
+        let total = parse_decimal(trim(f.el(2))).ok();
+        self.unreadable.push(UnreadableClaim {
+            patient_control_number: Text::from(trim(f.el(1))),
+            total_charge: total,
+            reason,
+            at: self.at(f, 0, 0),
+            segments: vec![RawSegment::new("", f.canonical())],
+            index: self.claims.len(),
+        });
+        self.collecting = true;
+    }
+
+    /// Where element `n` (component `c`; 0 for the whole element or segment) of `f` is.
+    fn at(&self, f: &Fields<'_>, n: usize, c: usize) -> Location {
+        let seg = f.segment();
+        let index = self.set.first_segment_index() + u64::from(f.index).saturating_sub(1);
+        let mut loc = Location::new(index, f.id(), seg.offset());
+        if n == 0 {
+            return loc;
+        }
+        loc = loc.element(n as u32);
+        let value = if c == 0 { f.el(n) } else { f.comp(n, c) };
+        if c > 0 {
+            loc = loc.component(c as u32);
+        }
+        // The value's own byte when it is a slice of the segment (an absent one is at the
+        // segment).
+        let raw = seg.raw();
+        let (start, v) = (raw.as_ptr() as usize, value.as_ptr() as usize);
+        if !value.is_empty() && v >= start && v < start + raw.len() {
+            loc.byte = seg.offset() + (v - start) as u64;
+        }
+        loc
+    }
+
+    /// Where a segment recorded as a [`Loc`] is, for a problem found when the claim is
+    /// finished.
+    fn loc_at(&self, loc: Loc, id: &str) -> Location {
+        Location::new(
+            self.set.first_segment_index() + u64::from(loc.index).saturating_sub(1),
+            id,
+            loc.byte,
+        )
+    }
+
+    /// Records a problem on the open claim, or (before any claim) on the set.
+    fn report(&mut self, error: ClaimError, at: Location, sent: Option<&str>) {
+        if self.open
+            && let Some(c) = self.claims.last_mut()
+        {
+            c.problems.push(problem(error, at, sent));
+            return;
+        }
+        self.problems.push(TypedError::Value {
+            field: error.field().unwrap_or("").to_owned(),
+            reason: error.to_string(),
+            position: Box::new(self.position(&at)),
+        });
+    }
+
+    /// Records a problem of a hierarchical level: it is copied to each of the level's claims.
+    fn report_level(&mut self, level: Level, error: ClaimError, at: Location, sent: Option<&str>) {
+        let p = problem(error, at, sent);
+        match level {
+            Level::Bill => self.bill.problems.push(p),
+            Level::Sub => self.sub.problems.push(p),
+            Level::Pat => self.pat.problems.push(p),
+        }
+    }
+
+    fn position(&self, at: &Location) -> Position {
+        let mut p = Position::at_byte(at.byte).with_segment(&at.segment_id, at.segment);
+        p.set_segment_index = u32::try_from(
+            at.segment
+                .saturating_sub(self.set.first_segment_index())
+                .saturating_add(1),
+        )
+        .ok();
+        p.element = at.element;
+        p.component = at.component;
+        let env = self.set.envelope();
+        p.interchange_control = Some(env.interchange_control());
+        p.group_control = env.group_control();
+        p.set_control = Some(self.set.control().to_owned());
+        p
+    }
+
+    /// The code in `text` (element `n`, component `c` of `f`) as sent, reporting it on the
+    /// open claim when it is not valid.
+    fn coded<T: CodeValue>(
+        &mut self,
+        f: &Fields<'_>,
+        n: usize,
+        c: usize,
+        text: &str,
+        field: impl FnOnce() -> String,
+    ) -> Coded<T> {
+        let coded = Coded::parse(text);
+        if let Coded::Invalid(u) = &coded {
+            let at = self.at(f, n, c);
+            self.report(ClaimError::code(field(), u.reason().clone()), at, Some(u.text()));
+        }
+        coded
+    }
+
+    /// [`coded`](Self::coded) for a value of a hierarchical level.
+    fn level_coded<T: CodeValue>(
+        &mut self,
+        level: Level,
+        f: &Fields<'_>,
+        n: usize,
+        text: &str,
+        field: &str,
+    ) -> Coded<T> {
+        let coded = Coded::parse(text);
+        if let Coded::Invalid(u) = &coded {
+            let at = self.at(f, n, 0);
+            self.report_level(
+                level,
+                ClaimError::code(field, u.reason().clone()),
+                at,
+                Some(u.text()),
+            );
+        }
+        coded
+    }
+
+    /// The amount in element `n` as sent: its value, and whether the writer writes it back
+    /// the same (`false` for `007.50`, `+5`, text that is not a number...). Not a number
+    /// (reported) reads as zero; an empty element is `None`.
+    fn amount(
+        &mut self,
+        f: &Fields<'_>,
+        n: usize,
+        field: impl FnOnce() -> String,
+    ) -> (Option<Decimal>, bool) {
+        let s = trim(f.el(n));
+        self.amount_text(f, n, 0, s, field)
+    }
+
+    fn amount_text(
+        &mut self,
+        f: &Fields<'_>,
+        n: usize,
+        c: usize,
+        s: &str,
+        field: impl FnOnce() -> String,
+    ) -> (Option<Decimal>, bool) {
+        if s.is_empty() {
+            return (None, true);
+        }
+        match parse_decimal(s) {
+            Ok(d) => (Some(d), is_plain_amount(s) || d.to_string() == s),
+            Err(_) => {
+                let at = self.at(f, n, c);
+                self.report(ClaimError::NotANumber { field: field() }, at, None);
+                (Some(Decimal::ZERO), false)
+            }
+        }
+    }
+
+    /// A `CCYYMMDD` date in element `n` (component `c`), reporting text that is not one.
+    fn date(
+        &mut self,
+        f: &Fields<'_>,
+        n: usize,
+        c: usize,
+        s: &str,
+        field: impl FnOnce() -> String,
+    ) -> Option<chrono::NaiveDate> {
+        if trim(s).is_empty() {
+            return None;
+        }
+        let d = parse_date(s);
+        if d.is_none() {
+            let at = self.at(f, n, c);
+            self.report(ClaimError::NotADate { field: field() }, at, None);
+        }
+        d
+    }
+
+    /// The claim being read.
+    fn claim(&mut self) -> Option<&mut Claim> {
+        if self.open {
+            self.claims.last_mut()
+        } else {
+            None
+        }
+    }
+
+    /// A claim of the set's form holding nothing, built once: each claim read is a copy
+    /// with its fields set, which costs far less than building one.
+    fn prototype(&mut self) -> &Claim {
+        let form = self.form;
+        self.proto.get_or_insert_with(|| blank_claim(form))
+    }
+
+    fn into_batch(self) -> Result<ClaimBatch, TypedError> {
+        let set = self.set;
+        let header = self.head.into_header(self.form, self.walker.as_ref().map(|w| w.guide()));
+        let Some(header) = header else {
+            let mut p = set.position(1);
+            p.element = None;
+            return Err(TypedError::Structure {
+                what: "the 837 has no BHT".into(),
+                position: Box::new(p),
+            });
+        };
+        Ok(ClaimBatch {
+            control: set.control().to_owned(),
+            guide: set.version().to_owned(),
+            header,
+            claims: self.claims,
+            unreadable: self.unreadable,
+            problems: self.problems,
+        })
+    }
+}
+
+fn problem(error: ClaimError, at: Location, sent: Option<&str>) -> Problem {
+    let p = Problem::new(error).at(at);
+    match sent {
+        Some(s) => p.sent(s),
+        None => p,
+    }
+}
+
+/// A raw copy of a segment, in its loop.
+fn raw(loop_id: &str, f: &Fields<'_>) -> RawSegment {
+    RawSegment::new(loop_id, f.canonical())
+}
+
+/// `loop_id[n]`: the `n`th (1-based) instance of a repeated loop, for raw segments.
+fn other_loop(loop_id: &str, index: usize) -> String {
+    format!("{loop_id}[{}]", index + 1)
+}
+
+fn opt(s: &str) -> Option<String> {
+    let t = trim(s);
+    (!t.is_empty()).then(|| t.to_owned())
+}
+
+/// Whether `s` is written back as is from its `Decimal`: digits, at most one point with
+/// digits on both sides, no leading zero but the one before a point.
+fn is_plain_amount(s: &str) -> bool {
+    let b = s.as_bytes();
+    let int_end = b.iter().position(|&c| c == b'.').unwrap_or(b.len());
+    b.len() <= 18
+        && int_end > 0
+        && (int_end == 1 || b[0] != b'0')
+        && b[..int_end].iter().all(u8::is_ascii_digit)
+        && (int_end == b.len()
+            || (int_end + 1 < b.len() && b[int_end + 1..].iter().all(u8::is_ascii_digit)))
+}
+
+/// A claim of `form` holding nothing: what each claim read starts as (every field is set from
+/// the segments, or left empty with a problem).
+fn blank_claim(form: ClaimForm) -> Claim {
+    let day = chrono::NaiveDate::default();
+    let (dx, pos, cpt) = (
+        medbill_codes::Icd10CmCode::parse("R69"),
+        PlaceOfService::parse("11"),
+        ProcedureCode::parse("99213"),
+    );
+    let (Ok(dx), Ok(pos), Ok(cpt)) = (dx, pos, cpt) else {
+        unreachable!("the placeholder codes are valid");
+    };
+    let builder = match form {
+        ClaimForm::Institutional => Claim::institutional("P", "11", day, day)
+            .principal_diagnosis(medbill_claim::Diagnosis::new(dx, None))
+            .institutional_line(InstitutionalLine::new("0001", Decimal::ZERO, Decimal::ONE)),
+        _ => Claim::professional("P")
+            .place_of_service(pos)
+            .diagnosis(dx)
+            .line(ProfessionalLine::new(cpt, Decimal::ZERO, Decimal::ONE, day)),
+    };
+    let built = builder
+        .billing_provider(levels::blank_billing_provider())
+        .subscriber(medbill_claim::Subscriber::new(
+            Text::new(),
+            medbill_claim::PersonName::default(),
+        ))
+        .payer(
+            medbill_claim::Payer::new("", ""),
+            medbill_claim::ClaimFilingIndicator::Commercial,
+        )
+        .build();
+    let Ok(mut claim) = built else {
+        unreachable!("the placeholder claim is valid");
+    };
+    claim.patient_control_number = Text::new();
+    claim.release_of_information = Text::new();
+    match &mut claim.detail {
+        ClaimDetail::Professional(d) => {
+            d.diagnoses = Vec::new();
+            d.lines = Vec::new();
+        }
+        ClaimDetail::Institutional(d) => {
+            d.statement_from = None;
+            d.statement_to = None;
+            d.principal_diagnosis = None;
+            d.lines = Vec::new();
+        }
+        _ => {}
+    }
+    claim
+}
+
+/// A professional line holding nothing: what each line read starts as.
+fn blank_professional_line() -> ProfessionalLine {
+    let Ok(cpt) = ProcedureCode::parse("99213") else {
+        unreachable!("99213 is a CPT code");
+    };
+    let mut l = ProfessionalLine::new(cpt, Decimal::ZERO, Decimal::ZERO, chrono::NaiveDate::default());
+    l.procedure = empty_code(medbill_codes::CodeSystem::Procedure);
+    l.service_date = None;
+    l.diagnosis_pointers = medbill_claim::DiagnosisPointers::new();
+    l
+}
+
+/// An institutional line holding nothing.
+fn blank_institutional_line() -> InstitutionalLine {
+    let mut l = InstitutionalLine::new("", Decimal::ZERO, Decimal::ZERO);
+    l.revenue_code = empty_code(medbill_codes::CodeSystem::RevenueCode);
+    l
+}
+
+/// A code that was not sent: empty text, kept as such.
+fn empty_code<T>(system: medbill_codes::CodeSystem) -> Coded<T> {
+    Coded::invalid("", CodeError::Empty { system })
+}
+
+/// Finishing a claim: attaching its levels, settling reader state, ordering raw segments.
+impl R837<'_> {
+    fn finish_claim(&mut self) {
+        self.collecting = false;
+        if !self.open {
+            return;
+        }
+        self.finish_line();
+        self.settle_claim_state();
+        self.attach_levels();
+        let guide = self.walker.as_ref().map(|w| w.guide());
+        self.open = false;
+        let Some(claim) = self.claims.last_mut() else {
+            return;
+        };
+        if let Some(guide) = guide {
+            canonical_order(guide, &mut claim.extra);
+            for op in &mut claim.other_payers {
+                group_adjustments(&mut op.adjustments);
+            }
+            match &mut claim.detail {
+                ClaimDetail::Professional(p) => {
+                    for line in &mut p.lines {
+                        canonical_order(guide, &mut line.extra);
+                        for a in &mut line.other_payer_adjudications {
+                            group_adjustments(&mut a.adjustments);
+                        }
+                    }
+                }
+                ClaimDetail::Institutional(d) => {
+                    for line in &mut d.lines {
+                        canonical_order(guide, &mut line.extra);
+                        for a in &mut line.other_payer_adjudications {
+                            group_adjustments(&mut a.adjustments);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}

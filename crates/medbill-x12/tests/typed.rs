@@ -1,6 +1,8 @@
 //! Typed 837P, 837I, 835, 277CA and 999 on our own fixtures (tests/fixtures/typed).
 
-use medbill_claim::{AckOutcome, ClaimStatusCode, FrequencyCode, PayerSequence, Relationship};
+use medbill_claim::{
+    AckOutcome, ClaimError, ClaimStatusCode, FrequencyCode, PayerSequence, Relationship,
+};
 use medbill_x12::Reader;
 use medbill_x12::typed::{
     self, ClaimBatch, InterchangeHeader, ReadMode, RemittanceSet, TypedError, TypedTransaction,
@@ -73,7 +75,7 @@ fn reads_837p_claims() {
     assert_eq!(c.patient_control_number, "PCN-1");
     assert_eq!(c.total_charge, d("250"));
     assert_eq!(
-        c.billing_provider.provider.npi.unwrap().as_str(),
+        c.billing_provider.provider.reported_npi().unwrap(),
         "1234567893"
     );
     assert_eq!(
@@ -101,7 +103,7 @@ fn reads_837p_claims() {
     let p = c.professional_detail().unwrap();
     assert_eq!(p.place_of_service.to_string(), "11");
     assert_eq!(p.lines.len(), 2);
-    assert_eq!(p.lines[0].modifiers[0].as_str(), "25");
+    assert_eq!(p.lines[0].modifiers[0].x12_str(), "25");
     assert_eq!(p.lines[0].diagnosis_pointers, [1, 2]);
     assert_eq!(p.lines[0].line_control_number.as_deref(), Some("L1"));
     assert_eq!(p.lines[1].service_end, Some("2024-01-06".parse().unwrap()));
@@ -111,9 +113,8 @@ fn reads_837p_claims() {
             .rendering_provider
             .as_ref()
             .unwrap()
-            .npi
-            .unwrap()
-            .as_str(),
+            .reported_npi()
+            .unwrap(),
         "2223334444"
     );
     // Segments the model does not hold are kept with their loop.
@@ -159,7 +160,7 @@ fn reads_837i_claims() {
     let c = &batch.claims[0];
     let i = c.institutional_detail().unwrap();
     assert_eq!(i.type_of_bill, "11");
-    assert_eq!(i.statement_from.to_string(), "2024-01-01");
+    assert_eq!(i.statement_from.unwrap().to_string(), "2024-01-01");
     assert_eq!(i.admission.as_ref().unwrap().hour, Some(8));
     assert_eq!(
         i.admission.as_ref().unwrap().source_code.as_deref(),
@@ -167,11 +168,11 @@ fn reads_837i_claims() {
     );
     assert_eq!(i.discharge.as_ref().unwrap().status_code, "01");
     assert_eq!(i.discharge.as_ref().unwrap().hour, Some(14));
-    assert_eq!(i.principal_diagnosis.code.to_string(), "J18.9");
-    assert_eq!(i.principal_diagnosis.poa.unwrap().as_str(), "Y");
-    assert_eq!(i.admitting_diagnosis.unwrap().to_string(), "R50.9");
+    assert_eq!(i.principal_diagnosis.as_ref().unwrap().code.to_string(), "J18.9");
+    assert_eq!(i.principal_diagnosis.as_ref().unwrap().poa.as_ref().unwrap().x12_str(), "Y");
+    assert_eq!(i.admitting_diagnosis.as_ref().unwrap().to_string(), "R50.9");
     assert_eq!(i.other_diagnoses.len(), 2);
-    assert_eq!(i.principal_procedure.unwrap().code.as_str(), "0BH17EZ");
+    assert_eq!(i.principal_procedure.as_ref().unwrap().code.x12_str(), "0BH17EZ");
     assert_eq!(i.occurrences[0].code, "11");
     assert_eq!(i.value_codes[0].amount, d("3"));
     assert_eq!(c.condition_codes, ["01"]);
@@ -180,8 +181,8 @@ fn reads_837i_claims() {
         Some("207R00000X")
     );
     assert_eq!(i.lines.len(), 2);
-    assert_eq!(i.lines[0].revenue_code, "0120");
-    assert_eq!(i.lines[1].procedure.unwrap().as_str(), "99284");
+    assert_eq!(i.lines[0].revenue_code.x12_str(), "0120");
+    assert_eq!(i.lines[1].procedure.as_ref().unwrap().x12_str(), "99284");
     assert_eq!(i.lines[1].service_date, Some("2024-01-01".parse().unwrap()));
     assert_eq!(c.line_charge_total(), d("1500"));
 }
@@ -257,17 +258,17 @@ fn reads_835_remittance() {
     assert_eq!(c.status, ClaimStatusCode::ProcessedPrimary);
     assert_eq!(c.patient_responsibility, d("30"));
     assert_eq!(c.payer_claim_control_number.as_deref(), Some("ICN1"));
-    assert_eq!(c.remarks[0].as_str(), "N130");
+    assert_eq!(c.remarks[0].x12_str(), "N130");
     assert_eq!(c.service_end, Some("2024-01-06".parse().unwrap()));
     assert_eq!(c.member_id.as_ref().unwrap().reveal(), "W123456789");
     assert_eq!(c.lines.len(), 2);
-    assert_eq!(c.lines[0].modifiers[0].as_str(), "25");
+    assert_eq!(c.lines[0].modifiers[0].x12_str(), "25");
     assert_eq!(c.lines[0].adjustments.len(), 2);
     assert_eq!(c.lines[0].allowed, Some(d("120")));
     assert_eq!(c.lines[0].line_control_number.as_deref(), Some("L1"));
-    assert_eq!(c.lines[1].remarks[0].as_str(), "N130");
+    assert_eq!(c.lines[1].remarks[0].x12_str(), "N130");
     assert_eq!(remit.claims[1].status, ClaimStatusCode::Denied);
-    assert_eq!(remit.claims[1].adjustments[0].reason.as_str(), "29");
+    assert_eq!(remit.claims[1].adjustments[0].reason.x12_str(), "29");
     let plb: Vec<(&str, Decimal)> = remit
         .provider_adjustments
         .iter()
@@ -334,7 +335,7 @@ fn replace(bytes: &[u8], from: &str, to: &str) -> Vec<u8> {
 }
 
 #[test]
-fn lenient_keeps_the_claim_and_strict_skips_it() {
+fn lenient_keeps_every_line_and_strict_fails_on_the_first_problem() {
     let bad = replace(
         &fixture("837p.x12"),
         "SV1*HC:J3301*100*UN*2",
@@ -342,52 +343,52 @@ fn lenient_keeps_the_claim_and_strict_skips_it() {
     );
     let lenient = read_837(&bad, ReadMode::Lenient);
     assert_eq!(lenient.claims.len(), 2);
-    assert_eq!(
-        lenient.claims[0].line_count(),
-        1,
-        "the line without a charge is dropped"
-    );
-    let TypedError::Value {
-        field, position, ..
-    } = &lenient.problems[0]
-    else {
-        panic!("{:?}", lenient.problems);
-    };
-    assert_eq!(field, "lines.charge");
-    assert_eq!(position.segment_id.as_deref(), Some("SV1"));
-    assert_eq!(position.element, Some(2));
+    let good = read_837(&fixture("837p.x12"), ReadMode::Strict);
+    assert_eq!(lenient.claims[0].line_count(), good.claims[0].line_count());
+    let p = &lenient.claims[0].problems[0];
+    assert_eq!(p.field(), Some("lines[1].charge"));
+    assert_eq!(p.error.kind(), "not_a_number");
+    let at = p.at.as_ref().unwrap();
+    assert_eq!(at.segment_id, "SV1");
+    assert_eq!(at.element, Some(2));
+    // The byte is the value's own.
+    assert_eq!(&bad[at.byte as usize..at.byte as usize + 3], b"1O0");
+    // Written back as read.
+    let out = typed::write_837(&lenient.claims, &lenient.header, &envelope(1)).unwrap();
+    assert!(String::from_utf8(out).unwrap().contains("SV1*HC:J3301*1O0*UN*2"));
 
-    let strict = read_837(&bad, ReadMode::Strict);
-    assert_eq!(strict.claims.len(), 1);
-    assert_eq!(strict.claims[0].patient_control_number, "PCN-2");
-    let msg = strict.problems[0].to_string();
+    let set = Reader::new(&bad[..]).next_transaction().unwrap().unwrap();
+    let err = typed::read_837(&set, ReadMode::Strict).unwrap_err();
+    let msg = err.to_string();
     assert!(msg.contains("PCN-1") && msg.contains("SV1"), "{msg}");
 }
 
 #[test]
-fn a_claim_the_model_refuses_is_skipped_and_named() {
+fn a_pointer_past_the_diagnoses_is_kept_and_checked() {
     // A pointer to a fourth diagnosis on a claim with three.
     let bad = replace(
         &fixture("837p.x12"),
         "SV1*HC:J3301*100*UN*2***3",
         "SV1*HC:J3301*100*UN*2***4",
     );
-    for mode in [ReadMode::Lenient, ReadMode::Strict] {
-        let batch = read_837(&bad, mode);
-        assert_eq!(batch.claims.len(), 1);
-        match &batch.problems[..] {
-            [
-                TypedError::Claim {
-                    patient_control_number,
-                    position,
-                    ..
-                },
-            ] => {
-                assert_eq!(patient_control_number, "PCN-1");
-                assert_eq!(position.segment_id.as_deref(), Some("CLM"));
-            }
-            other => panic!("{other:?}"),
-        }
+    let batch = read_837(&bad, ReadMode::Lenient);
+    assert_eq!(batch.claims.len(), 2);
+    let c = &batch.claims[0];
+    assert!(c.problems.is_empty(), "{:?}", c.problems);
+    assert_eq!(c.professional_detail().unwrap().lines[1].diagnosis_pointers, [4]);
+    let checked = c.check();
+    assert_eq!(checked.len(), 1, "{checked:?}");
+    assert!(matches!(
+        checked[0].error,
+        ClaimError::PointerOutOfRange { pointer: 4, .. }
+    ));
+    let set = Reader::new(&bad[..]).next_transaction().unwrap().unwrap();
+    match typed::read_837(&set, ReadMode::Strict) {
+        Err(TypedError::Problem {
+            patient_control_number,
+            ..
+        }) => assert_eq!(patient_control_number, "PCN-1"),
+        other => panic!("{other:?}"),
     }
 }
 
@@ -403,11 +404,10 @@ fn problems_never_quote_patient_data() {
         "NM1*IL*1*DOE*JOHN*A***MI*W123456789",
         "NM1*IL*1*DOE*JOHN*A***MI*W123456789",
     );
-    let batch = read_837(&bad, ReadMode::Strict);
+    let batch = read_837(&bad, ReadMode::Lenient);
     let text: String = batch
-        .problems
-        .iter()
-        .map(|p| format!("{p} {p:?}"))
+        .all_problems()
+        .map(|(_, p)| format!("{p} {p:?}"))
         .collect();
     assert!(text.contains("subscriber.birth_date"), "{text}");
     for phi in ["1980X101", "DOE", "JOHN", "W123456789"] {

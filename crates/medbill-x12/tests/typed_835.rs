@@ -52,7 +52,7 @@ fn built() -> Remittance {
         d("100"),
         d("100"),
     );
-    claim.filing_indicator = Some(RemitFilingIndicator::MedicarePartB);
+    claim.filing_indicator = Some(RemitFilingIndicator::MedicarePartB.into());
     claim.patient_name = Some(medbill_claim::Phi::new(medbill_claim::PersonName::new(
         "DOE", "JANE",
     )));
@@ -61,7 +61,7 @@ fn built() -> Remittance {
         Payer::new("87726", "EXAMPLE HEALTH"),
         Payee::new("EXAMPLE CLINIC"),
         Payment {
-            method: PaymentMethod::Ach,
+            method: PaymentMethod::Ach.into(),
             amount: d("100"),
             date: "2026-03-02".parse().unwrap(),
             trace_number: "EFT0001".into(),
@@ -117,7 +117,7 @@ fn reads_payer_tax_id_address_and_contact() {
     );
     assert_eq!(
         remit.claims[0].filing_indicator,
-        Some(RemitFilingIndicator::Ppo)
+        Some(RemitFilingIndicator::Ppo.into())
     );
     // What the model now holds is no longer kept raw.
     let raw: Vec<&str> = remit.extra.iter().map(|r| r.text.as_str()).collect();
@@ -321,9 +321,12 @@ fn every_claim_filing_indicator_maps_or_is_left_to_the_caller() {
     }
     assert_eq!(refused, ["11", "BL", "CI", "FI"]);
     assert_eq!(RemitFilingIndicator::ALL.len(), 19);
-    // JSON holding an 837-only code is refused when read, so it never reaches the writer.
+    // JSON holding an 837-only code is kept as sent, and marked as not valid.
     let json = r#"{"patient_control_number":"A","status":"1","charge":"1","paid":"1","filing_indicator":"CI"}"#;
-    assert!(serde_json::from_str::<ClaimPayment>(json).is_err());
+    let c = serde_json::from_str::<ClaimPayment>(json).unwrap();
+    let f = c.filing_indicator.unwrap();
+    assert_eq!(f.x12_str(), "CI");
+    assert!(!f.is_valid());
 }
 
 /// Found by the `x12_typed` fuzz target: a payer N3 with bytes that are not UTF-8 was kept

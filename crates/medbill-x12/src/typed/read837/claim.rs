@@ -104,15 +104,16 @@ impl R837<'_> {
         };
         let mut causes = Vec::new();
         let (accident, more11) = f.components::<4>(11);
+        // A cause after an empty component cannot be written back in its place.
         let mut gap = false;
         for (i, code) in accident[..3].iter().enumerate() {
             let code = trim(code);
             if code.is_empty() {
-                gap = true;
                 continue;
             }
             gap |= i > causes.len();
-            causes.push(self.coded(f, 11, i + 1, code, || format!("accident.causes[{i}]")));
+            let k = causes.len();
+            causes.push(self.coded(f, 11, i + 1, code, || format!("accident.causes[{k}]")));
         }
         let pcn = self.patient_control_number(f);
         let (assign, benefits) = (trim(f.el(7)), trim(f.el(8)));

@@ -277,8 +277,22 @@ impl Out {
 
     /// Writes SE (counting ST to SE), GE and IEA for one set.
     pub(crate) fn close(&mut self, h: &InterchangeHeader, control: &str) {
+        self.close_as_read(h, control, None);
+    }
+
+    /// [`close`](Self::close), with the SE as read (canonical text and the number of
+    /// segments the set had) written instead while the set written has as many segments.
+    pub(crate) fn close_as_read(
+        &mut self,
+        h: &InterchangeHeader,
+        control: &str,
+        trailer: Option<(&str, u32)>,
+    ) {
         let n = self.set_segments + 1;
-        self.seg("SE").eld(n).el(control).end();
+        match trailer {
+            Some((text, count)) if count == n => self.raw(text),
+            _ => self.seg("SE").eld(n).el(control).end(),
+        }
         self.seg("GE").el("1").eld(h.group_control).end();
         self.seg("IEA")
             .el("1")

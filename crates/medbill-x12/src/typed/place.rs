@@ -240,6 +240,33 @@ impl Template {
         }
     }
 
+    /// Diagnosis pointers at element `n`: the text read while the pointers it holds (its
+    /// components that are one- or two-digit numbers, in order) are still `pointers`, else
+    /// `pointers`.
+    pub(crate) fn pointers(&mut self, n: usize, pointers: &[u8]) {
+        let read: Vec<u8> = self
+            .elements
+            .get(n)
+            .map(|e| {
+                e.iter()
+                    .filter_map(|c| {
+                        c.parse::<u8>()
+                            .ok()
+                            .filter(|_| c.len() <= 2 && (c == "0" || !c.starts_with('0')))
+                    })
+                    .take(4)
+                    .collect()
+            })
+            .unwrap_or_default();
+        if read != pointers {
+            while self.elements.len() <= n {
+                self.elements.push(vec![String::new()]);
+            }
+            let comps: Vec<String> = pointers.iter().map(u8::to_string).collect();
+            self.elements[n] = if comps.is_empty() { vec![String::new()] } else { comps };
+        }
+    }
+
     /// A code at element `n` that the model holds as a yes or no: the text read while it
     /// still means `value` (`means_yes` says what it means), else `yes` or `no`.
     pub(crate) fn flag(

@@ -79,7 +79,8 @@ pub fn write_batch(batch: &ClaimBatch, envelope: &InterchangeHeader) -> Result<V
         &batch.control,
         &batch.guide,
     )?;
-    out.close(envelope, &batch.control);
+    let trailer = batch.trailer.as_ref().map(|t| (t.text.as_str(), t.segments));
+    out.close_as_read(envelope, &batch.control, trailer);
     out.finish()
 }
 
@@ -146,9 +147,14 @@ fn write_set(
                 w.out.raw(&s.text);
             }
         }
-        let new_bill = prev.is_none_or(|p| !same_billing(p, claim));
-        let new_sub = new_bill || prev.is_none_or(|p| !same_subscriber(p, claim));
-        let new_pat = new_sub || prev.is_none_or(|p| !same_patient(p, claim));
+        let new_bill = prev.is_none_or(|p| !same_billing(p, claim))
+            || starts_level(claim, "2000A/HL");
+        let new_sub = new_bill
+            || prev.is_none_or(|p| !same_subscriber(p, claim))
+            || starts_level(claim, "2000B/HL");
+        let new_pat = new_sub
+            || prev.is_none_or(|p| !same_patient(p, claim))
+            || starts_level(claim, "2000C/HL");
         if new_bill {
             bill_hl = w.billing(claim);
         }
@@ -205,12 +211,18 @@ const BILLING_LOOPS: &[&str] = &["2000A", "2010AA", "2010AB", "2010AC"];
 const SUBSCRIBER_LOOPS: &[&str] = &["2000B", "2010BA", "2010BB"];
 const PATIENT_LOOPS: &[&str] = &["2000C", "2010CA"];
 
-/// The raw segments and templates a claim keeps for a hierarchical level's loops.
+/// The raw segments and templates a claim keeps for a hierarchical level's loops (its HL
+/// template aside: only the level's first claim carries it).
 fn extras_in<'a>(c: &'a Claim, loops: &'a [&str]) -> impl Iterator<Item = &'a RawSegment> + 'a {
     c.extra.iter().filter(move |r| {
-        let l = r.loop_id.split('/').next().unwrap_or("");
-        loops.contains(&l)
+        let (l, seg) = r.loop_id.split_once('/').unwrap_or((&r.loop_id, ""));
+        seg != "HL" && loops.contains(&l)
     })
+}
+
+/// Whether the claim starts a level of its own: it carries the level's HL as read.
+fn starts_level(c: &Claim, hl: &str) -> bool {
+    c.extra.iter().any(|r| r.loop_id == hl)
 }
 
 fn same_billing(a: &Claim, b: &Claim) -> bool {
@@ -318,6 +330,8 @@ impl W837<'_> {
                 t.set(2, h.contact_name.as_deref().unwrap_or(""));
                 t.write(&mut *self.out);
             }
+            // A set read without a contact has none to write back.
+            None if h.contact_name.is_none() && h.contact_numbers.is_empty() => {}
             None => {
                 self.out.seg("PER").el("IC").elo(h.contact_name.as_deref());
                 for (q, v) in h.contact_numbers.iter().take(3) {
@@ -362,8 +376,14 @@ impl W837<'_> {
         let (id, parent) = (hl.to_string(), parent.map(|p| p.to_string()).unwrap_or_default());
         match Template::find(&c.extra, template) {
             Some(mut t) => {
-                t.set(1, &id);
-                t.set(2, &parent);
+                // Numbers read otherwise than the writer counts are kept as read; the
+                // template holds them, and a blank where they were the writer's.
+                if t.get(1, 1).is_empty() {
+                    t.set(1, &id);
+                }
+                if t.get(2, 1).is_empty() {
+                    t.set(2, &parent);
+                }
                 t.write(&mut *self.out);
             }
             None => {
@@ -433,7 +453,13 @@ impl W837<'_> {
             }
             None => {}
         }
+        let empty = a.city.is_empty()
+            && a.state.is_empty()
+            && a.postal_code.is_empty()
+            && a.country.is_none();
         match Template::find(extras, &format!("{loop_id}/N4")) {
+            // An address read without an N4 has none to write back.
+            None if empty => {}
             Some(mut t) => {
                 t.set(1, &a.city);
                 t.set(2, &a.state);
@@ -469,10 +495,17 @@ impl W837<'_> {
             self.out.seg("PRV").el("BI").el("PXC").el(t).end();
         }
         l2000a.rest(&mut *self.out);
-        let mut aa = Pending::new(g, "2010AA", &c.extra);
-        self.provider_nm1("85", &bp.provider, &c.extra, "2010AA");
-        aa.before(&mut *self.out, g, "N3", "");
-        self.address(&bp.address, &c.extra, "2010AA");
+        // A claim read without a billing provider (a problem says so) has none to write back.
+        let blank = bp.provider.name.last.is_empty()
+            && bp.provider.npi.is_none()
+            && bp.address == Address::default()
+            && bp.tin.reveal().is_empty();
+        let mut aa = Pending::with(g, "2010AA", &c.extra, !blank);
+        if !blank {
+            self.provider_nm1("85", &bp.provider, &c.extra, "2010AA");
+            aa.before(&mut *self.out, g, "N3", "");
+            self.address(&bp.address, &c.extra, "2010AA");
+        }
         let tin_q = if bp.tin_is_ssn { "SY" } else { "EI" };
         if !bp.tin.reveal().is_empty() {
             aa.before(&mut *self.out, g, "REF", tin_q);
@@ -527,6 +560,8 @@ impl W837<'_> {
                 t.set(9, s.member_id.reveal());
                 t.write(&mut *self.out);
             }
+            // A subscriber read without an NM1 (a problem says so) has none to write back.
+            None if name.last.is_empty() && s.member_id.reveal().is_empty() => {}
             None => self.nm1("IL", name, false, Some(("MI", s.member_id.reveal()))),
         }
         if let Some(a) = &s.address {
@@ -752,7 +787,7 @@ impl W837<'_> {
         // Diagnoses kept in templates (an HI read in another shape) are theirs, in order,
         // after those of the usual HI: the reader keeps the usual one only when it came first.
         let templates: Vec<Template> = Template::all(&c.extra, "2300/HI").collect();
-        let in_templates: usize = templates.iter().map(code_slots).sum();
+        let in_templates: usize = templates.iter().map(dx_slots).sum();
         let plain = d.diagnoses.len().saturating_sub(in_templates);
         let (regular, rest) = d.diagnoses.split_at(plain);
         for (k, chunk) in regular.chunks(12).enumerate() {
@@ -771,7 +806,7 @@ impl W837<'_> {
         }
         let mut codes = rest.iter().map(DiagnosisCode::x12_str);
         for mut t in templates {
-            fill_code_slots(&mut t, &mut codes);
+            fill_dx_slots(&mut t, &mut codes);
             t.write(&mut *self.out);
         }
         self.conditions(c, p);
@@ -1037,7 +1072,10 @@ impl W837<'_> {
                         Some(s) => (s.name.reveal().clone(), s.member_id.reveal().clone()),
                         None => (PersonName::default(), Text::new()),
                     };
-                    self.nm1("IL", &name, false, Some(("MI", &id)));
+                    // An other payer read without its subscriber's NM1 has none to write.
+                    if !name.last.is_empty() || !id.is_empty() {
+                        self.nm1("IL", &name, false, Some(("MI", &id)));
+                    }
                     if let Some(a) = sub.and_then(|s| s.address.as_ref()) {
                         p.before(&mut *self.out, g, "N3", "");
                         self.address(a.reveal(), &[], loop_id);
@@ -1047,6 +1085,7 @@ impl W837<'_> {
                         self.out.seg("REF").el("SY").el(ssn.reveal()).end();
                     }
                 }
+                b'B' if op.payer.id.is_empty() && op.payer.name.is_empty() => {}
                 b'B' => {
                     self.out
                         .seg("NM1")
@@ -1193,7 +1232,19 @@ impl W837<'_> {
             }
             p.rest(&mut *self.out);
         }
-        Pending::with(g, "2440", extras, false).rest(&mut *self.out);
+        // Each form identification loop read (`2440[n]`), in order.
+        for n in 1.. {
+            let tagged = format!("2440[{n}]");
+            let own: Vec<RawSegment> = extras
+                .iter()
+                .filter(|r| r.loop_id == tagged)
+                .map(|r| RawSegment::new("2440", r.text.clone()))
+                .collect();
+            if own.is_empty() {
+                break;
+            }
+            Pending::with(g, "2440", &own, false).rest(&mut *self.out);
+        }
     }
 
     fn lx(&mut self, extras: &[RawSegment], i: usize) {
@@ -1216,9 +1267,7 @@ impl W837<'_> {
                 t.set(3, line.unit_basis.x12_str());
                 t.amount(4, Some(line.units));
                 t.set(5, pos);
-                for (k, ptr) in pointers.iter().enumerate().take(4) {
-                    t.set_comp(7, k + 1, ptr);
-                }
+                t.pointers(7, &line.diagnosis_pointers);
                 t.write(&mut *self.out);
             }
             None => {
@@ -1339,21 +1388,29 @@ fn statement_dates(t: &Template) -> Option<(chrono::NaiveDate, chrono::NaiveDate
     Some((super::parse_date(a)?, super::parse_date(b)?))
 }
 
-/// How many codes a template holds for the model: its composites whose code component
-/// (the second) is blank.
-fn code_slots(t: &Template) -> usize {
-    t.elements
-        .iter()
-        .skip(1)
-        .filter(|e| e.len() >= 2 && e[1].is_empty())
-        .count()
+/// Whether a composite read in a professional HI is one of the claim's diagnoses: its
+/// qualifier is a diagnosis code list's.
+fn is_dx_slot(e: &[String]) -> bool {
+    matches!(e.first().map(String::as_str), Some("ABK" | "ABF" | "BK" | "BF"))
 }
 
-/// Fills the blank code components of a template, in order, from `codes`.
-fn fill_code_slots<'a>(t: &mut Template, codes: &mut impl Iterator<Item = &'a str>) {
+/// How many of the claim's diagnoses a professional HI template holds.
+fn dx_slots(t: &Template) -> usize {
+    t.elements.iter().skip(1).filter(|e| is_dx_slot(e)).count()
+}
+
+/// Fills the diagnosis codes of a professional HI template, in order, from `codes` (a
+/// composite read without a code stays so while the code is still empty).
+fn fill_dx_slots<'a>(t: &mut Template, codes: &mut impl Iterator<Item = &'a str>) {
     for e in t.elements.iter_mut().skip(1) {
-        if e.len() >= 2 && e[1].is_empty() {
-            e[1] = codes.next().unwrap_or("").to_owned();
+        if !is_dx_slot(e) {
+            continue;
+        }
+        let code = codes.next().unwrap_or("");
+        match e.get_mut(1) {
+            Some(c) => *c = code.to_owned(),
+            None if !code.is_empty() => e.push(code.to_owned()),
+            None => {}
         }
     }
 }

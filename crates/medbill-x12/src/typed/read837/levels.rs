@@ -8,7 +8,7 @@ use medbill_claim::{
 };
 use medbill_codes::Npi;
 
-use super::{Bill, Handoff, Level, Pat, R837, Sub, empty_code, raw};
+use super::{Bill, Handoff, Level, LevelHl, Pat, R837, Sub, empty_code, raw};
 use crate::typed::walk::{Fields, template, trim};
 
 /// A billing provider with nothing read yet: an organization, no NPI, no name, no address.
@@ -24,6 +24,21 @@ pub(super) fn blank_billing_provider() -> BillingProvider {
         tin: Phi::new(String::new()),
         tin_is_ssn: false,
         address: Address::default(),
+    }
+}
+
+/// Whether `s` is the number `n` as the writer writes it (no sign, no leading zero).
+fn is_number(s: &str, n: u32) -> bool {
+    let t = trim(s);
+    t.len() == s.len() && !t.starts_with('0') && t.parse::<u32>() == Ok(n)
+}
+
+/// The template id of a level's HL.
+fn hl_template(level: &str) -> &'static str {
+    match level {
+        "20" => "2000A/HL",
+        "22" => "2000B/HL",
+        _ => "2000C/HL",
     }
 }
 
@@ -142,14 +157,15 @@ impl R837<'_> {
     pub(super) fn hl(&mut self, f: &Fields<'_>) {
         // The levels this HL closes are dropped right after the open claim is finished, so
         // the claim may take their values instead of copying them.
-        self.handoff = match trim(f.el(3)) {
+        let level = trim(f.el(3));
+        self.handoff = match level {
             "20" => Handoff::Billing,
             "22" => Handoff::Subscriber,
             _ => Handoff::Patient,
         };
         self.finish_claim();
         self.handoff = Handoff::None;
-        match trim(f.el(3)) {
+        match level {
             "20" => {
                 self.bill = Bill::default();
                 self.sub = Sub::default();
@@ -161,19 +177,52 @@ impl R837<'_> {
             }
             _ => self.pat = Pat::default(),
         }
-        if f.len() > 4 || !matches!(trim(f.el(4)), "0" | "1") {
-            // HL05 and on, or a child code the writer does not derive: kept as read.
-            let l = match trim(f.el(3)) {
-                "20" => "2000A/HL",
-                "22" => "2000B/HL",
-                _ => "2000C/HL",
+        // The writer numbers HLs 1, 2, 3... in order, each pointing at its parent, and
+        // derives HL04 from the levels below: an HL that says otherwise is kept as read.
+        self.hl_count += 1;
+        let n = self.hl_count;
+        let (parent, child) = match level {
+            "20" => (None, Some(true)),
+            "22" => (Some(self.bill_hl), None),
+            _ => (Some(self.sub_hl), Some(false)),
+        };
+        match level {
+            "20" => self.bill_hl = n,
+            "22" => self.sub_hl = n,
+            _ => {}
+        }
+        let id_ok = is_number(f.el(1), n);
+        let parent_ok = match parent {
+            None => !f.has(2),
+            Some(p) => is_number(f.el(2), p),
+        };
+        let sent_child = trim(f.el(4));
+        let child_ok = matches!(sent_child, "0" | "1")
+            && child.is_none_or(|c| (sent_child == "1") == c);
+        let usual = id_ok
+            && parent_ok
+            && child_ok
+            && f.len() == 4
+            && matches!(level, "20" | "22" | "23")
+            && !super::claim::has_trailing_separator(f);
+        let t = (!usual).then(|| {
+            let blanks: &[(usize, usize)] = match (id_ok, parent_ok) {
+                (true, true) => &[(1, 0), (2, 0)],
+                (true, false) => &[(1, 0)],
+                (false, true) => &[(2, 0)],
+                (false, false) => &[],
             };
-            let t = template(l, f, &[(1, 0), (2, 0)]);
-            match trim(f.el(3)) {
-                "20" => self.bill.extra.push(t),
-                "22" => self.sub.extra.push(t),
-                _ => self.pat.extra.push(t),
-            }
+            template(hl_template(level), f, blanks)
+        });
+        let hl = LevelHl {
+            template: t,
+            child: Some(sent_child == "1"),
+            claims: 0,
+        };
+        match level {
+            "20" => self.bill.hl = hl,
+            "22" => self.sub.hl = hl,
+            _ => self.pat.hl = hl,
         }
     }
 
@@ -272,12 +321,21 @@ impl R837<'_> {
                 let s = self.subscriber_mut();
                 s.group_number = opt_text(f.el(3));
                 s.group_name = opt_text(f.el(4));
-                if (5..9).any(|n| f.has(n)) || f.len() > 9 || !matches!(trim(f.el(2)), "18" | "") {
+                // SBR02 is `18` (self) exactly when no patient level follows: decided when
+                // the level's first claim is finished.
+                let rel = trim(f.el(2));
+                if (5..9).any(|n| f.has(n))
+                    || f.len() != 9
+                    || !matches!(rel, "18" | "")
+                    || super::claim::has_trailing_separator(f)
+                {
                     self.sub.extra.push(template(
                         "2000B/SBR",
                         f,
                         &[(1, 0), (3, 0), (4, 0), (9, 0)],
                     ));
+                } else {
+                    self.sub.sbr_self = Some(rel == "18");
                 }
             }
             ("2010BA", "NM1") if trim(f.el(1)) == "IL" => {
@@ -468,6 +526,23 @@ impl R837<'_> {
                 level_problems.extend(problems.iter().cloned());
             }
         }
+        if self.sub.hl.claims == 0
+            && let Some(self_) = self.sub.sbr_self
+            && self_ == patient.is_some()
+        {
+            // SBR02 said otherwise than the levels show: kept as sent, for every claim of
+            // the level.
+            self.sub.extra.push(medbill_claim::RawSegment::new(
+                "2000B/SBR",
+                format!("SBR**{}*******", if self_ { "18" } else { "" }),
+            ));
+        }
+        let markers = self.level_markers(
+            patient.as_deref(),
+            billing.as_ref(),
+            subscriber.as_ref(),
+            payer.as_ref(),
+        );
         let extras_len = self.bill.extra.len() + self.sub.extra.len() + self.pat.extra.len();
         let mut extra = Vec::new();
         if extras_len > 0 {
@@ -489,6 +564,10 @@ impl R837<'_> {
         } else {
             None
         };
+        extra.extend(markers);
+        self.bill.hl.claims += 1;
+        self.sub.hl.claims += 1;
+        self.pat.hl.claims += 1;
         let Some(claim) = self.claims.last_mut() else {
             return;
         };
@@ -529,6 +608,74 @@ impl R837<'_> {
             extra.append(&mut claim.extra);
             claim.extra = extra;
         }
+    }
+}
+
+impl R837<'_> {
+    /// The HL templates the level's first claim carries so that its levels are written as
+    /// read: each HL kept as read, a subscriber HL whose HL04 did not say what the claims
+    /// show, and the HL of a level with the same values as the one before it (the writer
+    /// would merge the two otherwise).
+    fn level_markers(
+        &mut self,
+        patient: Option<&Patient>,
+        billing: Option<&Shared<BillingProvider>>,
+        subscriber: Option<&Subscriber>,
+        payer: Option<&Shared<Payer>>,
+    ) -> Vec<medbill_claim::RawSegment> {
+        let has_patient = patient.is_some();
+        let mut out = Vec::new();
+        // The claim is already the last in the list: the one before is the previous claim.
+        let prev = self
+            .claims
+            .len()
+            .checked_sub(2)
+            .and_then(|i| self.claims.get(i));
+        let mark = |level: &str, child: bool| {
+            medbill_claim::RawSegment::new(
+                hl_template(level),
+                format!("HL***{level}*{}", if child { "1" } else { "0" }),
+            )
+        };
+        if self.bill.hl.claims == 0 {
+            match self.bill.hl.template.take() {
+                Some(t) => out.push(t),
+                None if self.bill.hl.child.is_some()
+                    && prev.is_some_and(|p| Some(&p.billing_provider) == billing) =>
+                {
+                    out.push(mark("20", true))
+                }
+                None => {}
+            }
+        }
+        if self.sub.hl.claims == 0 {
+            let sent = self.sub.hl.child;
+            let repeats = prev.is_some_and(|p| {
+                Some(&p.subscriber) == subscriber
+                    && Some(&p.payer) == payer
+                    && p.patient.is_some() == has_patient
+            });
+            match self.sub.hl.template.take() {
+                Some(t) => out.push(t),
+                None if sent.is_some_and(|c| c != has_patient) => {
+                    out.push(mark("22", sent == Some(true)))
+                }
+                None if repeats && sent.is_some() => out.push(mark("22", has_patient)),
+                None => {}
+            }
+        }
+        if has_patient && self.pat.hl.claims == 0 {
+            match self.pat.hl.template.take() {
+                Some(t) => out.push(t),
+                None if self.pat.hl.child.is_some()
+                    && prev.is_some_and(|p| p.patient.as_deref() == patient) =>
+                {
+                    out.push(mark("23", false))
+                }
+                None => {}
+            }
+        }
+        out
     }
 }
 

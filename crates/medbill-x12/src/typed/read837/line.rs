@@ -12,21 +12,9 @@ use crate::typed::parse_date;
 use crate::typed::walk::{Fields, template, trim};
 
 /// Where an SV1 kept as a template gets the model's values: the procedure code and its
-/// modifiers, the unit basis, the place of service and the pointers. Amounts are kept as sent
+/// modifiers, the unit basis and the place of service. Amounts and pointers are kept as sent
 /// and written back while the model agrees with them.
-const SV1_BLANKS: &[(usize, usize)] = &[
-    (1, 2),
-    (1, 3),
-    (1, 4),
-    (1, 5),
-    (1, 6),
-    (3, 0),
-    (5, 0),
-    (7, 1),
-    (7, 2),
-    (7, 3),
-    (7, 4),
-];
+const SV1_BLANKS: &[(usize, usize)] = &[(1, 2), (1, 3), (1, 4), (1, 5), (1, 6), (3, 0), (5, 0)];
 /// The same for an SV2: revenue code, procedure and modifiers, unit basis.
 const SV2_BLANKS: &[(usize, usize)] = &[
     (1, 0),
@@ -96,14 +84,16 @@ impl R837<'_> {
             }
             (l2, _) if l2.starts_with("2420") => self.line_provider(l2, f),
             ("2430", _) => self.line_adjudication(f),
-            (l2, _) => {
-                let loop_id = if l2 == "2430" {
-                    super::other_loop("2430", 0)
-                } else {
-                    l2.to_owned()
-                };
+            ("2440", _) => {
+                // Form identification loops repeat, each opened by an LQ: numbered so that
+                // each is written back with its own FRMs.
+                if id == "LQ" {
+                    self.state.forms += 1;
+                }
+                let loop_id = super::other_loop("2440", self.state.forms.saturating_sub(1) as usize);
                 self.push_line_extra(RawSegment::new(loop_id, f.canonical()));
             }
+            (l2, _) => self.push_line_extra(RawSegment::new(l2, f.canonical())),
         }
     }
 
@@ -111,6 +101,7 @@ impl R837<'_> {
         self.finish_line();
         self.state.service_read = false;
         self.state.line_provider_role = None;
+        self.state.forms = 0;
         let n = self.line_count();
         let expected = n + 1;
         let unusual = trim(f.el(1)) != expected.to_string() || f.len() != 1;
@@ -235,7 +226,9 @@ impl R837<'_> {
                 continue;
             }
             match p.parse::<u8>() {
-                Ok(v) if p.len() <= 2 && !p.starts_with('0') => pointers.push(v),
+                Ok(v) if p.len() <= 2 && (p == "0" || !p.starts_with('0')) && pointers.given() < 4 => {
+                    pointers.push(v)
+                }
                 _ => {
                     pointers_plain = false;
                     let at = self.at(f, 7, k + 1);

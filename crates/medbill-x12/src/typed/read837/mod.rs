@@ -67,6 +67,20 @@ pub struct ClaimBatch {
     pub unreadable: Vec<UnreadableClaim>,
     /// What could not be used outside any claim (the header), with positions.
     pub problems: Vec<TypedError>,
+    /// The SE as read, when it is not the one a writer writes (a segment count or control
+    /// number that does not match the set).
+    pub trailer: Option<SentTrailer>,
+}
+
+/// An SE read otherwise than a writer writes it: its text, and the number of segments the set
+/// had. A writer writes it back as read while the set it writes has as many segments.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SentTrailer {
+    /// The SE as canonical text, such as `SE*25*0001`.
+    pub text: String,
+    /// The number of segments of the set read, ST to SE.
+    pub segments: u32,
 }
 
 impl ClaimBatch {
@@ -329,6 +343,8 @@ struct ClaimState {
     read_diagnoses: bool,
     /// Whether the current line has had its SV1 or SV2.
     service_read: bool,
+    /// The current line's form identification loops (2440) so far.
+    forms: u32,
 }
 
 /// The billing provider level (2000A, 2010AA, 2010AB) being read.
@@ -339,6 +355,20 @@ struct Bill {
     pay_to: Option<Box<medbill_claim::PayTo>>,
     extra: Vec<RawSegment>,
     problems: Vec<Problem>,
+    hl: LevelHl,
+}
+
+/// What a hierarchical level's HL said that its claims do not show: the HL kept as a template,
+/// the child code sent, and how many claims the level has had. The level's first claim
+/// carries its HL template (or a marker): the writer starts a new level there.
+#[derive(Default, Clone)]
+pub(super) struct LevelHl {
+    /// The HL kept as a template (numbering or codes the writer would not write).
+    template: Option<RawSegment>,
+    /// HL04 as sent, `1` when the level said it has children.
+    child: Option<bool>,
+    /// The level's claims so far.
+    claims: u32,
 }
 
 /// The subscriber level (2000B, 2010BA, 2010BB) being read.
@@ -350,6 +380,9 @@ struct Sub {
     payer: Option<Shared<medbill_claim::Payer>>,
     extra: Vec<RawSegment>,
     problems: Vec<Problem>,
+    hl: LevelHl,
+    /// Whether SBR02 said `18` (self), for an SBR not kept as a template.
+    sbr_self: Option<bool>,
 }
 
 /// The patient level (2000C, 2010CA) being read.
@@ -358,6 +391,7 @@ struct Pat {
     patient: Option<Box<medbill_claim::Patient>>,
     extra: Vec<RawSegment>,
     problems: Vec<Problem>,
+    hl: LevelHl,
 }
 
 /// Where a problem belongs.
@@ -392,6 +426,11 @@ struct R837<'s> {
     line_proto: Option<ProfessionalLine>,
     inst_line_proto: Option<InstitutionalLine>,
     handoff: Handoff,
+    /// HLs read, and the numbers the writer gives the open billing and subscriber levels:
+    /// an HL numbered otherwise is kept as read.
+    hl_count: u32,
+    bill_hl: u32,
+    sub_hl: u32,
 }
 
 impl<'s> R837<'s> {
@@ -427,6 +466,9 @@ impl<'s> R837<'s> {
             line_proto: None,
             inst_line_proto: None,
             handoff: Handoff::None,
+            hl_count: 0,
+            bill_hl: 0,
+            sub_hl: 0,
         }
     }
 
@@ -483,13 +525,20 @@ impl<'s> R837<'s> {
             return;
         }
         match f.id() {
-            "ST" | "SE" => {}
+            "ST" => {}
+            "SE" => self.header_segment("", f),
             "BHT" if self.head.header.is_none() => self.header_segment("", f),
+            // Read into the header, and kept as read: without a guide, the writer writes
+            // what was read in order.
             "NM1" if matches!(trim(f.el(1)), "41" | "40") => {
                 let l = if trim(f.el(1)) == "41" { "1000A" } else { "1000B" };
                 self.header_segment(l, f);
+                self.head.extra.push(RawSegment::new("", f.canonical()));
             }
-            "PER" if !self.head.saw_per => self.header_segment("1000A", f),
+            "PER" if !self.head.saw_per => {
+                self.header_segment("1000A", f);
+                self.head.extra.push(RawSegment::new("", f.canonical()));
+            }
             _ => self.head.extra.push(RawSegment::new("", f.canonical())),
         }
     }
@@ -693,8 +742,9 @@ impl<'s> R837<'s> {
         self.proto.get_or_insert_with(|| blank_claim(form))
     }
 
-    fn into_batch(self) -> Result<ClaimBatch, TypedError> {
+    fn into_batch(mut self) -> Result<ClaimBatch, TypedError> {
         let set = self.set;
+        let trailer = self.head.trailer.take();
         let header = self.head.into_header(self.form, self.walker.as_ref().map(|w| w.guide()));
         let Some(header) = header else {
             let mut p = set.position(1);
@@ -711,6 +761,7 @@ impl<'s> R837<'s> {
             claims: self.claims,
             unreadable: self.unreadable,
             problems: self.problems,
+            trailer,
         })
     }
 }

@@ -9,7 +9,7 @@ use medbill_claim::{
     AdjudicatedLine, AdjudicationOutcome, Adjustment, BalanceEffect, EventKind, FrequencyCode,
     LedgerEvent, PayerSequence, Responsibility, WriteOffKind,
 };
-use medbill_codes::{Carc, GroupCode};
+use medbill_codes::{Carc, Coded, GroupCode};
 use rust_decimal::Decimal;
 
 use crate::intern::{BATCH, ClaimInterner};
@@ -768,7 +768,7 @@ pub(crate) fn amounts_in_range(kind: &EventKind) -> bool {
 /// ledger uses few distinct codes, so a short list searched linearly is much faster.
 #[derive(Default)]
 struct EffectCache {
-    seen: Vec<(GroupCode, Carc, BalanceEffect)>,
+    seen: Vec<(Coded<GroupCode>, Coded<Carc>, BalanceEffect)>,
 }
 
 impl EffectCache {
@@ -783,7 +783,7 @@ impl EffectCache {
         }
         let effect = adj.balance_effect();
         if self.seen.len() < 128 {
-            self.seen.push((adj.group, adj.reason, effect));
+            self.seen.push((adj.group.clone(), adj.reason.clone(), effect));
         }
         effect
     }

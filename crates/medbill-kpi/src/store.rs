@@ -11,7 +11,7 @@ use medbill_claim::{
     AdjudicationOutcome, Adjustment, BalanceEffect, EventKind, FrequencyCode, LedgerEvent,
     PayerSequence, Responsibility, WriteOffKind,
 };
-use medbill_codes::{Carc, DenialCategory, GroupCode, ProcedureCode};
+use medbill_codes::{Carc, Coded, DenialCategory, GroupCode, ProcedureCode};
 use rust_decimal::Decimal;
 
 use crate::book::{IdMap, amounts_in_range};
@@ -323,7 +323,7 @@ pub struct EventStore {
     pub(crate) adjustment_amount: Vec<Packed>,
     pub(crate) adjustment_code: Vec<u16>,
     pub(crate) adjustment_codes: Vec<AdjustmentCode>,
-    adjustment_code_index: IdMap<(GroupCode, Carc), u16>,
+    adjustment_code_index: IdMap<(Coded<GroupCode>, Coded<Carc>), u16>,
     /// An adjudication's adjustments while it is checked.
     scratch: Vec<(Packed, u16)>,
     pub(crate) procedures: Vec<ProcedureCode>,
@@ -661,7 +661,7 @@ impl EventStore {
     }
 
     fn adjustment_code(&mut self, adj: &Adjustment) -> Option<u16> {
-        let key = (adj.group, adj.reason);
+        let key = (adj.group.clone(), adj.reason.clone());
         if let Some(&i) = self.adjustment_code_index.get(&key) {
             return Some(i);
         }

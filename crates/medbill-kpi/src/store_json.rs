@@ -70,7 +70,7 @@ struct FlatEvent<'a> {
     #[serde(default, borrow)]
     payer_claim_control_number: Option<Cow<'a, str>>,
     #[serde(default)]
-    status: Option<ClaimStatusCode>,
+    status: Option<medbill_codes::Coded<ClaimStatusCode>>,
     #[serde(default)]
     paid: Option<Decimal>,
     #[serde(default)]

@@ -618,7 +618,8 @@ fn adjudication(
         ClaimStatusCode::Denied
     } else {
         ClaimStatusCode::ProcessedPrimary
-    };
+    }
+    .into();
     let event = EventKind::Adjudicated {
         outcome,
         status,

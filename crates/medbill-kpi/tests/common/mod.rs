@@ -96,7 +96,8 @@ pub(crate) fn adjudicated(
             ClaimStatusCode::Denied
         } else {
             ClaimStatusCode::ProcessedPrimary
-        },
+        }
+        .into(),
         charge: d(charge),
         paid: d(paid),
         patient_responsibility: pr,

@@ -100,7 +100,7 @@ mod reference;
 mod rule;
 
 pub use config::{DEFAULT_TIMELY_FILING_DAYS, RuleSetConfig, ScrubConfig};
-pub use context::{ClaimContext, LineView, ScrubOptions};
+pub use context::{ClaimContext, ICD10_COMPLIANCE_DATE, LineView, ScrubOptions};
 pub use edits::{builtin_ids, builtin_rules};
 pub use engine::{Scrubber, ScrubberBuilder};
 pub use error::ScrubError;

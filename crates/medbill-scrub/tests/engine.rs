@@ -19,7 +19,7 @@ fn late_claim() -> medbill_claim::Claim {
     // Five months old at submission, PTP pair 11111/22222.
     let mut c = claim(&["E11.9"], vec![line("11111"), line("22222")]);
     for l in &mut professional_detail_mut(&mut c).lines {
-        l.service_date = day("2025-10-01");
+        l.service_date = Some(day("2025-10-01"));
     }
     c
 }
@@ -89,7 +89,7 @@ fn config_disables_regrades_and_sets_filing_limits_per_payer_and_line_of_busines
     // Another payer on Medicare Part B: the line-of-business set.
     let mut mb = c.clone();
     mb.payer.id = "MCR01".into();
-    mb.filing_indicator = ClaimFilingIndicator::MedicarePartB;
+    mb.filing_indicator = ClaimFilingIndicator::MedicarePartB.into();
     assert!(s.scrub(&mb, &opts).is_empty());
     // Another commercial payer: the default set.
     let mut other = c.clone();
@@ -343,7 +343,7 @@ fn shared_hcpcs_corpus_when_present() {
         vec![line("G0439"), with_mods(line("99213"), &["GT"])],
     );
     for l in &mut professional_detail_mut(&mut c).lines {
-        l.service_date = day("2020-06-01");
+        l.service_date = Some(day("2020-06-01"));
     }
     let opts = medbill_scrub::ScrubOptions::on(day("2020-06-05"));
     let f = s.scrub(&c, &opts);

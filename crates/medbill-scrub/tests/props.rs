@@ -50,7 +50,7 @@ proptest! {
         let base = day(DOS);
         let lines = codes.iter().enumerate().map(|(i, c)| {
             let mut l = with_units(with_mods(line(c), &mods[..mods.len().min(i)]), &units.to_string());
-            l.service_date = base + chrono::Duration::days(day_offset + i as i64);
+            l.service_date = Some(base + chrono::Duration::days(day_offset + i as i64));
             l
         }).collect();
         let mut c = claim(&dx, lines);

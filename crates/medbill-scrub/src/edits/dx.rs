@@ -225,6 +225,7 @@ pub(crate) fn icd9_unchecked(ctx: &ClaimContext<'_>, sink: &mut Sink<'_>) {
 /// not read.
 pub(crate) fn pointer(ctx: &ClaimContext<'_>, sink: &mut Sink<'_>) {
     let Some(p) = ctx.claim().professional_detail() else {
+        report_unclaimed(ctx, sink);
         return;
     };
     let count = p.diagnoses.len();

@@ -260,22 +260,6 @@ fn findings_serialise_as_the_example_prints_them() {
     assert!(f.contains(&back));
 }
 
-/// A HCPCS record in the CMS alpha-numeric layout (positions per medbill-codes).
-fn hcpcs_record(code: &str, record_id: char, added: &str, terminated: &str) -> String {
-    let mut line = vec![b' '; 293];
-    let put = |line: &mut Vec<u8>, pos: usize, text: &str| {
-        line[pos - 1..pos - 1 + text.len()].copy_from_slice(text.as_bytes());
-    };
-    put(&mut line, 1, code);
-    put(&mut line, 6, "00100");
-    put(&mut line, 11, &record_id.to_string());
-    put(&mut line, 12, "Synthetic fixture record");
-    put(&mut line, 92, "Synthetic");
-    put(&mut line, 269, added);
-    put(&mut line, 285, terminated);
-    String::from_utf8(line).unwrap()
-}
-
 #[test]
 fn hcpcs_backed_procedure_and_modifier_edits() {
     let file = [

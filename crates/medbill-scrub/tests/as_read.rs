@@ -420,6 +420,11 @@ fn claim_frequency_invalid_institutional_only_and_without_the_original_number() 
         placed(&f, "CLAIM.FREQUENCY"),
         [(None, Some("frequency".into()), vec!["9".into()])]
     );
+    assert_eq!(f[0].severity, Severity::Reject);
+    assert_eq!(
+        f[0].fix.as_deref(),
+        Some("send 1 (original), 7 (replacement) or 8 (void) in CLM05-3")
+    );
     assert_eq!(f.len(), 1, "{f:#?}");
 
     c.frequency = FrequencyCode::InterimFirst.into();
@@ -477,6 +482,7 @@ fn mod_invalid_malformed_digit_first_and_unknown() {
         "{f:#?}"
     );
     let hits = of(&f, "MOD.INVALID");
+    assert!(hits.iter().all(|h| h.severity == Severity::Reject));
     assert!(
         hits[0].message.contains("not a modifier"),
         "{}",
@@ -541,7 +547,7 @@ fn icd10_invalid_on_malformed_codes_and_no_dependent_edits_on_them() {
 
 #[test]
 fn icd9_invalid_and_unchecked_before_october_2015() {
-    let c = dated(
+    let mut c = dated(
         "2014-06-02",
         vec![
             DiagnosisCode::icd9("25000"),
@@ -550,12 +556,22 @@ fn icd9_invalid_and_unchecked_before_october_2015() {
             DiagnosisCode::icd9("25000"),
         ],
     );
+    let where_ = at(13, "HI").component(2);
+    c.problems.push(
+        Problem::new(ClaimError::code(
+            "diagnoses[1]",
+            reason::<medbill_codes::Icd9CmCode>("25"),
+        ))
+        .at(where_.clone())
+        .sent("25"),
+    );
     let f = scrub_on(&c, "2014-06-10");
     assert_eq!(
         placed(&f, "ICD9.INVALID"),
         [(None, Some("diagnoses[1]".into()), vec!["25".into()])]
     );
     assert_eq!(of(&f, "ICD9.INVALID")[0].severity, Severity::Reject);
+    assert_eq!(of(&f, "ICD9.INVALID")[0].at.as_ref(), Some(&where_));
     let unchecked = of(&f, "ICD9.UNCHECKED");
     assert_eq!(unchecked.len(), 1, "{f:#?}");
     assert_eq!(unchecked[0].severity, Severity::Warn);

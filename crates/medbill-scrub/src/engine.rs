@@ -77,7 +77,7 @@ impl Scrubber {
                 if self.lines_of_business.is_empty() {
                     None
                 } else {
-                    self.lines_of_business.get(claim.filing_indicator.as_str())
+                    self.lines_of_business.get(claim.filing_indicator.x12_str())
                 }
             })
             .unwrap_or(&self.default_set)
@@ -110,7 +110,8 @@ impl Scrubber {
                 &rule.info().id,
                 set.severity[i],
                 out,
-            );
+            )
+            .with_problems(&claim.problems);
             rule.check(&ctx, &mut sink);
         }
     }

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use medbill_claim::Location;
 use serde::{Deserialize, Serialize};
 
 /// How bad a finding is.
@@ -38,7 +39,8 @@ impl fmt::Display for Severity {
 
 /// One problem found on a claim.
 ///
-/// Serialises as the JSON object the `scrub_claims` example prints:
+/// Serialises as the JSON object the `scrub_claims` example prints; `field` and `at` are
+/// written only when present:
 ///
 /// ```
 /// use medbill_scrub::{Finding, Hit, Severity};
@@ -59,6 +61,15 @@ pub struct Finding {
     pub claim: String,
     /// The 1-based service line, or `None` for a claim-level finding.
     pub line: Option<u32>,
+    /// The claim field the finding is about, when one value is at fault: a path such as
+    /// `lines[1].modifiers[0]`, `diagnoses[2]` or `place_of_service` (the paths of
+    /// [`ClaimError::field`](medbill_claim::ClaimError::field)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// Where the value was in the input the claim was read from (from the reader's problem on
+    /// [`field`](Self::field)), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<Location>,
     /// The edit's stable id, such as `NCCI.PTP`.
     pub edit: String,
     /// Severity after configuration.
@@ -82,6 +93,8 @@ impl Finding {
         Finding {
             claim: claim.into(),
             line: hit.line,
+            field: hit.field,
+            at: hit.at,
             edit: edit.into(),
             severity,
             codes: hit.codes,
@@ -110,6 +123,10 @@ impl fmt::Display for Finding {
 
 /// What a rule found, before the engine stamps it with the claim, edit id and severity.
 ///
+/// A hit that names its [`field`](Hit::field) is located by the engine: when the reader
+/// reported a problem on that field, the finding gets the problem's location
+/// ([`at`](Hit::at)), unless the rule set one.
+///
 /// ```
 /// use medbill_scrub::Hit;
 /// let hit = Hit::new("modifier 59 with XU on the same line")
@@ -117,12 +134,18 @@ impl fmt::Display for Finding {
 ///     .codes(["59", "XU"])
 ///     .fix("keep XU, remove 59");
 /// assert_eq!(hit.line, Some(1));
+/// let one = Hit::new("modifier \"2-\" is not a modifier").line(2).field("lines[1].modifiers[0]");
+/// assert_eq!(one.field.as_deref(), Some("lines[1].modifiers[0]"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub struct Hit {
     /// 1-based line, or `None` for the claim.
     pub line: Option<u32>,
+    /// The claim field at fault, as a path (`lines[0].procedure`).
+    pub field: Option<String>,
+    /// Where the value was in the input.
+    pub at: Option<Location>,
     /// Codes involved.
     pub codes: Vec<String>,
     /// Message.
@@ -136,6 +159,8 @@ impl Hit {
     pub fn new(message: impl Into<String>) -> Self {
         Hit {
             line: None,
+            field: None,
+            at: None,
             codes: Vec::new(),
             message: message.into(),
             fix: None,
@@ -145,6 +170,19 @@ impl Hit {
     /// Places the hit on a 1-based line.
     pub fn line(mut self, line: u32) -> Self {
         self.line = Some(line);
+        self
+    }
+
+    /// Names the claim field at fault (a path such as `lines[0].modifiers[1]`).
+    pub fn field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+
+    /// Sets where the value was in the input (the engine fills it from the reader's problem
+    /// on [`field`](Self::field) otherwise).
+    pub fn at(mut self, at: Location) -> Self {
+        self.at = Some(at);
         self
     }
 

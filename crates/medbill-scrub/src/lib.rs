@@ -23,9 +23,25 @@
 //!
 //! | edits | data | without it |
 //! |---|---|---|
-//! | `ICD10.*` | embedded ICD-10-CM FY2025 and FY2026 (`medbill-codes`) | always available; dates of service before October 1 2024 are not judged |
-//! | `PROC.INVALID`, Level II part of `MOD.INVALID` | CMS HCPCS file ([`ReferenceData::with_hcpcs`]) | HCPCS codes and Level II modifiers are not judged |
+//! | `ICD10.*` | embedded ICD-10-CM FY2025 and FY2026 (`medbill-codes`) | always available; dates of service before October 1 2024 are not judged: `ICD10.UNCHECKED` (warn) lists the codes |
+//! | `ICD9.*`, `DX.CODE_SET` | the codes' form and the ICD-10 compliance date ([`ICD10_COMPLIANCE_DATE`]) | no ICD-9-CM code set is embedded: `ICD9.UNCHECKED` (warn) lists the well-formed codes |
+//! | `PROC.INVALID`, `MOD.INVALID` | code form; CMS HCPCS file ([`ReferenceData::with_hcpcs`]) for HCPCS codes and Level II modifiers by date | malformed codes are still reported; Level II codes and modifiers outside the built-in table are listed by `PROC.UNCHECKED` (warn) |
+//! | `POS.INVALID` | CMS place of service code set (built in) | always available |
 //! | `NCCI.PTP`, `NCCI.MUE`, `NCCI.ADD_ON` | CMS NCCI quarterly files ([`ncci`]) | silent |
+//!
+//! A check the scrubber cannot make is a finding (a warning saying why), never a silent pass;
+//! the `*.UNCHECKED` edits can be disabled per payer like any edit.
+//!
+//! ## Claims as read
+//!
+//! Readers keep every claim whatever its values (codes as sent, [`Coded`](medbill_claim::Coded);
+//! what they could not use in [`Claim::problems`](medbill_claim::Claim::problems)), and the
+//! scrubber judges them: each problem of
+//! [`Claim::check`](medbill_claim::Claim::check) is reported by exactly one edit (a code by its
+//! code's edit, a pointer by `DX.POINTER`, the rest by `VALUE.INVALID`), and edits that depend
+//! on a value pass over it when another edit reports it. A finding names the field at fault
+//! ([`Finding::field`], such as `lines[1].modifiers[0]`) and, when the reader reported a
+//! problem on that field, where it was in the input ([`Finding::at`]).
 //!
 //! NCCI edits are applied within a claim: lines of the same date of service and rendering
 //! provider (PTP, per-date MUE, add-on primaries). Services of the same day billed on separate
@@ -100,7 +116,7 @@ mod reference;
 mod rule;
 
 pub use config::{DEFAULT_TIMELY_FILING_DAYS, RuleSetConfig, ScrubConfig};
-pub use context::{ClaimContext, LineView, ScrubOptions};
+pub use context::{ClaimContext, ICD10_COMPLIANCE_DATE, LineView, ScrubOptions};
 pub use edits::{builtin_ids, builtin_rules};
 pub use engine::{Scrubber, ScrubberBuilder};
 pub use error::ScrubError;

@@ -2,6 +2,8 @@
 
 use std::borrow::Cow;
 
+use medbill_claim::Problem;
+
 use crate::context::ClaimContext;
 use crate::finding::{Finding, Hit, Severity};
 
@@ -122,13 +124,17 @@ where
 }
 
 /// Where a rule reports: stamps each [`Hit`] with the claim, the edit id and the severity the
-/// configuration gives the edit.
+/// configuration gives the edit, and locates it: a hit naming a [`field`](Hit::field) the
+/// reader reported a problem on gets that problem's location.
 #[derive(Debug)]
 pub struct Sink<'a> {
     claim: &'a str,
     edit: &'a str,
     severity: Severity,
+    problems: &'a [Problem],
     out: &'a mut Vec<Finding>,
+    /// Where this sink's findings start in `out`.
+    start: usize,
 }
 
 impl<'a> Sink<'a> {
@@ -139,16 +145,37 @@ impl<'a> Sink<'a> {
         severity: Severity,
         out: &'a mut Vec<Finding>,
     ) -> Self {
+        let start = out.len();
         Sink {
             claim,
             edit,
             severity,
+            problems: &[],
             out,
+            start,
         }
     }
 
+    /// The same sink, locating hits from the problems the reader attached to the claim
+    /// ([`Claim::problems`](medbill_claim::Claim::problems)); the scrubber does this.
+    #[must_use]
+    pub fn with_problems(mut self, problems: &'a [Problem]) -> Self {
+        self.problems = problems;
+        self
+    }
+
     /// Reports a hit.
-    pub fn report(&mut self, hit: Hit) {
+    pub fn report(&mut self, mut hit: Hit) {
+        if hit.at.is_none()
+            && !self.problems.is_empty()
+            && let Some(field) = hit.field.as_deref()
+        {
+            hit.at = self
+                .problems
+                .iter()
+                .find(|p| p.field() == Some(field))
+                .and_then(|p| p.at.clone());
+        }
         self.out
             .push(Finding::new(self.claim, self.edit, self.severity, hit));
     }
@@ -156,5 +183,17 @@ impl<'a> Sink<'a> {
     /// The severity findings of this edit get.
     pub fn severity(&self) -> Severity {
         self.severity
+    }
+
+    /// The id of the edit reporting.
+    pub fn edit(&self) -> &str {
+        self.edit
+    }
+
+    /// Whether this sink has reported a finding on `field`.
+    pub(crate) fn has_reported(&self, field: &str) -> bool {
+        self.out[self.start..]
+            .iter()
+            .any(|f| f.field.as_deref() == Some(field))
     }
 }

@@ -34,7 +34,7 @@ fn icd10_invalid_deleted_and_not_yet_added() {
 
     // B88.01 arrived in FY2026: not valid on a FY2025 date of service.
     let mut c = claim(&["B88.01"], vec![line("99213")]);
-    professional_detail_mut(&mut c).lines[0].service_date = day("2025-03-02");
+    professional_detail_mut(&mut c).lines[0].service_date = Some(day("2025-03-02"));
     let f = scrub(&c);
     assert_eq!(of(&f, "ICD10.INVALID").len(), 1, "{f:#?}");
     assert!(
@@ -289,9 +289,9 @@ fn dates_future_reversed_after_submission() {
     );
     {
         let p = professional_detail_mut(&mut c);
-        p.lines[0].service_date = day("2026-04-01");
+        p.lines[0].service_date = Some(day("2026-04-01"));
         p.lines[1].service_end = Some(day("2026-02-20"));
-        p.lines[2].service_date = day("2026-03-04");
+        p.lines[2].service_date = Some(day("2026-03-04"));
     }
     let opts = medbill_scrub::ScrubOptions::new(day("2026-03-03"), day(SUBMITTED));
     let f = scrubber().scrub(&c, &opts);
@@ -334,28 +334,6 @@ fn findings_carry_no_phi() {
     for phi in [MEMBER_ID, LAST_NAME, FIRST_NAME, "1956-01-01", "1956", "70"] {
         assert!(!text.contains(phi), "{phi} leaked: {text}");
     }
-}
-
-fn institutional(principal: &str, others: &[&str], from: &str, to: &str) -> medbill_claim::Claim {
-    let mut b = medbill_claim::Claim::institutional("PCN-UB", "13", day(from), day(to))
-        .billing_provider(billing())
-        .subscriber(subscriber("1950-03-01", Sex::Male))
-        .payer(
-            medbill_claim::Payer::new("MCR01", "MEDICARE"),
-            medbill_claim::ClaimFilingIndicator::MedicarePartA,
-        )
-        .principal_diagnosis(medbill_claim::Diagnosis::new(
-            principal.parse().unwrap(),
-            None,
-        ));
-    for o in others {
-        b = b.other_diagnosis(medbill_claim::Diagnosis::new(o.parse().unwrap(), None));
-    }
-    b.institutional_line(
-        medbill_claim::InstitutionalLine::new("0450", d("100"), d("1")).service_date(day(from)),
-    )
-    .build()
-    .unwrap()
 }
 
 #[test]

@@ -19,7 +19,7 @@ fn late_claim() -> medbill_claim::Claim {
     // Five months old at submission, PTP pair 11111/22222.
     let mut c = claim(&["E11.9"], vec![line("11111"), line("22222")]);
     for l in &mut professional_detail_mut(&mut c).lines {
-        l.service_date = day("2025-10-01");
+        l.service_date = Some(day("2025-10-01"));
     }
     c
 }
@@ -89,7 +89,7 @@ fn config_disables_regrades_and_sets_filing_limits_per_payer_and_line_of_busines
     // Another payer on Medicare Part B: the line-of-business set.
     let mut mb = c.clone();
     mb.payer.id = "MCR01".into();
-    mb.filing_indicator = ClaimFilingIndicator::MedicarePartB;
+    mb.filing_indicator = ClaimFilingIndicator::MedicarePartB.into();
     assert!(s.scrub(&mb, &opts).is_empty());
     // Another commercial payer: the default set.
     let mut other = c.clone();
@@ -260,22 +260,6 @@ fn findings_serialise_as_the_example_prints_them() {
     assert!(f.contains(&back));
 }
 
-/// A HCPCS record in the CMS alpha-numeric layout (positions per medbill-codes).
-fn hcpcs_record(code: &str, record_id: char, added: &str, terminated: &str) -> String {
-    let mut line = vec![b' '; 293];
-    let put = |line: &mut Vec<u8>, pos: usize, text: &str| {
-        line[pos - 1..pos - 1 + text.len()].copy_from_slice(text.as_bytes());
-    };
-    put(&mut line, 1, code);
-    put(&mut line, 6, "00100");
-    put(&mut line, 11, &record_id.to_string());
-    put(&mut line, 12, "Synthetic fixture record");
-    put(&mut line, 92, "Synthetic");
-    put(&mut line, 269, added);
-    put(&mut line, 285, terminated);
-    String::from_utf8(line).unwrap()
-}
-
 #[test]
 fn hcpcs_backed_procedure_and_modifier_edits() {
     let file = [
@@ -343,7 +327,7 @@ fn shared_hcpcs_corpus_when_present() {
         vec![line("G0439"), with_mods(line("99213"), &["GT"])],
     );
     for l in &mut professional_detail_mut(&mut c).lines {
-        l.service_date = day("2020-06-01");
+        l.service_date = Some(day("2020-06-01"));
     }
     let opts = medbill_scrub::ScrubOptions::on(day("2020-06-05"));
     let f = s.scrub(&c, &opts);

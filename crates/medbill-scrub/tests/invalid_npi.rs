@@ -1,95 +1,68 @@
-//! `NPI.INVALID` on identifiers the claim model keeps as `Provider::invalid_npi`: from an
-//! 837 file, from JSON, and on each provider role.
+//! `NPI.INVALID` on identifiers the claim model keeps as sent (`Provider::npi` holding
+//! `Coded::Invalid`): as a reader keeps them, from JSON, and on each provider role.
 
 mod common;
 
 use common::*;
-use medbill_claim::{Claim, PersonName, Provider, ServiceFacility};
+use medbill_claim::{
+    Claim, ClaimError, Coded, Location, PersonName, Problem, Provider, ServiceFacility,
+};
 use medbill_scrub::Severity;
-use medbill_x12::Reader;
-use medbill_x12::typed::{self, ReadMode};
 
-/// The scrubber's own 837 fixture with its billing NPI's check digit broken.
-fn claims_from_837_with_bad_billing_npi() -> Vec<Claim> {
-    let text = std::fs::read_to_string(fixture("claims.837")).unwrap();
-    let good = "NORTHWIND FAMILY MEDICINE*****XX*1234567893~";
-    assert_eq!(text.matches(good).count(), 1, "fixture changed");
-    let bad = text.replace(good, "NORTHWIND FAMILY MEDICINE*****XX*1234567894~");
-    let set = Reader::new(bad.as_bytes())
-        .next_transaction()
-        .unwrap()
-        .unwrap();
-    let batch = typed::read_837(&set, ReadMode::Strict).unwrap();
-    assert_eq!(batch.problems.len(), 1, "{:?}", batch.problems);
-    batch.claims
+/// What an 837 reader makes of a billing NPI with a broken check digit: the text as sent, and
+/// a problem saying where it was.
+fn claim_with_bad_billing_npi_as_read() -> (Claim, Location) {
+    let mut c = claim(&["E11.9"], vec![line("99213").pointers([1])]);
+    let npi: Coded<medbill_codes::Npi> = Coded::parse("1234567894");
+    let reason = npi.reason().cloned().unwrap();
+    c.billing_provider.provider.npi = Some(npi);
+    let at = Location::new(9, "NM1", 301).element(9);
+    c.problems.push(
+        Problem::new(ClaimError::code("billing_provider.npi", reason))
+            .at(at.clone())
+            .sent("1234567894"),
+    );
+    (c, at)
 }
 
 #[test]
-fn bad_billing_npi_read_from_an_837_is_npi_invalid_not_missing() {
-    let claims = claims_from_837_with_bad_billing_npi();
-    assert_eq!(claims.len(), 3);
-    let results = scrubber().scrub_batch(&claims, &options());
-    assert_eq!(results.len(), 3);
-    for (c, f) in claims.iter().zip(&results) {
-        let hits = of(f, "NPI.INVALID");
-        assert_eq!(hits.len(), 1, "{}: {f:#?}", c.patient_control_number);
-        assert_eq!(hits[0].severity, Severity::Reject);
-        assert_eq!(hits[0].codes, ["1234567894"]);
-        assert!(
-            hits[0].message.contains("billing provider"),
-            "{}",
-            hits[0].message
-        );
-        assert!(
-            hits[0].message.contains("check digit"),
-            "{}",
-            hits[0].message
-        );
-        assert!(
-            hits[0]
-                .fix
-                .as_deref()
-                .unwrap()
-                .contains("billing provider NPI")
-        );
-        assert!(of(f, "NPI.MISSING").is_empty(), "{f:#?}");
-    }
-}
-
-#[test]
-fn the_unbroken_837_has_no_npi_findings() {
-    let text = std::fs::read(fixture("claims.837")).unwrap();
-    let set = Reader::new(text.as_slice())
-        .next_transaction()
-        .unwrap()
-        .unwrap();
-    let batch = typed::read_837(&set, ReadMode::Strict).unwrap();
-    for f in scrubber().scrub_batch(&batch.claims, &options()) {
-        assert!(of(&f, "NPI.INVALID").is_empty(), "{f:#?}");
-        assert!(of(&f, "NPI.MISSING").is_empty(), "{f:#?}");
-    }
+fn bad_billing_npi_as_read_is_npi_invalid_not_missing_and_located() {
+    let (c, at) = claim_with_bad_billing_npi_as_read();
+    let f = scrub(&c);
+    let hits = of(&f, "NPI.INVALID");
+    assert_eq!(hits.len(), 1, "{f:#?}");
+    assert_eq!(hits[0].severity, Severity::Reject);
+    assert_eq!(hits[0].codes, ["1234567894"]);
+    assert_eq!(hits[0].field.as_deref(), Some("billing_provider.npi"));
+    assert_eq!(hits[0].at.as_ref(), Some(&at));
+    assert!(
+        hits[0].message.contains("billing provider") && hits[0].message.contains("check digit"),
+        "{}",
+        hits[0].message
+    );
+    assert!(
+        hits[0]
+            .fix
+            .as_deref()
+            .unwrap()
+            .contains("billing provider NPI")
+    );
+    assert!(of(&f, "NPI.MISSING").is_empty(), "{f:#?}");
+    // The reader's problem is NPI.INVALID's: nothing else reports it.
+    assert_eq!(f.len(), 1, "{f:#?}");
 }
 
 #[test]
 fn json_claim_with_invalid_npi_fires() {
     let c = claim(&["E11.9"], vec![line("99213").pointers([1])]);
     let mut json = serde_json::to_value(&c).unwrap();
-    let provider = &mut json["billing_provider"]["provider"];
-    provider.as_object_mut().unwrap().remove("npi");
-    provider["invalid_npi"] = "12345".into();
+    json["billing_provider"]["provider"]["npi"] = "12345".into();
     let read: Claim = serde_json::from_value(json).unwrap();
-    assert_eq!(read.billing_provider.provider.npi, None);
-    assert_eq!(
-        read.billing_provider.provider.invalid_npi.as_deref(),
-        Some("12345")
-    );
+    assert_eq!(read.billing_provider.provider.valid_npi(), None);
+    assert_eq!(read.billing_provider.provider.reported_npi(), Some("12345"));
     // It serialises back as it came.
     let again = serde_json::to_value(&read).unwrap();
-    assert_eq!(
-        again["billing_provider"]["provider"]["invalid_npi"],
-        "12345"
-    );
-    assert!(again["billing_provider"]["provider"].get("npi").is_none());
+    assert_eq!(again["billing_provider"]["provider"]["npi"], "12345");
 
     let f = scrub(&read);
     let hits = of(&f, "NPI.INVALID");
@@ -99,6 +72,8 @@ fn json_claim_with_invalid_npi_fires() {
         "{}",
         hits[0].message
     );
+    // Read from JSON there is no input position.
+    assert_eq!(hits[0].at, None);
     assert!(of(&f, "NPI.MISSING").is_empty(), "{f:#?}");
 }
 
@@ -107,8 +82,7 @@ fn bad(text: &str) -> Provider {
         PersonName::new("GRANT", "ADA"),
         "1234567893".parse().unwrap(),
     );
-    p.npi = None;
-    p.invalid_npi = Some(text.into());
+    p.npi = Some(Coded::parse(text));
     p
 }
 
@@ -127,16 +101,18 @@ fn every_provider_role_is_checked() {
     professional_detail_mut(&mut c).lines[1].rendering_provider = Some(Box::new(bad("4444444444")));
     let f = scrub(&c);
     let hits = of(&f, "NPI.INVALID");
-    let mut seen: Vec<(&str, Option<u32>)> =
-        hits.iter().map(|h| (h.codes[0].as_str(), h.line)).collect();
+    let mut seen: Vec<(&str, Option<u32>, &str)> = hits
+        .iter()
+        .map(|h| (h.codes[0].as_str(), h.line, h.field.as_deref().unwrap()))
+        .collect();
     seen.sort_unstable();
     assert_eq!(
         seen,
         [
-            ("1111111111", None),
-            ("2222222222", None),
-            ("3333333333", None),
-            ("4444444444", Some(2)),
+            ("1111111111", None, "rendering_provider.npi"),
+            ("2222222222", None, "referring_provider.npi"),
+            ("3333333333", None, "service_facility.npi"),
+            ("4444444444", Some(2), "lines[1].rendering_provider.npi"),
         ],
         "{f:#?}"
     );
@@ -146,4 +122,32 @@ fn every_provider_role_is_checked() {
     // A valid NPI in the same places raises nothing.
     let ok = claim(&["E11.9"], vec![line("99213").pointers([1])]);
     assert!(of(&scrub(&ok), "NPI.INVALID").is_empty());
+}
+
+#[test]
+fn institutional_attending_and_operating_npis_are_checked() {
+    let mut c = institutional("R69", &[], DOS, DOS);
+    if let medbill_claim::ClaimDetail::Institutional(d) = &mut c.detail {
+        d.attending_provider = Some(bad("12345678"));
+        d.operating_provider = Some(bad(""));
+    }
+    let f = scrub(&c);
+    let hits: Vec<_> = of(&f, "NPI.INVALID")
+        .iter()
+        .map(|h| (h.field.clone().unwrap(), h.message.clone()))
+        .collect();
+    assert_eq!(
+        hits,
+        [
+            (
+                "attending_provider.npi".to_string(),
+                "the attending provider NPI 12345678 is not ten digits".to_string()
+            ),
+            (
+                "operating_provider.npi".to_string(),
+                "the operating provider NPI is empty".to_string()
+            ),
+        ],
+        "{f:#?}"
+    );
 }

@@ -208,7 +208,7 @@ fn ptp_edit_by_modifier_indicator() {
 fn ptp_edit_needs_same_date_same_provider_and_an_edit_in_effect() {
     // Different dates.
     let mut c = claim(&["E11.9"], vec![line("11111"), line("22222")]);
-    professional_detail_mut(&mut c).lines[1].service_date = day("2026-02-26");
+    professional_detail_mut(&mut c).lines[1].service_date = Some(day("2026-02-26"));
     assert!(ptp_hits(&c).is_empty());
     // Different rendering providers.
     let other = Provider::person(
@@ -225,7 +225,7 @@ fn ptp_edit_needs_same_date_same_provider_and_an_edit_in_effect() {
     assert!(ptp_hits(&c).is_empty());
     let mut c = claim(&["E11.9"], vec![line("11111"), line("55555")]);
     for l in &mut professional_detail_mut(&mut c).lines {
-        l.service_date = day("2023-06-01");
+        l.service_date = Some(day("2023-06-01"));
     }
     let f =
         Scrubber::new(ncci_data()).scrub(&c, &medbill_scrub::ScrubOptions::on(day("2023-06-05")));
@@ -310,7 +310,7 @@ fn mue_per_line_and_per_date() {
     assert!(hits[0].fix.as_deref().unwrap().contains("set by policy"));
     // On different dates they are not.
     let mut c = claim(&["E11.9"], vec![line("11111"), line("11111")]);
-    professional_detail_mut(&mut c).lines[1].service_date = day("2026-02-26");
+    professional_detail_mut(&mut c).lines[1].service_date = Some(day("2026-02-26"));
     assert!(of(&scrub(&c), "NCCI.MUE").is_empty());
     // 44444: MUE 3, clinical.
     let c = claim(&["E11.9"], vec![with_units(line("44444"), "4")]);
@@ -346,7 +346,7 @@ fn add_on_without_primary() {
     assert!(of(&f, "NCCI.ADD_ON")[0].message.contains("type 3"));
     // A primary on another date does not count.
     let mut c = claim(&["E11.9"], vec![line("11111"), line("33333")]);
-    professional_detail_mut(&mut c).lines[0].service_date = day("2026-02-26");
+    professional_detail_mut(&mut c).lines[0].service_date = Some(day("2026-02-26"));
     assert_eq!(hits(&c).len(), 1);
 }
 

@@ -50,7 +50,7 @@ proptest! {
         let base = day(DOS);
         let lines = codes.iter().enumerate().map(|(i, c)| {
             let mut l = with_units(with_mods(line(c), &mods[..mods.len().min(i)]), &units.to_string());
-            l.service_date = base + chrono::Duration::days(day_offset + i as i64);
+            l.service_date = Some(base + chrono::Duration::days(day_offset + i as i64));
             l
         }).collect();
         let mut c = claim(&dx, lines);
@@ -62,6 +62,114 @@ proptest! {
             prop_assert!(!f.message.is_empty());
             prop_assert!(f.line.is_none_or(|l| (l as usize) <= codes.len()));
             prop_assert!(!f.message.contains(MEMBER_ID) && !f.message.contains(LAST_NAME));
+        }
+    }
+}
+
+/// Fields a reader reports problems on (some on lines or entries the claim does not have).
+const PROBLEM_FIELDS: &[&str] = &[
+    "lines[0].procedure",
+    "lines[0].modifiers[0]",
+    "lines[0].modifiers[1]",
+    "place_of_service",
+    "lines[0].place_of_service",
+    "frequency",
+    "diagnoses[0]",
+    "diagnoses[1]",
+    "diagnoses[3]",
+    "principal_diagnosis",
+    "billing_provider.npi",
+    "rendering_provider.npi",
+    "lines[0].diagnosis_pointers[0]",
+    "lines[0].diagnosis_pointers",
+    "lines[0].service_date",
+    "lines[0].service_end",
+    "lines[0].units",
+    "lines[0].charge",
+    "total_charge",
+    "subscriber",
+    "filing_indicator",
+    "patient_control_number",
+    "statement_to",
+    "lines[2].procedure",
+    "other_procedures[0]",
+];
+
+fn problem(field: &str, kind: usize) -> medbill_claim::ClaimError {
+    use medbill_claim::{ClaimError, Coded};
+    let field = field.to_string();
+    match kind {
+        0 => ClaimError::Missing { field },
+        1 => ClaimError::NotANumber { field },
+        2 => ClaimError::NotADate { field },
+        3 => ClaimError::NotText { field },
+        4 => ClaimError::DateOrder {
+            field,
+            reason: "ends before it starts",
+        },
+        5 => ClaimError::code(
+            field,
+            Coded::<medbill_codes::Icd9CmCode>::parse("x")
+                .reason()
+                .cloned()
+                .unwrap(),
+        ),
+        _ => ClaimError::code(
+            field,
+            Coded::<medbill_codes::Icd10CmCode>::parse("")
+                .reason()
+                .cloned()
+                .unwrap(),
+        ),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Whatever a reader kept, the scrubber does not panic, and every problem it attached is
+    /// reported with where it was.
+    #[test]
+    fn claims_as_read_are_judged_and_every_problem_is_reported(
+        procedure in "[ -~]{0,7}",
+        modifier in "[ -~]{0,3}",
+        pos in "[0-9A-Z]{0,3}",
+        dx10 in "[ -~]{0,8}",
+        dx9 in "[0-9VE.]{0,6}",
+        npi in "[0-9]{0,11}",
+        frequency in "[0-9A]{0,2}",
+        pointers in prop::collection::vec(0u8..20, 0..6),
+        dos in prop::option::of(-5000i64..400),
+        problems in prop::collection::btree_map(prop::sample::select(PROBLEM_FIELDS), 0usize..7, 0..6),
+    ) {
+        use medbill_claim::{Coded, DiagnosisCode, Location, Problem};
+        let mut c = claim(&["E11.9"], vec![line("99213"), line("G0001")]);
+        {
+            let p = professional_detail_mut(&mut c);
+            p.lines[0].procedure = Coded::parse(&procedure);
+            p.lines[0].modifiers.push(Coded::<medbill_codes::Modifier>::parse(&modifier));
+            p.place_of_service = Coded::parse(&pos);
+            p.diagnoses = vec![DiagnosisCode::icd10(&dx10), DiagnosisCode::icd9(&dx9)];
+            p.lines[0].diagnosis_pointers = DiagnosisPointers::from_slice(&pointers);
+            p.lines[0].service_date = dos.map(|n| day(DOS) + chrono::Duration::days(n));
+        }
+        c.billing_provider.provider.npi = Some(Coded::parse(&npi));
+        c.frequency = Coded::parse(&frequency);
+        c.problems = problems
+            .iter()
+            .enumerate()
+            .map(|(i, (field, &kind))| {
+                Problem::new(problem(field, kind)).at(Location::new(1000 + i as u64, "SEG", 0))
+            })
+            .collect();
+        let findings = scrubber().scrub(&c, &options());
+        for p in &c.problems {
+            prop_assert!(findings.iter().any(|f| f.at == p.at), "{p} not reported: {findings:#?}");
+        }
+        for f in &findings {
+            prop_assert!(!f.message.is_empty());
+            prop_assert!(!f.message.contains(MEMBER_ID) && !f.message.contains(LAST_NAME));
+            prop_assert!(f.line.is_none_or(|l| l <= 3));
         }
     }
 }

@@ -27,6 +27,8 @@ use std::sync::LazyLock;
 use medbill_claim::Sex;
 use medbill_codes::icd10cm::CodeRange;
 
+use super::icd10::icd10_field;
+use super::on;
 use crate::context::ClaimContext;
 use crate::finding::Hit;
 use crate::rule::Sink;
@@ -127,20 +129,24 @@ pub(crate) fn age(ctx: &ClaimContext<'_>, sink: &mut Sink<'_>) {
     let Some(age) = ctx.claim().patient_age_on(date) else {
         return;
     };
-    for &code in ctx.diagnoses().iter().filter(|c| may_match(c)) {
+    for (k, &code) in ctx.icd10_diagnoses().iter().enumerate() {
+        if !may_match(&code) {
+            continue;
+        }
         for (range, group) in RANGES.iter() {
             let Some((lo, hi)) = group.ages() else {
                 continue;
             };
             if range.contains(&code) && !(lo..=hi).contains(&age) {
-                sink.report(
+                sink.report(on(
                     Hit::new(format!(
                         "{code} is {} (Medicare Code Editor); the patient's age on {date} is outside that range",
                         group.name()
                     ))
                     .codes([code])
                     .fix("check the patient's birth date and the diagnosis code; correct whichever is wrong"),
-                );
+                    icd10_field(ctx, k),
+                ));
                 break;
             }
         }
@@ -159,19 +165,21 @@ pub(crate) fn sex(ctx: &ClaimContext<'_>, sink: &mut Sink<'_>) {
     } else {
         "male"
     };
-    for &code in ctx.diagnoses().iter().filter(|c| may_match(c)) {
-        if RANGES
-            .iter()
-            .any(|(range, group)| *group == wrong && range.contains(&code))
+    for (k, &code) in ctx.icd10_diagnoses().iter().enumerate() {
+        if may_match(&code)
+            && RANGES
+                .iter()
+                .any(|(range, group)| *group == wrong && range.contains(&code))
         {
-            sink.report(
+            sink.report(on(
                 Hit::new(format!(
                     "{code} is {} (Medicare Code Editor); the patient is recorded as {recorded}",
                     wrong.name()
                 ))
                 .codes([code])
                 .fix("check the patient's sex on the claim and the diagnosis code; correct whichever is wrong"),
-            );
+                icd10_field(ctx, k),
+            ));
         }
     }
 }

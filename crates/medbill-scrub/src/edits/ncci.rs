@@ -13,7 +13,7 @@ fn same_encounter(a: &LineView<'_>, b: &LineView<'_>) -> bool {
 }
 
 fn has_ncci_modifier(l: &LineView<'_>) -> bool {
-    l.modifiers.iter().any(|m| m.is_ncci_associated())
+    l.valid_modifiers().any(|m| m.is_ncci_associated())
 }
 
 /// `NCCI.PTP`.
@@ -105,8 +105,10 @@ pub(crate) fn mue(ctx: &ClaimContext<'_>, sink: &mut Sink<'_>) {
         };
         let limit = Decimal::from(entry.value);
         let name = line.procedure.map(|p| p.to_string()).unwrap_or_default();
+        // Units the reader could not read are VALUE.INVALID's finding, not a count to judge.
+        let unread = |l: &LineView<'_>| ctx.line_has_problem(l.index(), "units");
         if entry.adjudication == MueAdjudication::Line {
-            if line.units > limit {
+            if line.units > limit && !unread(line) {
                 sink.report(
                     Hit::new(format!(
                         "{} units of {name} on one line exceed its MUE of {} per line",
@@ -114,6 +116,7 @@ pub(crate) fn mue(ctx: &ClaimContext<'_>, sink: &mut Sink<'_>) {
                         entry.value
                     ))
                     .line(line.number)
+                    .field(line.field("units"))
                     .codes([name])
                     .fix(format!(
                         "if more units were medically necessary, split the units across lines of at most {} each with an appropriate modifier (76, 77, 91 or an anatomic modifier); otherwise reduce the units to {}",
@@ -126,7 +129,7 @@ pub(crate) fn mue(ctx: &ClaimContext<'_>, sink: &mut Sink<'_>) {
         // Per date of service: sum the lines of this code, date and provider once, at the
         // first of them.
         let same = |other: &LineView<'_>| other.packed == Some(code) && same_encounter(line, other);
-        if lines[..i].iter().any(same) {
+        if lines[..i].iter().any(same) || lines[i..].iter().any(|l| same(l) && unread(l)) {
             continue;
         }
         let total: Decimal = lines[i..].iter().filter(|l| same(l)).map(|l| l.units).sum();
@@ -205,6 +208,7 @@ pub(crate) fn add_on(ctx: &ClaimContext<'_>, sink: &mut Sink<'_>) {
                 line.number
             ))
             .line(line.number)
+            .field(line.field("procedure"))
             .codes([procedure.to_string()])
             .fix(format!(
                 "report its primary procedure on the same date ({shown}{more}) or remove {procedure}"

@@ -1,7 +1,10 @@
 //! Procedure and modifier edits.
 
-use medbill_codes::{Modifier, ProcedureCode};
+use chrono::NaiveDate;
+use medbill_claim::Coded;
+use medbill_codes::{HcpcsCode, HcpcsInvalid, HcpcsTable, Modifier, ProcedureCode};
 
+use super::problems::report_unclaimed;
 use crate::context::ClaimContext;
 use crate::finding::Hit;
 use crate::rule::Sink;
@@ -14,56 +17,193 @@ const CPT_MODIFIERS: &[&str] = &[
     "91", "92", "93", "95", "96", "97", "99",
 ];
 
-/// `PROC.INVALID`: a HCPCS code not valid on the date of service in the loaded HCPCS file.
-///
-/// CPT codes are well-formed by construction ([`medbill_codes::CptCode`]); without a licensed
-/// CPT code list there is nothing more to check about them.
-pub(crate) fn proc_invalid(ctx: &ClaimContext<'_>, sink: &mut Sink<'_>) {
-    let Some(hcpcs) = ctx.data().hcpcs() else {
-        return;
+/// The CPT Category II performance measurement modifiers: the only modifiers that start with
+/// a digit and are not two digits.
+const CATEGORY_II_MODIFIERS: &[&str] = &["1P", "2P", "3P", "8P"];
+
+/// What can be said about a code or modifier on a line.
+enum Verdict {
+    /// It exists (on the date of service, where that can be checked).
+    Known,
+    /// It does not, with a message saying why.
+    Invalid(String),
+    /// It cannot be checked: no HCPCS file, or no date of service to check it on.
+    Unchecked,
+}
+
+/// A HCPCS Level II code, against the loaded HCPCS file.
+fn judge_hcpcs(code: HcpcsCode, hcpcs: Option<&HcpcsTable>, date: Option<NaiveDate>) -> Verdict {
+    let Some(table) = hcpcs else {
+        return Verdict::Unchecked;
     };
-    for line in ctx.lines() {
-        let (Some(ProcedureCode::Hcpcs(code)), Some(date)) = (line.procedure, line.from) else {
-            continue;
-        };
-        if let Err(why) = hcpcs.check(code, date) {
-            sink.report(
-                Hit::new(format!("HCPCS {code} is not valid on {date}: {why}"))
-                    .line(line.number)
-                    .codes([code])
-                    .fix("report the HCPCS code in effect on the date of service"),
-            );
-        }
+    match date {
+        Some(date) => match table.check(code, date) {
+            Ok(_) => Verdict::Known,
+            Err(why) => Verdict::Invalid(format!("HCPCS {code} is not valid on {date}: {why}")),
+        },
+        None if table.procedure(code).is_some() => Verdict::Unchecked,
+        None => Verdict::Invalid(format!("HCPCS {code} is not in the loaded HCPCS file")),
     }
 }
 
-/// `MOD.INVALID`: a modifier that does not exist (or not on the date of service).
-pub(crate) fn mod_invalid(ctx: &ClaimContext<'_>, sink: &mut Sink<'_>) {
+/// A well-formed modifier: CPT's numbers, Category II's, the built-in table and the loaded
+/// HCPCS file (which also dates Level II modifiers) say which exist.
+fn judge_modifier(m: Modifier, hcpcs: Option<&HcpcsTable>, date: Option<NaiveDate>) -> Verdict {
+    let text = m.as_str();
+    if m.is_cpt() {
+        return if CPT_MODIFIERS.contains(&text) {
+            Verdict::Known
+        } else {
+            Verdict::Invalid(format!("{m} is not a CPT modifier"))
+        };
+    }
+    if text.starts_with(|c: char| c.is_ascii_digit()) {
+        return if CATEGORY_II_MODIFIERS.contains(&text) {
+            Verdict::Known
+        } else {
+            Verdict::Invalid(format!(
+                "{m} is not a modifier: the modifiers that start with a digit are CPT's two-digit ones and Category II's 1P, 2P, 3P and 8P"
+            ))
+        };
+    }
+    let Some(table) = hcpcs else {
+        // Without a HCPCS file only the built-in table is known; another Level II modifier
+        // may exist: PROC.UNCHECKED says it was not checked.
+        return if m.info().is_some() {
+            Verdict::Known
+        } else {
+            Verdict::Unchecked
+        };
+    };
+    match (table.modifier(m), date) {
+        (Some(record), Some(date)) => match record.dates.check(date) {
+            Ok(()) => Verdict::Known,
+            Err(why) => {
+                Verdict::Invalid(format!("HCPCS modifier {m} is not valid on {date}: {why}"))
+            }
+        },
+        (Some(_), None) => Verdict::Unchecked,
+        (None, _) if m.info().is_some() => Verdict::Known,
+        (None, Some(date)) => Verdict::Invalid(format!(
+            "HCPCS modifier {m} is not valid on {date}: {}",
+            HcpcsInvalid::NotInFile
+        )),
+        (None, None) => Verdict::Invalid(format!(
+            "HCPCS modifier {m} is not in the loaded HCPCS file"
+        )),
+    }
+}
+
+/// `PROC.INVALID`: a line's procedure that is not a CPT or HCPCS code at all, or a HCPCS code
+/// not valid on the date of service in the loaded HCPCS file.
+///
+/// CPT codes are checked for form only ([`medbill_codes::CptCode`]); without a licensed CPT
+/// code list there is nothing more to check about them.
+pub(crate) fn proc_invalid(ctx: &ClaimContext<'_>, sink: &mut Sink<'_>) {
     let hcpcs = ctx.data().hcpcs();
     for line in ctx.lines() {
-        for m in line.modifiers {
-            let problem = if m.is_cpt() {
-                (!CPT_MODIFIERS.contains(&m.as_str())).then(|| format!("{m} is not a CPT modifier"))
-            } else if let (Some(table), Some(date)) = (hcpcs, line.from) {
-                table
-                    .check_modifier(*m, date)
-                    .err()
-                    .map(|why| format!("HCPCS modifier {m} is not valid on {date}: {why}"))
-            } else {
-                // Without a HCPCS file, only the modifiers of the built-in table are known;
-                // an unknown Level II modifier may still exist, so it is not reported.
-                None
-            };
-            if let Some(message) = problem {
-                sink.report(
-                    Hit::new(message)
-                        .line(line.number)
-                        .codes([m.as_str()])
-                        .fix(format!("remove or correct modifier {m}")),
-                );
+        let hit = match line.procedure_as_sent {
+            Some(Coded::Invalid(u)) => Hit::new(format!(
+                "procedure code {:?} is not a CPT or HCPCS code: {}",
+                u.text(),
+                u.reason()
+            ))
+            .codes([u.text()])
+            .fix(
+                "send the five-character CPT (99213) or HCPCS Level II (G0439) code of the service",
+            ),
+            Some(Coded::Valid(ProcedureCode::Hcpcs(code))) => {
+                let Verdict::Invalid(message) = judge_hcpcs(*code, hcpcs, line.from) else {
+                    continue;
+                };
+                Hit::new(message)
+                    .codes([code])
+                    .fix("report the HCPCS code in effect on the date of service")
+            }
+            _ => continue,
+        };
+        sink.report(hit.line(line.number).field(line.field("procedure")));
+    }
+    report_unclaimed(ctx, sink);
+}
+
+/// `PROC.UNCHECKED`: HCPCS Level II codes and modifiers that could not be checked (no HCPCS
+/// file loaded, or a line without a date of service). One finding per claim, listing them.
+pub(crate) fn proc_unchecked(ctx: &ClaimContext<'_>, sink: &mut Sink<'_>) {
+    let hcpcs = ctx.data().hcpcs();
+    let mut codes: Vec<String> = Vec::new();
+    let mut modifiers: Vec<String> = Vec::new();
+    let note = |list: &mut Vec<String>, text: &str| {
+        if !list.iter().any(|c| c == text) {
+            list.push(text.to_owned());
+        }
+    };
+    for line in ctx.lines() {
+        if let Some(ProcedureCode::Hcpcs(code)) = line.procedure
+            && matches!(judge_hcpcs(code, hcpcs, line.from), Verdict::Unchecked)
+        {
+            note(&mut codes, code.as_str());
+        }
+        for m in line.valid_modifiers() {
+            if matches!(judge_modifier(m, hcpcs, line.from), Verdict::Unchecked) {
+                note(&mut modifiers, m.as_str());
             }
         }
     }
+    if codes.is_empty() && modifiers.is_empty() {
+        return;
+    }
+    let mut what = Vec::new();
+    if !codes.is_empty() {
+        what.push(format!("HCPCS Level II codes {}", codes.join(", ")));
+    }
+    if !modifiers.is_empty() {
+        what.push(format!("Level II modifiers {}", modifiers.join(", ")));
+    }
+    let (why, fix) = if hcpcs.is_none() {
+        (
+            "no HCPCS file is loaded",
+            "check them against the CMS HCPCS file in effect on the date of service, or load that file into the scrubber (ReferenceData::with_hcpcs)",
+        )
+    } else {
+        (
+            "their lines have no date of service",
+            "add the lines' dates of service; the codes are then checked against the HCPCS file",
+        )
+    };
+    sink.report(
+        Hit::new(format!("{} were not checked: {why}", what.join(" and ")))
+            .codes(codes.into_iter().chain(modifiers))
+            .fix(fix),
+    );
+}
+
+/// `MOD.INVALID`: a modifier that is not two letters or digits, or that does not exist (or
+/// not on the date of service).
+pub(crate) fn mod_invalid(ctx: &ClaimContext<'_>, sink: &mut Sink<'_>) {
+    let hcpcs = ctx.data().hcpcs();
+    for line in ctx.lines() {
+        for (j, m) in line.modifiers.iter().enumerate() {
+            let message = match m {
+                Coded::Invalid(u) => {
+                    format!("modifier {:?} is not a modifier: {}", u.text(), u.reason())
+                }
+                Coded::Valid(v) => match judge_modifier(*v, hcpcs, line.from) {
+                    Verdict::Invalid(message) => message,
+                    Verdict::Known | Verdict::Unchecked => continue,
+                },
+            };
+            let text = m.x12_str();
+            sink.report(
+                Hit::new(message)
+                    .line(line.number)
+                    .field(line.field(&format!("modifiers[{j}]")))
+                    .codes([text])
+                    .fix(format!("remove or correct modifier {text}")),
+            );
+        }
+    }
+    report_unclaimed(ctx, sink);
 }
 
 /// Pairs of modifiers that contradict each other on one line: (a, b, why, fix).
@@ -121,13 +261,16 @@ pub(crate) fn mod_conflict(ctx: &ClaimContext<'_>, sink: &mut Sink<'_>) {
 /// `MOD.DUPLICATE`.
 pub(crate) fn mod_duplicate(ctx: &ClaimContext<'_>, sink: &mut Sink<'_>) {
     for line in ctx.lines() {
-        let ms: &[Modifier] = line.modifiers;
+        let ms = line.modifiers;
         for (i, m) in ms.iter().enumerate() {
+            // Only valid modifiers: MOD.INVALID reports the others.
+            let Some(m) = m.get() else { continue };
             // Report each repeated modifier once: at its second occurrence.
-            if ms[..i].iter().filter(|x| *x == m).count() == 1 {
+            if ms[..i].iter().filter(|x| x.get() == Some(m)).count() == 1 {
                 sink.report(
                     Hit::new(format!("modifier {m} appears more than once on the line"))
                         .line(line.number)
+                        .field(line.field(&format!("modifiers[{i}]")))
                         .codes([m.as_str()])
                         .fix(format!("remove the repeated {m}")),
                 );

@@ -139,3 +139,47 @@ pub fn scrub(c: &Claim) -> Vec<Finding> {
 pub fn of<'a>(findings: &'a [Finding], edit: &str) -> Vec<&'a Finding> {
     findings.iter().filter(|f| f.edit == edit).collect()
 }
+
+/// An institutional outpatient claim (type of bill 13) for a man born 1950, one line on `from`.
+pub fn institutional(
+    principal: &str,
+    others: &[&str],
+    from: &str,
+    to: &str,
+) -> medbill_claim::Claim {
+    let mut b = medbill_claim::Claim::institutional("PCN-UB", "13", day(from), day(to))
+        .billing_provider(billing())
+        .subscriber(subscriber("1950-03-01", Sex::Male))
+        .payer(
+            medbill_claim::Payer::new("MCR01", "MEDICARE"),
+            medbill_claim::ClaimFilingIndicator::MedicarePartA,
+        )
+        .principal_diagnosis(medbill_claim::Diagnosis::new(
+            principal.parse().unwrap(),
+            None,
+        ));
+    for o in others {
+        b = b.other_diagnosis(medbill_claim::Diagnosis::new(o.parse().unwrap(), None));
+    }
+    b.institutional_line(
+        medbill_claim::InstitutionalLine::new("0450", d("100"), d("1")).service_date(day(from)),
+    )
+    .build()
+    .unwrap()
+}
+
+/// A HCPCS record in the CMS alpha-numeric layout (positions per medbill-codes).
+pub fn hcpcs_record(code: &str, record_id: char, added: &str, terminated: &str) -> String {
+    let mut line = vec![b' '; 293];
+    let put = |line: &mut Vec<u8>, pos: usize, text: &str| {
+        line[pos - 1..pos - 1 + text.len()].copy_from_slice(text.as_bytes());
+    };
+    put(&mut line, 1, code);
+    put(&mut line, 6, "00100");
+    put(&mut line, 11, &record_id.to_string());
+    put(&mut line, 12, "Synthetic fixture record");
+    put(&mut line, 92, "Synthetic");
+    put(&mut line, 269, added);
+    put(&mut line, 285, terminated);
+    String::from_utf8(line).unwrap()
+}

@@ -315,7 +315,12 @@ fn x12_typed(c: &mut Criterion) {
     };
     let batch = read(&data);
     assert_eq!(batch.claims.len(), CLAIMS, "{:?}", batch.problems.first());
-    let envelope = InterchangeHeader::new("SUBMITTER", "RECEIVER", 1, batch.header.created);
+    let envelope = InterchangeHeader::new(
+        "SUBMITTER",
+        "RECEIVER",
+        1,
+        batch.header.created.unwrap_or_default(),
+    );
     let written = typed::write_837(&batch.claims, &batch.header, &envelope).unwrap();
     assert_eq!(read(&written).claims, batch.claims);
     let remits = synthetic_835(CLAIMS);

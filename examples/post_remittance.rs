@@ -81,7 +81,7 @@ fn built_in_remittance() -> Result<Remittance, Box<dyn std::error::Error>> {
             address: None,
         },
         payment: Payment {
-            method: PaymentMethod::Ach,
+            method: PaymentMethod::Ach.into(),
             amount: money("200.00")?,
             date: "2026-03-30".parse()?,
             trace_number: "EFT20260330".into(),
@@ -89,6 +89,7 @@ fn built_in_remittance() -> Result<Remittance, Box<dyn std::error::Error>> {
         claims: vec![first, denied, stranger],
         provider_adjustments: vec![],
         extra: vec![],
+        problems: Vec::new(),
     })
 }
 

@@ -64,7 +64,7 @@ use medbill::claim::{
     ContactFunction, DiagnosisPointers, EventKind, FrequencyCode, LedgerEvent, Payee, Payment,
     PaymentMethod, PostingReport, Remittance, Responsibility, Text,
 };
-use medbill::codes::{DenialCategory, GroupCode, Modifier};
+use medbill::codes::{Coded, DenialCategory, GroupCode, Modifier};
 use medbill::kpi::synth::SplitMix64;
 use medbill::kpi::{BusinessCalendar, KpiReport, Period, ReportOptions, dashboard_html};
 use medbill::prelude::*;
@@ -661,7 +661,7 @@ fn run() -> Result<(), Box<dyn Error>> {
                 ],
                 payee: Payee {
                     name: "NORTHWIND INTERNAL MEDICINE".into(),
-                    npi: practice::billing_provider().provider.npi,
+                    npi: practice::billing_provider().provider.valid_npi(),
                     tin: None,
                     address: None,
                 },
@@ -672,7 +672,8 @@ fn run() -> Result<(), Box<dyn Error>> {
                         PaymentMethod::Ach
                     } else {
                         PaymentMethod::Check
-                    },
+                    }
+                    .into(),
                     amount,
                     date: day,
                     trace_number: format!(
@@ -685,6 +686,7 @@ fn run() -> Result<(), Box<dyn Error>> {
                 claims,
                 provider_adjustments: Vec::new(),
                 extra: Vec::new(),
+                problems: Vec::new(),
             };
             let mut envelope =
                 InterchangeHeader::new(&profile.payer.id, PRACTICE_ID, 500 + remit_control, day);
@@ -769,7 +771,7 @@ fn run() -> Result<(), Box<dyn Error>> {
                     };
                     if p.outcome == AdjudicationOutcome::Denied && missing_info && resend <= as_of {
                         let t = &mut tracked[i];
-                        t.claim.frequency = FrequencyCode::Replacement;
+                        t.claim.frequency = FrequencyCode::Replacement.into();
                         t.claim.original_payer_claim_number = t.accepted.clone().map(|a| a.1);
                         queue.entry(resend).or_default().push(i);
                         corrected += 1;
@@ -1027,7 +1029,7 @@ fn auto_fix(claim: &mut Claim, findings: &[Finding], scrubber: &Scrubber) -> Vec
                 done.push("pointer set to diagnosis 1");
             }
             "MOD.CONFLICT" if line.modifiers.iter().any(|m| m.as_str() == "59") => {
-                let x = |m: &Modifier| matches!(m.as_str(), "XE" | "XS" | "XP" | "XU");
+                let x = |m: &Coded<Modifier>| matches!(m.as_str(), "XE" | "XS" | "XP" | "XU");
                 if line.modifiers.iter().any(x) {
                     line.modifiers.retain(|m| m.as_str() != "59");
                     done.push("59 removed beside X modifier");
@@ -1038,7 +1040,7 @@ fn auto_fix(claim: &mut Claim, findings: &[Finding], scrubber: &Scrubber) -> Vec
                     continue;
                 };
                 let bypass = ptp
-                    .and_then(|t| t.edit_on(&first, &second, line.service_date))
+                    .and_then(|t| t.edit_on(&first, &second, line.service_date?))
                     .map(|e| e.modifier_indicator);
                 if bypass == Some(ModifierIndicator::NotAllowed) {
                     remove.push(index);

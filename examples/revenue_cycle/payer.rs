@@ -100,8 +100,8 @@ pub(crate) fn write_277ca(
                 .claim
                 .billing_provider
                 .provider
-                .npi
-                .map_or_else(String::new, |n| n.to_string()))
+                .reported_npi()
+                .map_or_else(String::new, str::to_owned))
         ),
     );
     let mut hl = 3;
@@ -151,7 +151,7 @@ pub(crate) fn adjudicate(
 ) -> ClaimPayment {
     let charge = claim.total_charge;
     let pcn = claim.patient_control_number.clone();
-    let filing = claim.filing_indicator;
+    let filing = claim.filing_indicator.get();
     let lines = detail(claim).lines.clone();
     let co = |carc: &str, amount: Decimal| {
         Adjustment::new(
@@ -202,10 +202,11 @@ pub(crate) fn adjudicate(
     let (mut paid_total, mut patient_total) = (Decimal::ZERO, Decimal::ZERO);
     for (i, line) in lines.iter().enumerate() {
         let code = line.procedure.as_str();
-        let mut lp = LinePayment::new(line.procedure, line.charge, Decimal::ZERO);
+        // The payer adjudicates the code as billed, valid or not.
+        let mut lp = LinePayment::with_code(line.procedure.clone(), line.charge, Decimal::ZERO);
         lp.modifiers = line.modifiers.to_vec();
         lp.units = Some(line.units);
-        lp.service_date = Some(line.service_date);
+        lp.service_date = line.service_date;
         lp.line_control_number = line.line_control_number.clone();
         let denial = claim_denial.or(line_denial.filter(|(n, _)| *n == i).map(|(_, c)| c));
         if let Some(carc) = denial {
@@ -260,7 +261,9 @@ pub(crate) fn adjudicate(
     payment.patient_responsibility = patient_total;
     payment.payer_claim_control_number = Some(icn);
     // The practice's payers file under codes the 835 list shares (MB, MC, 12, 13, HM).
-    payment.filing_indicator = RemitFilingIndicator::from_claim_filing(filing);
+    payment.filing_indicator = filing
+        .and_then(RemitFilingIndicator::from_claim_filing)
+        .map(Into::into);
     payment.lines = payments;
     payment
 }

@@ -738,9 +738,9 @@ fn inject(rng: &mut SplitMix64, claim: &mut Claim, dos: NaiveDate) -> Vec<Inject
         let header = &first[..3];
         if first.len() > 3
             && icd.check(header, dos).billable() == Some(false)
-            && let Ok(h) = header.parse()
+            && let Ok(h) = header.parse::<Icd10CmCode>()
         {
-            p.diagnoses[0] = h;
+            p.diagnoses[0] = h.into();
             done.push(Injected::HeaderCode);
         }
     }

@@ -12,11 +12,11 @@ use crate::diagnosis::{DiagnosisCode, IcdProcedureCode};
 use crate::error::ClaimError;
 use crate::inline::{DiagnosisPointers, Modifiers};
 use crate::ledger::{EventKind, LedgerEvent};
-use crate::problem::Problem;
 use crate::party::{
     BillingProvider, ClaimFilingIndicator, OtherPayer, Patient, PayTo, Payer, PayerSequence,
     Provider, Relationship, ServiceFacility, Sex, Subscriber,
 };
+use crate::problem::Problem;
 use crate::raw::RawSegment;
 use crate::remit::Adjustment;
 use crate::shared::Shared;
@@ -809,7 +809,7 @@ impl Claim {
     /// [`InstitutionalDetail::type_of_bill`] and the frequency code as sent, such as `"111"`.
     pub fn type_of_bill(&self) -> Option<String> {
         self.institutional_detail()
-            .map(|i| format!("{}{}", i.type_of_bill, self.frequency.x12_str()))
+            .map(|i| format!("{}{}", i.type_of_bill, self.frequency.as_str()))
     }
 
     /// The diagnoses a professional line points at, in pointer order; empty for a line that
@@ -990,7 +990,10 @@ impl Claim {
             ClaimDetail::Institutional(i) => check_institutional(c, i),
         }
         c.non_negative("total_charge", self.total_charge);
-        if self.frequency.get().is_some_and(FrequencyCode::refers_to_prior_claim)
+        if self
+            .frequency
+            .get()
+            .is_some_and(FrequencyCode::refers_to_prior_claim)
             && self
                 .original_payer_claim_number
                 .as_deref()

@@ -27,7 +27,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// assert_eq!(dx.code_set(), CodeSystem::Icd10Cm);
 /// let old = DiagnosisCode::icd9("25000");
 /// assert_eq!(old.to_string(), "250.00");
-/// assert_eq!(old.x12_str(), "25000");
+/// assert_eq!(old.as_str(), "25000");
 /// assert_eq!(serde_json::to_string(&[dx, old]).unwrap(), r#"["E11.9",{"icd9":"250.00"}]"#);
 /// assert!(!DiagnosisCode::icd10("E11.").is_valid());
 /// # Ok::<(), medbill_codes::CodeError>(())
@@ -90,10 +90,10 @@ impl DiagnosisCode {
     }
 
     /// The code as X12 carries it (without its dot), or the text as sent.
-    pub fn x12_str(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
-            DiagnosisCode::Icd10Cm(c) => c.x12_str(),
-            DiagnosisCode::Icd9Cm(c) => c.x12_str(),
+            DiagnosisCode::Icd10Cm(c) => c.as_str(),
+            DiagnosisCode::Icd9Cm(c) => c.as_str(),
         }
     }
 }
@@ -196,10 +196,10 @@ impl IcdProcedureCode {
     }
 
     /// The code as X12 carries it, or the text as sent.
-    pub fn x12_str(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
-            IcdProcedureCode::Icd10Pcs(c) => c.x12_str(),
-            IcdProcedureCode::Icd9Cm(c) => c.x12_str(),
+            IcdProcedureCode::Icd10Pcs(c) => c.as_str(),
+            IcdProcedureCode::Icd9Cm(c) => c.as_str(),
         }
     }
 }

@@ -237,7 +237,7 @@ impl Provider {
 
     /// The NPI as reported on the claim, valid or not.
     pub fn reported_npi(&self) -> Option<&str> {
-        self.npi.as_ref().map(Coded::x12_str)
+        self.npi.as_ref().map(Coded::as_str)
     }
 
     /// The NPI, when one was given and it passes the NPI check.

@@ -515,8 +515,14 @@ pub struct LinePayment {
 impl LinePayment {
     /// A line payment with the procedure, charge and paid amount; everything else empty.
     pub fn new(procedure: ProcedureCode, charge: Decimal, paid: Decimal) -> Self {
+        LinePayment::with_code(Coded::Valid(procedure), charge, paid)
+    }
+
+    /// [`new`](Self::new) with the procedure as sent (a payer adjudicating a code as billed,
+    /// valid or not).
+    pub fn with_code(procedure: Coded<ProcedureCode>, charge: Decimal, paid: Decimal) -> Self {
         LinePayment {
-            procedure: Some(Coded::Valid(procedure)),
+            procedure: Some(procedure),
             modifiers: Vec::new(),
             billed_procedure: None,
             billed_modifiers: Vec::new(),

@@ -33,11 +33,11 @@ pub trait CodeValue: Sized {
 /// use medbill_codes::{Coded, CodeError, Icd10CmCode, Modifier};
 /// let ok: Coded<Icd10CmCode> = Coded::parse("E119");
 /// assert_eq!(ok.valid().map(|c| c.to_string()), Some("E11.9".into()));
-/// assert_eq!(ok.x12_str(), "E119");
+/// assert_eq!(ok.as_str(), "E119");
 ///
 /// let bad: Coded<Modifier> = Coded::parse("2-5");
 /// assert!(!bad.is_valid());
-/// assert_eq!(bad.x12_str(), "2-5"); // written back as sent
+/// assert_eq!(bad.as_str(), "2-5"); // written back as sent
 /// assert!(matches!(bad.reason(), Some(CodeError::Length { .. })));
 ///
 /// // JSON keeps the text either way, and reading it back never fails.
@@ -105,8 +105,9 @@ impl<T: CodeValue> Coded<T> {
         }
     }
 
-    /// The text X12 carries: the value's ([`CodeValue::x12_str`]) or the text as sent.
-    pub fn x12_str(&self) -> &str {
+    /// The code's text: the value's as X12 carries it ([`CodeValue::x12_str`]: ICD codes
+    /// without their dot), or the text as sent.
+    pub fn as_str(&self) -> &str {
         match self {
             Coded::Valid(v) => v.x12_str(),
             Coded::Invalid(u) => u.text(),
@@ -259,7 +260,7 @@ mod tests {
     fn keeps_the_text_and_reason() {
         let c: Coded<Npi> = Coded::parse("1234567890");
         assert!(matches!(c.reason(), Some(CodeError::CheckDigit { .. })));
-        assert_eq!(c.x12_str(), "1234567890");
+        assert_eq!(c.as_str(), "1234567890");
         assert_eq!(c.to_string(), "1234567890");
         assert_eq!(
             format!("{c:?}"),
@@ -275,7 +276,7 @@ mod tests {
     fn empty_text_is_kept_as_empty() {
         let c: Coded<Icd10CmCode> = Coded::parse("");
         assert!(matches!(c.reason(), Some(CodeError::Empty { .. })));
-        assert_eq!(c.x12_str(), "");
+        assert_eq!(c.as_str(), "");
         assert_eq!(serde_json::to_string(&c).unwrap(), "\"\"");
     }
 

@@ -783,7 +783,8 @@ impl EffectCache {
         }
         let effect = adj.balance_effect();
         if self.seen.len() < 128 {
-            self.seen.push((adj.group.clone(), adj.reason.clone(), effect));
+            self.seen
+                .push((adj.group.clone(), adj.reason.clone(), effect));
         }
         effect
     }

@@ -495,7 +495,7 @@ fn line_views(claim: &Claim) -> Vec<LineView<'_>> {
                     to: None,
                     pointers: &[],
                     provider: claim.billing_provider.provider.valid_npi(),
-                    revenue_code: Some(l.revenue_code.x12_str()),
+                    revenue_code: Some(l.revenue_code.as_str()),
                     packed: procedure.and_then(|p| pack(p.as_str())),
                 }
             })

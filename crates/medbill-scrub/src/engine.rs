@@ -77,7 +77,7 @@ impl Scrubber {
                 if self.lines_of_business.is_empty() {
                     None
                 } else {
-                    self.lines_of_business.get(claim.filing_indicator.x12_str())
+                    self.lines_of_business.get(claim.filing_indicator.as_str())
                 }
             })
             .unwrap_or(&self.default_set)

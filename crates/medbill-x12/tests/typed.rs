@@ -103,7 +103,7 @@ fn reads_837p_claims() {
     let p = c.professional_detail().unwrap();
     assert_eq!(p.place_of_service.to_string(), "11");
     assert_eq!(p.lines.len(), 2);
-    assert_eq!(p.lines[0].modifiers[0].x12_str(), "25");
+    assert_eq!(p.lines[0].modifiers[0].as_str(), "25");
     assert_eq!(p.lines[0].diagnosis_pointers, [1, 2]);
     assert_eq!(p.lines[0].line_control_number.as_deref(), Some("L1"));
     assert_eq!(p.lines[1].service_end, Some("2024-01-06".parse().unwrap()));
@@ -168,11 +168,26 @@ fn reads_837i_claims() {
     );
     assert_eq!(i.discharge.as_ref().unwrap().status_code, "01");
     assert_eq!(i.discharge.as_ref().unwrap().hour, Some(14));
-    assert_eq!(i.principal_diagnosis.as_ref().unwrap().code.to_string(), "J18.9");
-    assert_eq!(i.principal_diagnosis.as_ref().unwrap().poa.as_ref().unwrap().x12_str(), "Y");
+    assert_eq!(
+        i.principal_diagnosis.as_ref().unwrap().code.to_string(),
+        "J18.9"
+    );
+    assert_eq!(
+        i.principal_diagnosis
+            .as_ref()
+            .unwrap()
+            .poa
+            .as_ref()
+            .unwrap()
+            .as_str(),
+        "Y"
+    );
     assert_eq!(i.admitting_diagnosis.as_ref().unwrap().to_string(), "R50.9");
     assert_eq!(i.other_diagnoses.len(), 2);
-    assert_eq!(i.principal_procedure.as_ref().unwrap().code.x12_str(), "0BH17EZ");
+    assert_eq!(
+        i.principal_procedure.as_ref().unwrap().code.as_str(),
+        "0BH17EZ"
+    );
     assert_eq!(i.occurrences[0].code, "11");
     assert_eq!(i.value_codes[0].amount, d("3"));
     assert_eq!(c.condition_codes, ["01"]);
@@ -181,8 +196,8 @@ fn reads_837i_claims() {
         Some("207R00000X")
     );
     assert_eq!(i.lines.len(), 2);
-    assert_eq!(i.lines[0].revenue_code.x12_str(), "0120");
-    assert_eq!(i.lines[1].procedure.as_ref().unwrap().x12_str(), "99284");
+    assert_eq!(i.lines[0].revenue_code.as_str(), "0120");
+    assert_eq!(i.lines[1].procedure.as_ref().unwrap().as_str(), "99284");
     assert_eq!(i.lines[1].service_date, Some("2024-01-01".parse().unwrap()));
     assert_eq!(c.line_charge_total(), d("1500"));
 }
@@ -258,17 +273,17 @@ fn reads_835_remittance() {
     assert_eq!(c.status, ClaimStatusCode::ProcessedPrimary);
     assert_eq!(c.patient_responsibility, d("30"));
     assert_eq!(c.payer_claim_control_number.as_deref(), Some("ICN1"));
-    assert_eq!(c.remarks[0].x12_str(), "N130");
+    assert_eq!(c.remarks[0].as_str(), "N130");
     assert_eq!(c.service_end, Some("2024-01-06".parse().unwrap()));
     assert_eq!(c.member_id.as_ref().unwrap().reveal(), "W123456789");
     assert_eq!(c.lines.len(), 2);
-    assert_eq!(c.lines[0].modifiers[0].x12_str(), "25");
+    assert_eq!(c.lines[0].modifiers[0].as_str(), "25");
     assert_eq!(c.lines[0].adjustments.len(), 2);
     assert_eq!(c.lines[0].allowed, Some(d("120")));
     assert_eq!(c.lines[0].line_control_number.as_deref(), Some("L1"));
-    assert_eq!(c.lines[1].remarks[0].x12_str(), "N130");
+    assert_eq!(c.lines[1].remarks[0].as_str(), "N130");
     assert_eq!(remit.claims[1].status, ClaimStatusCode::Denied);
-    assert_eq!(remit.claims[1].adjustments[0].reason.x12_str(), "29");
+    assert_eq!(remit.claims[1].adjustments[0].reason.as_str(), "29");
     let plb: Vec<(&str, Decimal)> = remit
         .provider_adjustments
         .iter()
@@ -355,7 +370,11 @@ fn lenient_keeps_every_line_and_strict_fails_on_the_first_problem() {
     assert_eq!(&bad[at.byte as usize..at.byte as usize + 3], b"1O0");
     // Written back as read.
     let out = typed::write_837(&lenient.claims, &lenient.header, &envelope(1)).unwrap();
-    assert!(String::from_utf8(out).unwrap().contains("SV1*HC:J3301*1O0*UN*2"));
+    assert!(
+        String::from_utf8(out)
+            .unwrap()
+            .contains("SV1*HC:J3301*1O0*UN*2")
+    );
 
     let set = Reader::new(&bad[..]).next_transaction().unwrap().unwrap();
     let err = typed::read_837(&set, ReadMode::Strict).unwrap_err();
@@ -375,7 +394,10 @@ fn a_pointer_past_the_diagnoses_is_kept_and_checked() {
     assert_eq!(batch.claims.len(), 2);
     let c = &batch.claims[0];
     assert!(c.problems.is_empty(), "{:?}", c.problems);
-    assert_eq!(c.professional_detail().unwrap().lines[1].diagnosis_pointers, [4]);
+    assert_eq!(
+        c.professional_detail().unwrap().lines[1].diagnosis_pointers,
+        [4]
+    );
     let checked = c.check();
     assert_eq!(checked.len(), 1, "{checked:?}");
     assert!(matches!(

@@ -325,7 +325,7 @@ fn every_claim_filing_indicator_maps_or_is_left_to_the_caller() {
     let json = r#"{"patient_control_number":"A","status":"1","charge":"1","paid":"1","filing_indicator":"CI"}"#;
     let c = serde_json::from_str::<ClaimPayment>(json).unwrap();
     let f = c.filing_indicator.unwrap();
-    assert_eq!(f.x12_str(), "CI");
+    assert_eq!(f.as_str(), "CI");
     assert!(!f.is_valid());
 }
 

@@ -380,7 +380,7 @@ mod tests {
                 address: None,
             },
             payment: Payment {
-                method: PaymentMethod::Check,
+                method: PaymentMethod::Check.into(),
                 amount: Decimal::new(13500, 2),
                 date: day("2026-03-20"),
                 trace_number: "CHK1".into(),
@@ -388,6 +388,7 @@ mod tests {
             claims: vec![paid, stray],
             provider_adjustments: vec![],
             extra: vec![],
+            problems: Vec::new(),
         };
         let mut file = typed::write_835(
             &remittance,

@@ -189,11 +189,12 @@
 //!     payer_address: None,
 //!     payer_contacts: vec![],
 //!     payee: Payee { name: "EXAMPLE CLINIC".into(), npi: None, tin: None, address: None },
-//!     payment: Payment { method: PaymentMethod::Check, amount: money(7000),
+//!     payment: Payment { method: PaymentMethod::Check.into(), amount: money(7000),
 //!         date: "2026-03-20".parse()?, trace_number: "CHK1001".into() },
 //!     claims: vec![paid],
 //!     provider_adjustments: vec![],
 //!     extra: vec![],
+//!     problems: vec![],
 //! };
 //! let x835 = typed::write_835(&remittance, &InterchangeHeader::new("87726", "S1", 9,
 //!     "2026-03-20".parse()?))?;

@@ -193,7 +193,7 @@ pub(crate) fn mod_invalid(ctx: &ClaimContext<'_>, sink: &mut Sink<'_>) {
                     Verdict::Known | Verdict::Unchecked => continue,
                 },
             };
-            let text = m.x12_str();
+            let text = m.as_str();
             sink.report(
                 Hit::new(message)
                     .line(line.number)

@@ -906,7 +906,7 @@ pub fn write_835(
         Some(t) => {
             let mut els = split(&t.text);
             set_el(&mut els, 2, &amount);
-            set_el(&mut els, 4, p.method.x12_str());
+            set_el(&mut els, 4, p.method.as_str());
             set_el(&mut els, 16, &date);
             out.raw(&join(els));
         }
@@ -915,7 +915,7 @@ pub fn write_835(
                 .el("I")
                 .el(&amount)
                 .el("C")
-                .el(p.method.x12_str());
+                .el(p.method.as_str());
             for _ in 5..16 {
                 out.el("");
             }
@@ -1157,9 +1157,9 @@ fn cas_835(out: &mut Out, adjustments: &[medbill_claim::Adjustment]) {
     for g in groups {
         let of: Vec<_> = adjustments.iter().filter(|a| &a.group == g).collect();
         for chunk in of.chunks(6) {
-            out.seg("CAS").el(g.x12_str());
+            out.seg("CAS").el(g.as_str());
             for a in chunk {
-                out.el(a.reason.x12_str()).eld(a.amount);
+                out.el(a.reason.as_str()).eld(a.amount);
                 match a.quantity {
                     Some(q) => out.eld(q),
                     None => out.el(""),
@@ -1172,8 +1172,12 @@ fn cas_835(out: &mut Out, adjustments: &[medbill_claim::Adjustment]) {
 
 fn write_claim(out: &mut Out, guide: &Guide, c: &ClaimPayment) {
     let mut p = Pending835::new(guide, "2100", &c.extra);
-    let status = c.status.x12_str();
-    let filing = c.filing_indicator.as_ref().map(|f| f.x12_str()).unwrap_or("");
+    let status = c.status.as_str();
+    let filing = c
+        .filing_indicator
+        .as_ref()
+        .map(|f| f.as_str())
+        .unwrap_or("");
     match c.extra.iter().find(|x| x.loop_id == "2100/CLP") {
         Some(t) => {
             let mut els = split(&t.text);
@@ -1189,7 +1193,7 @@ fn write_claim(out: &mut Out, guide: &Guide, c: &ClaimPayment) {
                 c.payer_claim_control_number.as_deref().unwrap_or(""),
             );
             set_el(&mut els, 8, c.facility_code.as_deref().unwrap_or(""));
-            set_el(&mut els, 9, c.frequency.as_ref().map_or("", |f| f.x12_str()));
+            set_el(&mut els, 9, c.frequency.as_ref().map_or("", |f| f.as_str()));
             out.raw(&join(els));
         }
         None => {
@@ -1202,7 +1206,7 @@ fn write_claim(out: &mut Out, guide: &Guide, c: &ClaimPayment) {
                 .el(filing)
                 .elo(c.payer_claim_control_number.as_deref())
                 .elo(c.facility_code.as_deref())
-                .elo(c.frequency.as_ref().map(|f| f.x12_str()))
+                .elo(c.frequency.as_ref().map(|f| f.as_str()))
                 .end();
         }
     }
@@ -1245,7 +1249,7 @@ fn write_claim(out: &mut Out, guide: &Guide, c: &ClaimPayment) {
         for chunk in c.remarks.chunks(5) {
             out.seg("MOA").el("").el("");
             for r in chunk {
-                out.el(r.x12_str());
+                out.el(r.as_str());
             }
             out.end();
         }
@@ -1269,9 +1273,9 @@ fn write_claim(out: &mut Out, guide: &Guide, c: &ClaimPayment) {
 fn procedure_parts(p: Option<&Coded<ProcedureCode>>, modifiers: &[Coded<Modifier>]) -> Vec<String> {
     let mut v = vec![
         "HC".to_owned(),
-        p.map(|p| p.x12_str().to_owned()).unwrap_or_default(),
+        p.map(|p| p.as_str().to_owned()).unwrap_or_default(),
     ];
-    v.extend(modifiers.iter().take(4).map(|m| m.x12_str().to_owned()));
+    v.extend(modifiers.iter().take(4).map(|m| m.as_str().to_owned()));
     v
 }
 
@@ -1289,12 +1293,12 @@ fn write_line(out: &mut Out, guide: &Guide, l: &LinePayment) {
                 while comps.len() < 6 {
                     comps.push(String::new());
                 }
-                comps[1] = proc_.x12_str().to_owned();
+                comps[1] = proc_.as_str().to_owned();
                 for k in 0..4 {
                     comps[2 + k] = l
                         .modifiers
                         .get(k)
-                        .map(|m| m.x12_str().to_owned())
+                        .map(|m| m.as_str().to_owned())
                         .unwrap_or_default();
                 }
                 while comps.len() > 1 && comps.last().is_some_and(String::is_empty) {
@@ -1303,7 +1307,11 @@ fn write_line(out: &mut Out, guide: &Guide, l: &LinePayment) {
                 els[1] = comps.join(":");
             }
             if !els.get(1).is_some_and(|e| e.starts_with("NU")) {
-                set_el(&mut els, 4, l.revenue_code.as_ref().map_or("", |r| r.x12_str()));
+                set_el(
+                    &mut els,
+                    4,
+                    l.revenue_code.as_ref().map_or("", |r| r.as_str()),
+                );
             } else {
                 set_el(&mut els, 4, "");
             }
@@ -1325,7 +1333,7 @@ fn write_line(out: &mut Out, guide: &Guide, l: &LinePayment) {
             out.seg("SVC");
             match (&l.procedure, &l.revenue_code) {
                 (None, Some(rev)) => {
-                    out.comp(&["NU", rev.x12_str()]);
+                    out.comp(&["NU", rev.as_str()]);
                 }
                 _ => {
                     let parts = procedure_parts(l.procedure.as_ref(), &l.modifiers);
@@ -1335,7 +1343,7 @@ fn write_line(out: &mut Out, guide: &Guide, l: &LinePayment) {
             }
             out.eld(l.charge).eld(l.paid);
             match (&l.procedure, &l.revenue_code) {
-                (Some(_), Some(rev)) => out.el(rev.x12_str()),
+                (Some(_), Some(rev)) => out.el(rev.as_str()),
                 _ => out.el(""),
             };
             match l.units {
@@ -1387,7 +1395,7 @@ fn write_line(out: &mut Out, guide: &Guide, l: &LinePayment) {
     if !l.remarks.is_empty() {
         p.before(out, "LQ", "HE");
         for r in &l.remarks {
-            out.seg("LQ").el("HE").el(r.x12_str()).end();
+            out.seg("LQ").el("HE").el(r.as_str()).end();
         }
     }
     p.rest(out);

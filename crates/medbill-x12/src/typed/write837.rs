@@ -68,7 +68,10 @@ pub fn write_837(
 /// assert!(out.contains(set_text));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn write_batch(batch: &ClaimBatch, envelope: &InterchangeHeader) -> Result<Vec<u8>, TypedError> {
+pub fn write_batch(
+    batch: &ClaimBatch,
+    envelope: &InterchangeHeader,
+) -> Result<Vec<u8>, TypedError> {
     let mut out = Out::new(envelope, 512 + batch.claims.len() * 700);
     out.open(envelope, "HC", &batch.guide);
     write_set(
@@ -79,7 +82,10 @@ pub fn write_batch(batch: &ClaimBatch, envelope: &InterchangeHeader) -> Result<V
         &batch.control,
         &batch.guide,
     )?;
-    let trailer = batch.trailer.as_ref().map(|t| (t.text.as_str(), t.segments));
+    let trailer = batch
+        .trailer
+        .as_ref()
+        .map(|t| (t.text.as_str(), t.segments));
     out.close_as_read(envelope, &batch.control, trailer);
     out.finish()
 }
@@ -147,8 +153,8 @@ fn write_set(
                 w.out.raw(&s.text);
             }
         }
-        let new_bill = prev.is_none_or(|p| !same_billing(p, claim))
-            || starts_level(claim, "2000A/HL");
+        let new_bill =
+            prev.is_none_or(|p| !same_billing(p, claim)) || starts_level(claim, "2000A/HL");
         let new_sub = new_bill
             || prev.is_none_or(|p| !same_subscriber(p, claim))
             || starts_level(claim, "2000B/HL");
@@ -287,7 +293,7 @@ fn pcs_qualifier(code: &IcdProcedureCode, principal: bool) -> &'static str {
 }
 
 fn modifier_texts(modifiers: &[Coded<Modifier>]) -> Vec<&str> {
-    modifiers.iter().map(Coded::x12_str).collect()
+    modifiers.iter().map(Coded::as_str).collect()
 }
 
 impl W837<'_> {
@@ -371,9 +377,19 @@ impl W837<'_> {
         self.hl
     }
 
-    fn hl(&mut self, c: &Claim, template: &str, parent: Option<u32>, level: &str, child: bool) -> u32 {
+    fn hl(
+        &mut self,
+        c: &Claim,
+        template: &str,
+        parent: Option<u32>,
+        level: &str,
+        child: bool,
+    ) -> u32 {
         let hl = self.next_hl();
-        let (id, parent) = (hl.to_string(), parent.map(|p| p.to_string()).unwrap_or_default());
+        let (id, parent) = (
+            hl.to_string(),
+            parent.map(|p| p.to_string()).unwrap_or_default(),
+        );
         match Template::find(&c.extra, template) {
             Some(mut t) => {
                 // Numbers read otherwise than the writer counts are kept as read; the
@@ -423,7 +439,13 @@ impl W837<'_> {
     }
 
     /// A provider's NM1: from the template kept for `loop_id` when there is one.
-    fn provider_nm1(&mut self, qualifier: &str, p: &Provider, extras: &[RawSegment], loop_id: &str) {
+    fn provider_nm1(
+        &mut self,
+        qualifier: &str,
+        p: &Provider,
+        extras: &[RawSegment],
+        loop_id: &str,
+    ) {
         match Template::find(extras, &format!("{loop_id}/NM1")) {
             Some(mut t) => {
                 fill_name(&mut t, &p.name);
@@ -530,16 +552,16 @@ impl W837<'_> {
         let rel = if c.patient.is_none() { "18" } else { "" };
         match Template::find(&c.extra, "2000B/SBR") {
             Some(mut t) => {
-                t.set(1, c.sequence.x12_str());
+                t.set(1, c.sequence.as_str());
                 t.set(3, s.group_number.as_deref().unwrap_or(""));
                 t.set(4, s.group_name.as_deref().unwrap_or(""));
-                t.set(9, c.filing_indicator.x12_str());
+                t.set(9, c.filing_indicator.as_str());
                 t.write(&mut *self.out);
             }
             None => {
                 self.out
                     .seg("SBR")
-                    .el(c.sequence.x12_str())
+                    .el(c.sequence.as_str())
                     .el(rel)
                     .elo(s.group_number.as_deref())
                     .elo(s.group_name.as_deref())
@@ -547,7 +569,7 @@ impl W837<'_> {
                     .el("")
                     .el("")
                     .el("")
-                    .el(c.filing_indicator.x12_str())
+                    .el(c.filing_indicator.as_str())
                     .end();
             }
         }
@@ -572,7 +594,7 @@ impl W837<'_> {
             ba.before(&mut *self.out, g, "DMG", "");
             self.dmg(
                 s.birth_date.map(|d| *d.reveal()),
-                s.sex.as_ref().map(Coded::x12_str),
+                s.sex.as_ref().map(Coded::as_str),
                 &c.extra,
                 "2010BA/DMG",
             );
@@ -616,9 +638,16 @@ impl W837<'_> {
         template: &str,
     ) {
         if let Some(mut t) = Template::find(extras, template) {
-            if crate::typed::parse_date(t.get(2, 1)) != birth || birth.is_some() && t.get(1, 1) != "D8" {
+            if crate::typed::parse_date(t.get(2, 1)) != birth
+                || birth.is_some() && t.get(1, 1) != "D8"
+            {
                 t.set(1, if birth.is_some() { "D8" } else { "" });
-                t.set(2, &birth.map(|d| format_date(d).to_string()).unwrap_or_default());
+                t.set(
+                    2,
+                    &birth
+                        .map(|d| format_date(d).to_string())
+                        .unwrap_or_default(),
+                );
             }
             t.set(3, sex.unwrap_or(""));
             t.write(&mut *self.out);
@@ -638,10 +667,10 @@ impl W837<'_> {
         self.hl(c, "2000C/HL", Some(parent), "23", false);
         match Template::find(&c.extra, "2000C/PAT") {
             Some(mut t) => {
-                t.set(1, p.relationship.x12_str());
+                t.set(1, p.relationship.as_str());
                 t.write(&mut *self.out);
             }
-            None => self.out.seg("PAT").el(p.relationship.x12_str()).end(),
+            None => self.out.seg("PAT").el(p.relationship.as_str()).end(),
         }
         Pending::new(g, "2000C", &c.extra).rest(&mut *self.out);
         let mut ca = Pending::new(g, "2010CA", &c.extra);
@@ -660,7 +689,7 @@ impl W837<'_> {
             ca.before(&mut *self.out, g, "DMG", "");
             self.dmg(
                 p.birth_date.map(|d| *d.reveal()),
-                p.sex.as_ref().map(Coded::x12_str),
+                p.sex.as_ref().map(Coded::as_str),
                 &c.extra,
                 "2010CA/DMG",
             );
@@ -671,7 +700,7 @@ impl W837<'_> {
     fn claim(&mut self, c: &Claim) {
         let g = self.guide;
         let (code1, class) = match &c.detail {
-            ClaimDetail::Professional(p) => (p.place_of_service.x12_str().to_owned(), "B"),
+            ClaimDetail::Professional(p) => (p.place_of_service.as_str().to_owned(), "B"),
             ClaimDetail::Institutional(i) => (i.type_of_bill.clone(), "A"),
             _ => (String::new(), "B"),
         };
@@ -680,7 +709,7 @@ impl W837<'_> {
         let causes: Vec<&str> = c
             .accident
             .iter()
-            .flat_map(|a| a.causes.iter().map(Coded::x12_str))
+            .flat_map(|a| a.causes.iter().map(Coded::as_str))
             .collect();
         let state = c
             .accident
@@ -698,9 +727,13 @@ impl W837<'_> {
                 t.set(1, &c.patient_control_number);
                 t.amount(2, Some(c.total_charge));
                 t.set_comp(5, 1, &code1);
-                t.set_comp(5, 3, c.frequency.x12_str());
-                t.flag(7, c.accepts_assignment, ("A", "C"), |s| !matches!(s, "B" | "C"));
-                t.flag(8, c.benefits_assigned, ("Y", "N"), |s| !matches!(s, "N" | "W"));
+                t.set_comp(5, 3, c.frequency.as_str());
+                t.flag(7, c.accepts_assignment, ("A", "C"), |s| {
+                    !matches!(s, "B" | "C")
+                });
+                t.flag(8, c.benefits_assigned, ("Y", "N"), |s| {
+                    !matches!(s, "N" | "W")
+                });
                 t.set(9, &c.release_of_information);
                 for (k, v) in accident.iter().enumerate() {
                     if !v.is_empty() || t.elements.get(11).is_some_and(|e| e.len() > k) {
@@ -716,7 +749,7 @@ impl W837<'_> {
                     .eld(c.total_charge)
                     .el("")
                     .el("")
-                    .comp(&[&code1, class, c.frequency.x12_str()]);
+                    .comp(&[&code1, class, c.frequency.as_str()]);
                 if self.institutional {
                     self.out.el("");
                 } else {
@@ -800,11 +833,11 @@ impl W837<'_> {
                     (false, DiagnosisCode::Icd9Cm(_)) => "BF",
                     (false, _) => "ABF",
                 };
-                self.out.comp(&[q, code.x12_str()]);
+                self.out.comp(&[q, code.as_str()]);
             }
             self.out.end();
         }
-        let mut codes = rest.iter().map(DiagnosisCode::x12_str);
+        let mut codes = rest.iter().map(DiagnosisCode::as_str);
         for mut t in templates {
             fill_dx_slots(&mut t, &mut codes);
             t.write(&mut *self.out);
@@ -963,9 +996,9 @@ impl W837<'_> {
             let of_group: Vec<&Adjustment> =
                 adjustments.iter().filter(|a| &a.group == group).collect();
             for chunk in of_group.chunks(6) {
-                self.out.seg("CAS").el(group.x12_str());
+                self.out.seg("CAS").el(group.as_str());
                 for a in chunk {
-                    self.out.el(a.reason.x12_str()).eld(a.amount);
+                    self.out.el(a.reason.as_str()).eld(a.amount);
                     match a.quantity {
                         Some(q) => self.out.eld(q),
                         None => self.out.el(""),
@@ -980,11 +1013,11 @@ impl W837<'_> {
         let g = self.guide;
         let l2320 = format!("2320[{}]", i + 1);
         let sub = op.subscriber.as_ref();
-        let rel = op.relationship.as_ref().map_or("", Coded::x12_str);
-        let filing = op.filing_indicator.as_ref().map_or("", Coded::x12_str);
+        let rel = op.relationship.as_ref().map_or("", Coded::as_str);
+        let filing = op.filing_indicator.as_ref().map_or("", Coded::as_str);
         match Template::find(&c.extra, &format!("{l2320}/SBR")) {
             Some(mut t) => {
-                t.set(1, op.sequence.x12_str());
+                t.set(1, op.sequence.as_str());
                 t.set(2, rel);
                 t.set(3, sub.and_then(|s| s.group_number.as_deref()).unwrap_or(""));
                 t.set(4, sub.and_then(|s| s.group_name.as_deref()).unwrap_or(""));
@@ -994,7 +1027,7 @@ impl W837<'_> {
             None => {
                 self.out
                     .seg("SBR")
-                    .el(op.sequence.x12_str())
+                    .el(op.sequence.as_str())
                     .el(rel)
                     .elo(sub.and_then(|s| s.group_number.as_deref()))
                     .elo(sub.and_then(|s| s.group_name.as_deref()))
@@ -1026,7 +1059,10 @@ impl W837<'_> {
             self.out.seg("AMT").el("EAF").eld(a).end();
         }
         // The OI the reader did not keep is the one written from the claim.
-        if !extras.iter().any(|r| r.text.starts_with("OI*") || r.text == "OI") {
+        if !extras
+            .iter()
+            .any(|r| r.text.starts_with("OI*") || r.text == "OI")
+        {
             p.before(&mut *self.out, g, "OI", "");
             self.out
                 .seg("OI")
@@ -1120,7 +1156,7 @@ impl W837<'_> {
     }
 
     fn procedure_comp(&mut self, code: &str, modifiers: &[Coded<Modifier>]) {
-        let m = |i: usize| modifiers.get(i).map_or("", Coded::x12_str);
+        let m = |i: usize| modifiers.get(i).map_or("", Coded::as_str);
         self.out.comp(&["HC", code, m(0), m(1), m(2), m(3)]);
     }
 
@@ -1149,7 +1185,7 @@ impl W837<'_> {
                 .el("")
                 .el("")
                 .eld(d.quantity)
-                .el(d.unit.x12_str())
+                .el(d.unit.as_str())
                 .end();
         }
         l2410.rest(&mut *self.out);
@@ -1193,7 +1229,7 @@ impl W837<'_> {
                     if let Some(pr) = &a.procedure
                         && t.get(3, 2).is_empty()
                     {
-                        t.set_procedure(3, pr.x12_str(), &mods);
+                        t.set_procedure(3, pr.as_str(), &mods);
                     }
                     t.amount(5, a.units);
                     t.write(&mut *self.out);
@@ -1203,7 +1239,7 @@ impl W837<'_> {
                     match &a.procedure {
                         Some(pr) => {
                             let m = |i: usize| mods.get(i).copied().unwrap_or("");
-                            self.out.comp(&["HC", pr.x12_str(), m(0), m(1), m(2), m(3)]);
+                            self.out.comp(&["HC", pr.as_str(), m(0), m(1), m(2), m(3)]);
                         }
                         None => {
                             self.out.el("");
@@ -1257,14 +1293,14 @@ impl W837<'_> {
     fn professional_line(&mut self, line: &ProfessionalLine, i: usize) {
         let g = self.guide;
         self.lx(&line.extra, i);
-        let pos = line.place_of_service.as_ref().map_or("", Coded::x12_str);
+        let pos = line.place_of_service.as_ref().map_or("", Coded::as_str);
         let pointers: Vec<String> = line.diagnosis_pointers.iter().map(u8::to_string).collect();
         let mods = modifier_texts(&line.modifiers);
         match Template::find(&line.extra, "2400/SV1") {
             Some(mut t) => {
-                t.set_procedure(1, line.procedure.x12_str(), &mods);
+                t.set_procedure(1, line.procedure.as_str(), &mods);
                 t.amount(2, Some(line.charge));
-                t.set(3, line.unit_basis.x12_str());
+                t.set(3, line.unit_basis.as_str());
                 t.amount(4, Some(line.units));
                 t.set(5, pos);
                 t.pointers(7, &line.diagnosis_pointers);
@@ -1272,10 +1308,10 @@ impl W837<'_> {
             }
             None => {
                 self.out.seg("SV1");
-                self.procedure_comp(line.procedure.x12_str(), &line.modifiers);
+                self.procedure_comp(line.procedure.as_str(), &line.modifiers);
                 self.out
                     .eld(line.charge)
-                    .el(line.unit_basis.x12_str())
+                    .el(line.unit_basis.as_str())
                     .eld(line.units)
                     .el(pos)
                     .el("");
@@ -1320,27 +1356,27 @@ impl W837<'_> {
         let mods = modifier_texts(&line.modifiers);
         match Template::find(&line.extra, "2400/SV2") {
             Some(mut t) => {
-                t.set(1, line.revenue_code.x12_str());
+                t.set(1, line.revenue_code.as_str());
                 if let Some(pr) = &line.procedure {
-                    t.set_procedure(2, pr.x12_str(), &mods);
+                    t.set_procedure(2, pr.as_str(), &mods);
                 }
                 t.amount(3, Some(line.charge));
-                t.set(4, line.unit_basis.x12_str());
+                t.set(4, line.unit_basis.as_str());
                 t.amount(5, Some(line.units));
                 t.amount(7, line.non_covered_charge);
                 t.write(&mut *self.out);
             }
             None => {
-                self.out.seg("SV2").el(line.revenue_code.x12_str());
+                self.out.seg("SV2").el(line.revenue_code.as_str());
                 match &line.procedure {
-                    Some(pr) => self.procedure_comp(pr.x12_str(), &line.modifiers),
+                    Some(pr) => self.procedure_comp(pr.as_str(), &line.modifiers),
                     None => {
                         self.out.el("");
                     }
                 }
                 self.out
                     .eld(line.charge)
-                    .el(line.unit_basis.x12_str())
+                    .el(line.unit_basis.as_str())
                     .eld(line.units)
                     .el("");
                 match line.non_covered_charge {
@@ -1391,7 +1427,10 @@ fn statement_dates(t: &Template) -> Option<(chrono::NaiveDate, chrono::NaiveDate
 /// Whether a composite read in a professional HI is one of the claim's diagnoses: its
 /// qualifier is a diagnosis code list's.
 fn is_dx_slot(e: &[String]) -> bool {
-    matches!(e.first().map(String::as_str), Some("ABK" | "ABF" | "BK" | "BF"))
+    matches!(
+        e.first().map(String::as_str),
+        Some("ABK" | "ABF" | "BK" | "BF")
+    )
 }
 
 /// How many of the claim's diagnoses a professional HI template holds.
@@ -1495,33 +1534,86 @@ impl<'c> InstitutionalHi<'c> {
             })
             .collect();
         let dx = |d: &Diagnosis, q10: &'static str, q9: &'static str| {
-            let mut parts = vec![dx_qualifier(&d.code, q10, q9).to_owned(), d.code.x12_str().to_owned()];
+            let mut parts = vec![
+                dx_qualifier(&d.code, q10, q9).to_owned(),
+                d.code.as_str().to_owned(),
+            ];
             if let Some(poa) = &d.poa {
                 parts.resize(8, String::new());
-                parts.push(poa.x12_str().to_owned());
+                parts.push(poa.as_str().to_owned());
             }
             parts
         };
         let code = |c: &DiagnosisCode, q10: &'static str, q9: &'static str| {
-            vec![dx_qualifier(c, q10, q9).to_owned(), c.x12_str().to_owned()]
+            vec![dx_qualifier(c, q10, q9).to_owned(), c.as_str().to_owned()]
         };
         let procedure = |p: &IcdProcedure, principal: bool| {
             vec![
                 pcs_qualifier(&p.code, principal).to_owned(),
-                p.code.x12_str().to_owned(),
+                p.code.as_str().to_owned(),
                 "D8".to_owned(),
-                p.date.map(|d| format_date(d).to_string()).unwrap_or_default(),
+                p.date
+                    .map(|d| format_date(d).to_string())
+                    .unwrap_or_default(),
             ]
         };
         let mut items: Vec<(HiKind, Vec<Vec<String>>)> = Vec::new();
-        items.push((HiKind::Principal, i.principal_diagnosis.iter().map(|d| dx(d, "ABK", "BK")).collect()));
-        items.push((HiKind::Admitting, i.admitting_diagnosis.iter().map(|d| code(d, "ABJ", "BJ")).collect()));
-        items.push((HiKind::Reason, i.reason_for_visit.iter().map(|d| code(d, "APR", "PR")).collect()));
-        items.push((HiKind::External, i.external_causes.iter().map(|d| dx(d, "ABN", "BN")).collect()));
-        items.push((HiKind::Drg, i.drg.iter().map(|d| vec!["DR".to_owned(), d.clone()]).collect()));
-        items.push((HiKind::Other, i.other_diagnoses.iter().map(|d| dx(d, "ABF", "BF")).collect()));
-        items.push((HiKind::PrincipalProcedure, i.principal_procedure.iter().map(|p| procedure(p, true)).collect()));
-        items.push((HiKind::OtherProcedure, i.other_procedures.iter().map(|p| procedure(p, false)).collect()));
+        items.push((
+            HiKind::Principal,
+            i.principal_diagnosis
+                .iter()
+                .map(|d| dx(d, "ABK", "BK"))
+                .collect(),
+        ));
+        items.push((
+            HiKind::Admitting,
+            i.admitting_diagnosis
+                .iter()
+                .map(|d| code(d, "ABJ", "BJ"))
+                .collect(),
+        ));
+        items.push((
+            HiKind::Reason,
+            i.reason_for_visit
+                .iter()
+                .map(|d| code(d, "APR", "PR"))
+                .collect(),
+        ));
+        items.push((
+            HiKind::External,
+            i.external_causes
+                .iter()
+                .map(|d| dx(d, "ABN", "BN"))
+                .collect(),
+        ));
+        items.push((
+            HiKind::Drg,
+            i.drg
+                .iter()
+                .map(|d| vec!["DR".to_owned(), d.clone()])
+                .collect(),
+        ));
+        items.push((
+            HiKind::Other,
+            i.other_diagnoses
+                .iter()
+                .map(|d| dx(d, "ABF", "BF"))
+                .collect(),
+        ));
+        items.push((
+            HiKind::PrincipalProcedure,
+            i.principal_procedure
+                .iter()
+                .map(|p| procedure(p, true))
+                .collect(),
+        ));
+        items.push((
+            HiKind::OtherProcedure,
+            i.other_procedures
+                .iter()
+                .map(|p| procedure(p, false))
+                .collect(),
+        ));
         items.push((
             HiKind::Span,
             i.occurrence_spans
@@ -1544,7 +1636,9 @@ impl<'c> InstitutionalHi<'c> {
                         "BH".to_owned(),
                         o.code.clone(),
                         "D8".to_owned(),
-                        o.date.map(|d| format_date(d).to_string()).unwrap_or_default(),
+                        o.date
+                            .map(|d| format_date(d).to_string())
+                            .unwrap_or_default(),
                     ]
                 })
                 .collect(),
@@ -1553,7 +1647,15 @@ impl<'c> InstitutionalHi<'c> {
             HiKind::Value,
             i.value_codes
                 .iter()
-                .map(|v| vec!["BE".to_owned(), v.code.clone(), String::new(), String::new(), v.amount.to_string()])
+                .map(|v| {
+                    vec![
+                        "BE".to_owned(),
+                        v.code.clone(),
+                        String::new(),
+                        String::new(),
+                        v.amount.to_string(),
+                    ]
+                })
                 .collect(),
         ));
         InstitutionalHi {
@@ -1607,7 +1709,8 @@ impl<'c> InstitutionalHi<'c> {
                 t.write(&mut *w.out);
             }
             let k = Self::index(kind);
-            let rest: Vec<Vec<String>> = self.items[k].1[self.used[k].min(self.items[k].1.len())..].to_vec();
+            let rest: Vec<Vec<String>> =
+                self.items[k].1[self.used[k].min(self.items[k].1.len())..].to_vec();
             self.used[k] = self.items[k].1.len();
             if rest.is_empty() {
                 continue;

@@ -5,10 +5,13 @@
 //!     [--hcpcs FILE] [--config FILE] [--submitted YYYY-MM-DD] [--json]
 //! ```
 //!
-//! `FILE` is the claims to scrub: an X12 837P or 837I file (read with medbill-x12's typed
-//! reader, leniently: a value the claim model cannot hold is left out and reported on
-//! stderr, a claim the model refuses is skipped and reported), or a JSON array of
-//! `medbill-claim` claims when the name ends in `.json`. For example, from the repository:
+//! `FILE` is the claims to scrub: an X12 837P or 837I file, or a JSON array of `medbill-claim`
+//! claims when the name ends in `.json`. Nothing is dropped: every CLM of the file is a claim
+//! here, each value as sent, and what the reader could not use is judged by an edit
+//! (`VALUE.INVALID`, `PROC.INVALID`, `DX.CODE_SET`...); a claim the reader could not place at
+//! all gets one `CLAIM.UNREADABLE` finding. On X12 input each finding about one value names
+//! the `field` and where it was (`at`: segment index and byte). For example, from the
+//! repository:
 //!
 //! ```text
 //! cargo run --release --example scrub_claims -- crates/medbill-scrub/tests/fixtures/claims.837 \
@@ -26,17 +29,20 @@
 //! JSON rule-set configuration ([`medbill::scrub::ScrubConfig`]). `--submitted` is the
 //! submission date (default today).
 //!
-//! With `--json`, one object per finding per line, then a summary:
+//! With `--json`, one object per finding per line, then a summary counting every claim of the
+//! file:
 //!
 //! ```text
-//! {"claim":"PCN123","line":2,"edit":"NCCI.PTP","severity":"deny","codes":["11111","22222"],"message":"...","fix":"..."}
+//! {"claim":"PCN123","line":2,"field":"lines[1].procedure","at":{"segment":31,"segment_id":"SV1","byte":912,"element":1,"component":2},"edit":"NCCI.PTP","severity":"deny","codes":["11111","22222"],"message":"...","fix":"..."}
 //! {"summary":{"claims":1,"clean":0,"findings":1}}
 //! ```
 //!
 //! (`line` is null for a claim-level finding.) Without it, a readable report per claim.
-//! Exit status: 0 when the file was read, whatever was found; 1 when it could not be read or
-//! a reference file failed to load; 2 on a usage error.
+//! `--help` prints the usage. Exit status: 0 when the file was read, whatever was found; 1 when
+//! it could not be read or a reference file failed to load; 2 on a usage error. A closed pipe
+//! ends it quietly.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -44,7 +50,6 @@ use chrono::NaiveDate;
 use medbill::claim::Claim;
 use medbill::scrub::ncci::{AddOnTable, MueTable, NcciSetting, PtpTable};
 use medbill::scrub::{Finding, ReferenceData, ScrubConfig, ScrubOptions, Scrubber};
-use medbill::x12::typed::{self, ReadMode, TypedTransaction};
 
 #[derive(Debug, Default)]
 struct Args {
@@ -91,47 +96,39 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
     Ok(a)
 }
 
-/// Reads the claims of a file: a JSON array of claims for `.json`, X12 837 otherwise.
-/// Problems the 837 reader reports go to stderr (they name fields and positions, never
-/// patient data).
-fn read_claims(path: &Path) -> Result<Vec<Claim>, String> {
+/// The claims of a file and their findings, in claim order: `(patient control number,
+/// findings)` per claim, every claim of the file counted.
+type Scrubbed = Vec<(String, Vec<Finding>)>;
+
+/// Reads and scrubs the claims of a file: a JSON array of claims for `.json`, X12 837
+/// otherwise (every CLM counted; findings located in the file).
+fn scrub_file(
+    path: &Path,
+    scrubber: &Scrubber,
+    options: &ScrubOptions,
+) -> Result<Scrubbed, String> {
+    let shown = path.display();
+    let bytes = std::fs::read(path).map_err(|e| format!("{shown}: {e}"))?;
     let is_json = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     if is_json {
-        return serde_json::from_slice(&bytes).map_err(|e| format!("{}: {e}", path.display()));
+        let claims: Vec<Claim> =
+            serde_json::from_slice(&bytes).map_err(|e| format!("{shown}: {e}"))?;
+        let results = scrubber.scrub_batch(&claims, options);
+        return Ok(claims
+            .iter()
+            .map(|c| c.patient_control_number.to_string())
+            .zip(results)
+            .collect());
     }
-    let file = typed::read_all(&bytes, ReadMode::Lenient)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
-    let mut claims = Vec::new();
-    for (i, t) in file.transactions.into_iter().enumerate() {
-        match t {
-            TypedTransaction::Claims(batch) => {
-                for p in &batch.problems {
-                    eprintln!("note: {}: {p}", path.display());
-                }
-                claims.extend(batch.claims);
-            }
-            _ => eprintln!(
-                "note: {}: transaction set {} is not an 837; skipped",
-                path.display(),
-                i + 1
-            ),
-        }
-    }
-    let errors = file
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == medbill::x12::Severity::Error)
-        .count();
-    if errors > 0 {
-        eprintln!(
-            "note: {}: {errors} envelope or syntax errors (x12_validate shows them)",
-            path.display()
-        );
-    }
-    Ok(claims)
+    let scrubbed = medbill::scrub_837(scrubber, &bytes, options.submitted)
+        .map_err(|e| format!("{shown}: {e}"))?;
+    Ok(scrubbed
+        .claims
+        .into_iter()
+        .map(|c| (c.patient_control_number, c.findings))
+        .collect())
 }
 
 /// The NCCI setting a CMS file name implies.
@@ -195,55 +192,55 @@ fn load_reference(a: &Args) -> Result<ReferenceData, String> {
     Ok(data)
 }
 
-fn print_report(claims: &[Claim], results: &[Vec<Finding>]) {
-    for (claim, findings) in claims.iter().zip(results) {
+fn print_report(out: &mut impl Write, results: &Scrubbed) -> std::io::Result<()> {
+    for (pcn, findings) in results {
         if findings.is_empty() {
-            println!("{}: clean", claim.patient_control_number);
+            writeln!(out, "{pcn}: clean")?;
             continue;
         }
-        println!(
-            "{}: {} finding{}",
-            claim.patient_control_number,
+        writeln!(
+            out,
+            "{pcn}: {} finding{}",
             findings.len(),
             if findings.len() == 1 { "" } else { "s" }
-        );
+        )?;
         let mut sorted: Vec<&Finding> = findings.iter().collect();
         sorted.sort_by_key(|f| (f.severity, f.line));
         for f in sorted {
             let place = f.line.map_or("claim".to_string(), |l| format!("line {l}"));
-            println!("  {:<6} {:<26} {place}: {}", f.severity, f.edit, f.message);
+            let at = f.at.as_ref().map_or(String::new(), |a| format!(" [{a}]"));
+            writeln!(
+                out,
+                "  {:<6} {:<26} {place}: {}{at}",
+                f.severity, f.edit, f.message
+            )?;
             if let Some(fix) = &f.fix {
-                println!("         fix: {fix}");
+                writeln!(out, "         fix: {fix}")?;
             }
         }
     }
+    Ok(())
 }
 
 fn main() -> ExitCode {
     let args = match parse_args(std::env::args().skip(1)) {
         Ok(a) => a,
+        Err(e) if e.is_empty() => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
         Err(e) => {
-            if !e.is_empty() {
-                eprintln!("error: {e}");
-            }
-            eprintln!("{USAGE}");
+            eprintln!("scrub_claims: {e}\n{USAGE}");
             return ExitCode::from(2);
         }
     };
     let Some(input) = args.input.as_deref() else {
         return ExitCode::from(2);
     };
-    let claims = match read_claims(input) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(1);
-        }
-    };
     let data = match load_reference(&args) {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("scrub_claims: {e}");
             return ExitCode::from(1);
         }
     };
@@ -255,7 +252,7 @@ fn main() -> ExitCode {
         {
             Ok(c) => c,
             Err(e) => {
-                eprintln!("error: {}: {e}", p.display());
+                eprintln!("scrub_claims: {}: {e}", p.display());
                 return ExitCode::from(1);
             }
         },
@@ -268,30 +265,49 @@ fn main() -> ExitCode {
     {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("scrub_claims: {e}");
             return ExitCode::from(1);
         }
     };
     let today = chrono::Local::now().date_naive();
     let options = ScrubOptions::new(args.submitted.unwrap_or(today), today);
-    let results = scrubber.scrub_batch(&claims, &options);
-    let total: usize = results.iter().map(Vec::len).sum();
-    let clean = results.iter().filter(|f| f.is_empty()).count();
-    if args.json {
-        for f in results.iter().flatten() {
-            match serde_json::to_string(f) {
-                Ok(line) => println!("{line}"),
-                Err(e) => eprintln!("error: {e}"),
-            }
+    let results = match scrub_file(input, &scrubber, &options) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("scrub_claims: {e}");
+            return ExitCode::from(1);
         }
-        println!(
-            "{}",
-            serde_json::json!({"summary": {"claims": claims.len(), "clean": clean, "findings": total}})
-        );
+    };
+    let claims = results.len();
+    let total: usize = results.iter().map(|(_, f)| f.len()).sum();
+    let clean = results.iter().filter(|(_, f)| f.is_empty()).count();
+    let mut out = std::io::stdout().lock();
+    let written = if args.json {
+        (|| {
+            for f in results.iter().flat_map(|(_, f)| f) {
+                let line = serde_json::to_string(f).map_err(std::io::Error::other)?;
+                writeln!(out, "{line}")?;
+            }
+            writeln!(
+                out,
+                "{}",
+                serde_json::json!({"summary": {"claims": claims, "clean": clean, "findings": total}})
+            )
+        })()
     } else {
-        println!("reference data: {stamp}");
-        print_report(&claims, &results);
-        println!("{} claims, {clean} clean, {total} findings", claims.len());
+        (|| {
+            writeln!(out, "reference data: {stamp}")?;
+            print_report(&mut out, &results)?;
+            writeln!(out, "{claims} claims, {clean} clean, {total} findings")
+        })()
+    };
+    match written.and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        // A reader that stopped early (`| head`) is not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("scrub_claims: {e}");
+            ExitCode::from(1)
+        }
     }
-    ExitCode::SUCCESS
 }

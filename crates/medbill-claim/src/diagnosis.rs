@@ -98,6 +98,23 @@ impl DiagnosisCode {
     }
 }
 
+/// Parses an ICD-10-CM code, as a coder enters one; text that is not one is an error (a
+/// reader keeps such text with [`DiagnosisCode::icd10`] instead).
+///
+/// ```
+/// use medbill_claim::DiagnosisCode;
+/// let dx: DiagnosisCode = "E11.9".parse()?;
+/// assert_eq!(dx.to_string(), "E11.9");
+/// assert!("E11.".parse::<DiagnosisCode>().is_err());
+/// # Ok::<(), medbill_codes::CodeError>(())
+/// ```
+impl std::str::FromStr for DiagnosisCode {
+    type Err = CodeError;
+    fn from_str(s: &str) -> Result<Self, CodeError> {
+        Icd10CmCode::parse(s).map(DiagnosisCode::from)
+    }
+}
+
 impl From<Icd10CmCode> for DiagnosisCode {
     fn from(code: Icd10CmCode) -> Self {
         DiagnosisCode::Icd10Cm(Coded::Valid(code))

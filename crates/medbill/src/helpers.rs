@@ -27,16 +27,23 @@ fn read_bytes(path: &Path) -> Result<Vec<u8>> {
 
 /// What was read from one X12 file: the values, and everything that could not be used.
 ///
-/// Reading is lenient: a value the model cannot hold is left out of its claim (or remittance)
-/// and reported in [`problems`](Self::problems) with its position; a transaction set that
-/// cannot be read at all is reported there too. Nothing is dropped silently.
+/// Reading is lenient and drops nothing: a value the model cannot hold as its type is kept as
+/// sent and reported on its claim (or claim payment) with where it was
+/// ([`Claim::problems`](medbill_claim::Claim::problems)); a claim that cannot be placed at all
+/// is in [`unreadable`](Self::unreadable); what belongs to no value (a transaction set that
+/// cannot be read, a header problem) is in [`problems`](Self::problems).
 #[cfg(feature = "x12")]
 #[derive(Debug, Clone)]
 pub struct Loaded<T> {
     /// The values, in file order.
     pub values: Vec<T>,
-    /// Values and transaction sets that could not be used, with positions.
+    /// Claims that could not be read into the claim model (an 837 without an embedded
+    /// guide, a CLM outside the claim loop), with their segments; empty for other kinds.
+    pub unreadable: Vec<typed::UnreadableClaim>,
+    /// Transaction sets and headers that could not be used, with positions.
     pub problems: Vec<TypedError>,
+    /// How many problems the values carry between them.
+    pub value_problems: usize,
     /// The reader's envelope and syntax findings (warnings and errors), with positions.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -46,15 +53,20 @@ impl<T> Loaded<T> {
     fn new(diagnostics: Vec<Diagnostic>) -> Self {
         Loaded {
             values: Vec::new(),
+            unreadable: Vec::new(),
             problems: Vec::new(),
+            value_problems: 0,
             diagnostics,
         }
     }
 
-    /// True when nothing was left out and the reader found no syntax or envelope error
-    /// (warnings such as line breaks between segments do not count).
+    /// True when every value was read as it is, nothing is unreadable, and the reader found
+    /// no syntax or envelope error (warnings such as line breaks between segments do not
+    /// count).
     pub fn is_clean(&self) -> bool {
         self.problems.is_empty()
+            && self.unreadable.is_empty()
+            && self.value_problems == 0
             && self
                 .diagnostics
                 .iter()
@@ -62,10 +74,12 @@ impl<T> Loaded<T> {
     }
 }
 
-/// Reads every 837P and 837I transaction set in `input` into claims.
+/// Reads every 837P and 837I transaction set in `input` into claims: one claim per CLM
+/// segment (or one [`Loaded::unreadable`] entry), each with every line, whatever its values.
 ///
-/// Fails only when the input is not X12 at all; everything else is in
-/// [`Loaded::problems`] and [`Loaded::diagnostics`]. Sets of other kinds are skipped.
+/// Fails only when the input is not X12 at all; what could not be used is reported on the
+/// claims, in [`Loaded::problems`] and in [`Loaded::diagnostics`]. Sets of other kinds are
+/// skipped.
 ///
 /// ```
 /// let file = b"ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *240101*1200*^*00501*000000001*0*T*:~\
@@ -88,7 +102,9 @@ pub fn read_837(input: &[u8]) -> Result<Loaded<Claim>> {
     for set in file.transactions {
         match set {
             TypedTransaction::Claims(batch) => {
+                out.value_problems += batch.claims.iter().map(|c| c.problems.len()).sum::<usize>();
                 out.values.extend(batch.claims);
+                out.unreadable.extend(batch.unreadable);
                 out.problems.extend(batch.problems);
             }
             TypedTransaction::Failed { id, error, .. } if id == "837" => out.problems.push(error),
@@ -139,6 +155,13 @@ pub fn read_835_and_post(
     for set in file.transactions {
         match set {
             TypedTransaction::Remittance(set) => {
+                out.value_problems += set.remittance.problems.len()
+                    + set
+                        .remittance
+                        .claims
+                        .iter()
+                        .map(|c| c.problems.len())
+                        .sum::<usize>();
                 out.values.push(ledger.post(&set.remittance, fees));
                 out.problems.extend(set.problems);
             }
@@ -215,6 +238,122 @@ pub fn scrub_claims(
         .into_iter()
         .flatten()
         .collect()
+}
+
+/// The findings of scrubbing an 837 file, claim by claim: every claim of the file (one per
+/// CLM segment) in file order, each finding with where its value was.
+#[cfg(all(feature = "scrub", feature = "x12"))]
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct Scrubbed {
+    /// Every claim of the file, in order.
+    pub claims: Vec<ScrubbedClaim>,
+}
+
+/// One claim of a [`Scrubbed`] file: its patient control number (CLM01) and findings.
+#[cfg(all(feature = "scrub", feature = "x12"))]
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct ScrubbedClaim {
+    /// CLM01 as sent.
+    pub patient_control_number: String,
+    /// What the scrubber found. A claim the reader could not place at all has one
+    /// `CLAIM.UNREADABLE` finding (reject) saying why.
+    pub findings: Vec<medbill_scrub::Finding>,
+}
+
+#[cfg(all(feature = "scrub", feature = "x12"))]
+impl Scrubbed {
+    /// How many claims have no finding.
+    pub fn clean(&self) -> usize {
+        self.claims.iter().filter(|c| c.findings.is_empty()).count()
+    }
+
+    /// Every finding, in claim order.
+    pub fn findings(&self) -> impl Iterator<Item = &medbill_scrub::Finding> {
+        self.claims.iter().flat_map(|c| &c.findings)
+    }
+}
+
+/// Reads every 837 of `input` (leniently: nothing is dropped) and scrubs each claim for
+/// submission on `submitted`, in parallel. Every finding about one value carries the value's
+/// field and where it was in the input (segment index and byte), whether the reader found a
+/// problem with it or the scrubber did (an ICD-9 code after October 2015, a modifier nobody
+/// knows).
+///
+/// ```
+/// let file = b"ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *240101*1200*^*00501*000000001*0*T*:~\
+/// GS*HC*SUBMITTER*RECEIVER*20240101*1200*1*X*005010X222A1~\
+/// ST*837*0001*005010X222A1~BHT*0019*00*0123*20240101*1200*CH~\
+/// NM1*41*2*SUBMITTER*****46*S1~PER*IC*CONTACT*TE*5555551212~NM1*40*2*RECEIVER*****46*R1~\
+/// HL*1**20*1~NM1*85*2*CLINIC*****XX*1234567893~N3*1 MAIN ST~N4*TOWN*NY*12345~REF*EI*123456789~\
+/// HL*2*1*22*0~SBR*P*18*******CI~NM1*IL*1*DOE*JOHN****MI*M1~NM1*PR*2*PAYER*****PI*P1~\
+/// CLM*C1*100***11:B:1*Y*A*Y*Y~HI*BK:4019~LX*1~SV1*HC:99213*100*UN*1***1~DTP*472*D8*20240101~\
+/// SE*20*0001~GE*1*1~IEA*1*000000001~";
+/// let scrubbed = medbill::scrub_837(&medbill::builtin_scrubber(), file, "2024-01-05".parse()?)?;
+/// assert_eq!(scrubbed.claims.len(), 1);
+/// // An ICD-9 code on a 2024 date of service, pointed at.
+/// let f = scrubbed.findings().find(|f| f.edit == "DX.CODE_SET").unwrap();
+/// assert_eq!(f.field.as_deref(), Some("diagnoses[0]"));
+/// let at = f.at.as_ref().unwrap();
+/// assert_eq!(&file[at.byte as usize..][..4], b"4019");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[cfg(all(feature = "scrub", feature = "x12"))]
+pub fn scrub_837(
+    scrubber: &medbill_scrub::Scrubber,
+    input: &[u8],
+    submitted: NaiveDate,
+) -> Result<Scrubbed> {
+    use medbill_scrub::{Finding, Hit, Severity};
+    let options = typed::ReadOptions::new(ReadMode::Lenient).locations(true);
+    let file = typed::read_all_with(input, &options)?;
+    let scrub_options = medbill_scrub::ScrubOptions::on(submitted);
+    let mut out = Scrubbed::default();
+    for set in file.transactions {
+        let TypedTransaction::Claims(batch) = set else {
+            continue;
+        };
+        let results = scrubber.scrub_batch(&batch.claims, &scrub_options);
+        let mut unreadable = batch.unreadable.iter().peekable();
+        for (i, (claim, mut findings)) in batch.claims.iter().zip(results).enumerate() {
+            while let Some(u) = unreadable.next_if(|u| u.index <= i) {
+                out.claims.push(unreadable_claim(u));
+            }
+            if let Some(located) = batch.locations.get(i) {
+                for f in &mut findings {
+                    if f.at.is_none()
+                        && let Some(field) = &f.field
+                    {
+                        f.at = located.get(field).cloned();
+                    }
+                }
+            }
+            out.claims.push(ScrubbedClaim {
+                patient_control_number: claim.patient_control_number.to_string(),
+                findings,
+            });
+        }
+        out.claims.extend(unreadable.map(unreadable_claim));
+    }
+    return Ok(out);
+
+    fn unreadable_claim(u: &typed::UnreadableClaim) -> ScrubbedClaim {
+        let hit = Hit::new(format!("the claim could not be read: {}", u.reason))
+            .fix("send the claim in a transaction set and loop the reader places (837P 005010X222A1, 837I 005010X223A2)")
+            .at(u.at.clone())
+            .field("patient_control_number");
+        let pcn = u.patient_control_number.to_string();
+        ScrubbedClaim {
+            findings: vec![Finding::new(
+                pcn.as_str(),
+                "CLAIM.UNREADABLE",
+                Severity::Reject,
+                hit,
+            )],
+            patient_control_number: pcn,
+        }
+    }
 }
 
 /// The revenue-cycle report of a ledger as of a date, with the default options (the month to

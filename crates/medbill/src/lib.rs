@@ -103,6 +103,8 @@ pub use helpers::{
     Checked, Loaded, check_x12, read_835_and_post, read_835_file_and_post, read_837, read_837_file,
     read_acknowledgments,
 };
+#[cfg(all(feature = "scrub", feature = "x12"))]
+pub use helpers::{Scrubbed, ScrubbedClaim, scrub_837};
 #[cfg(feature = "scrub")]
 pub use helpers::{builtin_scrubber, scrub_claims};
 

@@ -71,8 +71,8 @@ pub use ack::{read_277ca, read_999};
 pub use out::InterchangeHeader;
 pub use r835::{RemittanceSet, read_835, write_835};
 pub use read837::{
-    ClaimBatch, ClaimForm, ProblemRef, SentTrailer, SubmissionHeader, UnreadableClaim,
-    UnreadableReason, read_837,
+    ClaimBatch, ClaimForm, ClaimLocations, ProblemRef, ReadOptions, SentTrailer, SubmissionHeader,
+    UnreadableClaim, UnreadableReason, read_837, read_837_with,
 };
 pub use write837::{write_837, write_batch};
 
@@ -224,10 +224,15 @@ pub struct AckSet {
 /// Reads every transaction set of a file into typed values. Fails only when the input is not
 /// X12 at all (or the source fails); everything else is reported in the result.
 pub fn read_all(input: &[u8], mode: ReadMode) -> Result<TypedFile, X12Error> {
+    read_all_with(input, &ReadOptions::new(mode))
+}
+
+/// [`read_all`] with [`ReadOptions`] (keeping where each claim value was, for example).
+pub fn read_all_with(input: &[u8], options: &ReadOptions) -> Result<TypedFile, X12Error> {
     let mut reader = crate::Reader::new(input);
     let mut file = TypedFile::default();
     while let Some(set) = reader.next_transaction()? {
-        file.transactions.push(read_set(&set, mode));
+        file.transactions.push(read_set_with(&set, options));
     }
     file.diagnostics = reader.take_diagnostics();
     Ok(file)
@@ -235,13 +240,19 @@ pub fn read_all(input: &[u8], mode: ReadMode) -> Result<TypedFile, X12Error> {
 
 /// Reads one transaction set into a typed value according to its ST01.
 pub fn read_set(set: &TransactionSet, mode: ReadMode) -> TypedTransaction {
+    read_set_with(set, &ReadOptions::new(mode))
+}
+
+/// [`read_set`] with [`ReadOptions`].
+pub fn read_set_with(set: &TransactionSet, options: &ReadOptions) -> TypedTransaction {
+    let mode = options.mode;
     let failed = |error| TypedTransaction::Failed {
         id: set.id().to_owned(),
         control: set.control().to_owned(),
         error,
     };
     match set.id() {
-        "837" => match read_837(set, mode) {
+        "837" => match read_837_with(set, options) {
             Ok(b) => TypedTransaction::Claims(Box::new(b)),
             Err(e) => failed(e),
         },

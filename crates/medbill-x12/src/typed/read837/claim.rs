@@ -78,7 +78,11 @@ impl R837<'_> {
         if let Some(p) = &self.proto {
             self.claims.extend_from_slice(std::slice::from_ref(p));
         }
+        if let Some(l) = &mut self.locations {
+            l.push(super::ClaimLocations::default());
+        }
         self.open = true;
+        self.note_at(f, 1, 0, || "patient_control_number".into());
         let drug_segments = std::mem::take(&mut self.state.drug_segments);
         self.state = ClaimState {
             at: Loc {

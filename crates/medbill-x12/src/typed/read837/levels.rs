@@ -136,6 +136,9 @@ impl R837<'_> {
         field: &str,
     ) -> Provider {
         let id = trim(f.el(9));
+        if level.is_none() {
+            self.note_at(f, 9, 0, || field.to_owned());
+        }
         let npi = if trim(f.el(8)) == "XX" && !id.is_empty() {
             let coded: Coded<Npi> = Coded::parse(id);
             if let Coded::Invalid(u) = &coded {

@@ -95,6 +95,8 @@ impl R837<'_> {
 
     fn lx(&mut self, f: &Fields<'_>) {
         self.finish_line();
+        let n = self.line_count();
+        self.note_at(f, 0, 0, || format!("lines[{n}]"));
         self.state.service_read = false;
         self.state.line_provider_role = None;
         self.state.forms = 0;
@@ -221,6 +223,10 @@ impl R837<'_> {
                 pointers_plain = false;
                 continue;
             }
+            let j = pointers.len();
+            self.note_at(f, 7, k + 1, || {
+                format!("lines[{i}].diagnosis_pointers[{j}]")
+            });
             match p.parse::<u8>() {
                 Ok(v)
                     if p.len() <= 2
@@ -342,6 +348,7 @@ impl R837<'_> {
         let start = parse_date(a);
         let end = if b.is_empty() { None } else { parse_date(b) };
         let institutional = self.form == ClaimForm::Institutional;
+        self.note_at(f, 3, 0, || format!("lines[{i}].service_date"));
         if start.is_none()
             || (!b.is_empty() && end.is_none())
             || !matches!(trim(f.el(2)), "D8" | "RD8")

@@ -70,6 +70,77 @@ pub struct ClaimBatch {
     /// The SE as read, when it is not the one a writer writes (a segment count or control
     /// number that does not match the set).
     pub trailer: Option<SentTrailer>,
+    /// Where each claim's values were in the input, one entry per claim of
+    /// [`claims`](Self::claims): kept only when asked for ([`ReadOptions::locations`]),
+    /// empty otherwise.
+    pub locations: Vec<ClaimLocations>,
+}
+
+/// Where a claim's values were in the input, by field path (`diagnoses[1]`,
+/// `lines[0].modifiers[1]`, `total_charge`...): for pointing at a value a check finds wrong
+/// though it was read without a problem (an ICD-9 code after October 2015, a modifier nobody
+/// knows).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ClaimLocations {
+    /// (field path, where) in the order read.
+    pub fields: Vec<(String, Location)>,
+}
+
+impl ClaimLocations {
+    /// Where `field` was; for a field with no location of its own, such as `lines[1]`, the
+    /// first value under it.
+    pub fn get(&self, field: &str) -> Option<&Location> {
+        self.fields
+            .iter()
+            .find(|(f, _)| f == field)
+            .or_else(|| {
+                self.fields.iter().find(|(f, _)| {
+                    f.strip_prefix(field)
+                        .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
+                })
+            })
+            .map(|(_, at)| at)
+    }
+}
+
+/// How to read a transaction set: the [`ReadMode`], and whether to keep where each claim
+/// value was.
+///
+/// ```
+/// use medbill_x12::typed::{ReadMode, ReadOptions};
+/// let options = ReadOptions::new(ReadMode::Lenient).locations(true);
+/// assert!(options.keeps_locations());
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ReadOptions {
+    /// Lenient or strict.
+    pub mode: ReadMode,
+    /// Keep where each claim value was ([`ClaimBatch::locations`]): costs a string per
+    /// value read, so off by default.
+    pub locations: bool,
+}
+
+impl ReadOptions {
+    /// Reading in `mode`, without locations.
+    pub fn new(mode: ReadMode) -> Self {
+        ReadOptions {
+            mode,
+            locations: false,
+        }
+    }
+
+    /// The same options, keeping locations or not.
+    #[must_use]
+    pub fn locations(mut self, keep: bool) -> Self {
+        self.locations = keep;
+        self
+    }
+
+    /// Whether locations are kept.
+    pub fn keeps_locations(&self) -> bool {
+        self.locations
+    }
 }
 
 /// An SE read otherwise than a writer writes it: its text, and the number of segments the set
@@ -218,9 +289,13 @@ pub struct UnreadableClaim {
 /// assert_eq!(claim.diagnosis_codes()[0].to_string(), "250.00"); // ICD-9-CM, kept
 /// let line = &claim.professional_detail().unwrap().lines[0];
 /// assert_eq!(line.procedure.as_str(), "9921"); // not a CPT code, kept as sent
-/// assert_eq!(claim.problems[0].to_string(),
+/// let problem = &claim.problems[0];
+/// assert_eq!(problem.to_string(),
 ///     "lines[0].procedure: CPT code must be 5 characters long, found 4 \
-///      at segment 19 (SV1), element 1-2, byte 576");
+///      at segment 20 (SV1), element 1-2, byte 533");
+/// // The byte is the value's own.
+/// let at = problem.at.as_ref().unwrap().byte as usize;
+/// assert_eq!(&file[at..at + 4], b"9921");
 ///
 /// // Strict: the same problem is the error.
 /// let err = typed::read_837(&set, ReadMode::Strict).unwrap_err();
@@ -228,6 +303,26 @@ pub struct UnreadableClaim {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn read_837(set: &TransactionSet, mode: ReadMode) -> Result<ClaimBatch, TypedError> {
+    read_837_with(set, &ReadOptions::new(mode))
+}
+
+/// [`read_837`] with [`ReadOptions`]: keeping where each claim value was, for example.
+///
+/// ```
+/// # let file = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/typed/837p.x12"))?;
+/// use medbill_x12::Reader;
+/// use medbill_x12::typed::{self, ReadMode, ReadOptions};
+/// let set = Reader::new(&file[..]).next_transaction()?.unwrap();
+/// let batch = typed::read_837_with(&set, &ReadOptions::new(ReadMode::Lenient).locations(true))?;
+/// let at = batch.locations[0].get("diagnoses[0]").unwrap();
+/// assert_eq!((at.segment_id.as_str(), at.element, at.component), ("HI", Some(1), Some(2)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn read_837_with(
+    set: &TransactionSet,
+    options: &ReadOptions,
+) -> Result<ClaimBatch, TypedError> {
+    let mode = options.mode;
     let start = || -> Position {
         let mut p = set.position(1);
         p.element = None;
@@ -252,6 +347,9 @@ pub fn read_837(set: &TransactionSet, mode: ReadMode) -> Result<ClaimBatch, Type
         _ => guide_for("837", version),
     };
     let mut r = R837::new(set, form, guide);
+    if options.locations {
+        r.locations = Some(Vec::new());
+    }
     let mut segments = SetFields::new(set);
     let is_text = segments.is_text();
     while let Some(f) = segments.advance() {
@@ -425,6 +523,8 @@ struct R837<'s> {
     /// Whether segments go to the last of `unreadable`.
     collecting: bool,
     problems: Vec<TypedError>,
+    /// Where each claim's values were, one entry per claim, when asked for.
+    locations: Option<Vec<ClaimLocations>>,
     /// The last subscriber-level payer read, shared with the next when equal.
     last_payer: Option<Shared<medbill_claim::Payer>>,
     /// A claim of the set's form holding nothing, copied for each CLM.
@@ -468,6 +568,7 @@ impl<'s> R837<'s> {
             unreadable: Vec::new(),
             collecting: false,
             problems: Vec::new(),
+            locations: None,
             last_payer: None,
             proto: None,
             line_proto: None,
@@ -644,7 +745,7 @@ impl<'s> R837<'s> {
     }
 
     /// The code in `text` (element `n`, component `c` of `f`) as sent, reporting it on the
-    /// open claim when it is not valid.
+    /// open claim when it is not valid (and noting where it was when locations are kept).
     fn coded<T: CodeValue>(
         &mut self,
         f: &Fields<'_>,
@@ -654,15 +755,43 @@ impl<'s> R837<'s> {
         field: impl FnOnce() -> String,
     ) -> Coded<T> {
         let coded = Coded::parse(text);
-        if let Coded::Invalid(u) = &coded {
+        if !coded.is_valid() || self.locating() {
+            let field = field();
             let at = self.at(f, n, c);
-            self.report(
-                ClaimError::code(field(), u.reason().clone()),
-                at,
-                Some(u.text()),
-            );
+            if self.locating() {
+                self.note(field.clone(), at.clone());
+            }
+            if let Coded::Invalid(u) = &coded {
+                self.report(
+                    ClaimError::code(field, u.reason().clone()),
+                    at,
+                    Some(u.text()),
+                );
+            }
         }
         coded
+    }
+
+    /// Whether the reader keeps where each claim value was ([`ReadOptions::locations`]).
+    fn locating(&self) -> bool {
+        self.locations.is_some()
+    }
+
+    /// Notes where a value of the open claim was (only when locations are kept).
+    fn note(&mut self, field: String, at: Location) {
+        if self.open
+            && let Some(l) = self.locations.as_mut().and_then(|l| l.last_mut())
+        {
+            l.fields.push((field, at));
+        }
+    }
+
+    /// [`note`](Self::note) with the field path made only when locations are kept.
+    fn note_at(&mut self, f: &Fields<'_>, n: usize, c: usize, field: impl FnOnce() -> String) {
+        if self.locating() {
+            let at = self.at(f, n, c);
+            self.note(field(), at);
+        }
     }
 
     /// [`coded`](Self::coded) for a value of a hierarchical level.
@@ -697,6 +826,11 @@ impl<'s> R837<'s> {
         field: impl FnOnce() -> String,
     ) -> (Option<Decimal>, bool) {
         let s = trim(f.el(n));
+        if self.locating() {
+            let field = field();
+            self.note_at(f, n, 0, || field.clone());
+            return self.amount_text(f, n, 0, s, || field);
+        }
         self.amount_text(f, n, 0, s, field)
     }
 
@@ -779,6 +913,7 @@ impl<'s> R837<'s> {
             unreadable: self.unreadable,
             problems: self.problems,
             trailer,
+            locations: self.locations.unwrap_or_default(),
         })
     }
 }

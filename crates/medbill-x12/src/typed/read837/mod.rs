@@ -358,7 +358,7 @@ pub fn read_837_with(
             let at = r.at(f, n as usize, 0);
             r.report(ClaimError::invalid("segment", why), at, None);
         }
-        if !is_text && std::str::from_utf8(f.segment().raw()).is_err() {
+        if !is_text && std::str::from_utf8(f.segment().raw()).is_err() && !r.reported_at(f) {
             // Its values read as empty and its raw text has the bytes replaced: what is
             // written back differs from what was read, so that is reported (after the
             // segment, so that a CLM's problem is its own claim's).
@@ -715,6 +715,19 @@ impl<'s> R837<'s> {
             reason: error.to_string(),
             position: Box::new(self.position(&at)),
         });
+    }
+
+    /// Whether the open claim's last problem is about segment `f` (a value of it the reader
+    /// already named).
+    fn reported_at(&self, f: &Fields<'_>) -> bool {
+        let index = self.set.first_segment_index() + u64::from(f.index).saturating_sub(1);
+        self.open
+            && self
+                .claims
+                .last()
+                .and_then(|c| c.problems.last())
+                .and_then(|p| p.at.as_ref())
+                .is_some_and(|at| at.segment == index)
     }
 
     /// Records a problem of a hierarchical level: it is copied to each of the level's claims.

@@ -445,14 +445,20 @@ mod tests {
     }
 
     #[test]
-    fn read_837_reports_what_it_leaves_out() {
+    fn read_837_keeps_what_the_model_cannot_hold_and_reports_it() {
         let text = String::from_utf8(x837(&[claim("A1", "E11.9")])).unwrap();
         // A charge that is not a number: the claim model cannot hold it.
         let broken = text.replace("SV1*HC:99213*125", "SV1*HC:99213*12X5");
         assert_ne!(broken, text);
         let read = read_837(broken.as_bytes()).unwrap();
         assert!(!read.is_clean());
-        assert!(!read.problems.is_empty());
+        assert_eq!(read.values.len(), 1);
+        assert_eq!(read.values[0].line_count(), 1);
+        assert_eq!(read.value_problems, 1);
+        assert_eq!(
+            read.values[0].problems[0].field(),
+            Some("lines[0].charge")
+        );
     }
 
     #[test]

@@ -12,17 +12,17 @@
 //! with every LX line, whatever its values: a code the model does not recognise is kept as
 //! sent ([`Coded`](medbill_claim::Coded)), a value the model cannot hold as its type is kept
 //! in a template of its segment, and each is reported on the claim as a
-//! [`Problem`](medbill_claim::Problem) with its field, reason and [`Location`] (segment index
-//! and byte); a claim the reader cannot place at all is an
-//! [`UnreadableClaim`] with its segments. In [`ReadMode::Strict`] the first problem is the
-//! error.
-//!
-//! [`Location`]: medbill_claim::Location
-//!
-//! [`Remittance`]: medbill_claim::Remittance
+//! [`Problem`] with its field, reason and [`Location`] (segment index and byte); a claim the
+//! reader cannot place at all is an [`UnreadableClaim`] with its segments. In
+//! [`ReadMode::Strict`] the first problem is the error.
 //!
 //! Writing produces a whole interchange (ISA to IEA) from the caller's [`InterchangeHeader`],
-//! with HL numbering, SE01, GE01 and IEA01 computed.
+//! with HL numbering, SE01, GE01 and IEA01 computed. [`write_batch`] writes a batch read back
+//! as it was read, segment for segment.
+//!
+//! [`Claim`]: medbill_claim::Claim
+//! [`Remittance`]: medbill_claim::Remittance
+//! [`Location`]: medbill_claim::Location
 //!
 //! ```
 //! use medbill_x12::typed::{self, InterchangeHeader, ReadMode, SubmissionHeader};

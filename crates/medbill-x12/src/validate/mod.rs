@@ -144,12 +144,12 @@ impl<'g> Validator<'g> {
                 }
                 crate::Event::Segment(raw) => {
                     let segment = raw.segment();
-                    end = end.max(segment.offset() + segment.raw().len() as u64 + 1);
+                    end = end.max(segment_end(&segment));
                     run.segment(&segment);
                 }
                 crate::Event::Transaction(set) => {
                     for segment in set.segments() {
-                        end = end.max(segment.offset() + segment.raw().len() as u64 + 1);
+                        end = end.max(segment_end(&segment));
                         run.segment(&segment);
                     }
                 }
@@ -475,6 +475,12 @@ struct Run<'v, 'g> {
     validator: &'v Validator<'g>,
     report: Report<'g>,
     state: State<'g>,
+}
+
+/// The byte after a segment and its terminator; a segment cut off at the end of input has none,
+/// so that the streamed end of input is the same byte as [`Validator::validate`]'s.
+fn segment_end(segment: &Segment<'_>) -> u64 {
+    segment.offset() + segment.raw().len() as u64 + u64::from(segment.is_terminated())
 }
 
 fn text(bytes: &[u8]) -> String {

@@ -6,16 +6,29 @@
 //! ```
 //!
 //! The JSON has one entry per transaction set: its ID, control number, guide, whether it would be
-//! accepted, set-level IK5 codes and each finding (IK3 `code`, IK4 `element_code`, segment,
-//! 1-based position in the set, loop, element, component, byte offset, message). Messages never
-//! quote element values. Exit status is 0 whenever the file could be read, valid or not.
+//! accepted, its set-level errors and each finding.
+//!
+//! - `errors`, one object per finding: IK3 `code`, IK4 `element_code`, `segment_id`,
+//!   `segment_index` (1-based position in the set, ST being 1), `loop`, `element`, `component`,
+//!   `byte` offset and `message`.
+//! - `set_errors`, one object per set-level problem (IK502 codes other than `5`): `code`,
+//!   `message`, and the segment it is about (`segment_id`, `segment_index`, `byte`: the ST, the
+//!   SE, or for a missing SE the last segment read), plus what the kind knows: `expected` and
+//!   `found` (SE01, `null` when not a count, and the segments counted for code `4`; ST02 and
+//!   SE02 for `3`), `ended_at` (the byte where a set without SE ended, `2`), `transaction_set`,
+//!   `guide` and `supported` (`1` and `I6`), `control` (`23`). A set of 49 segments whose SE01
+//!   says 48 gives
+//!   `{"byte":1343,"code":"4","expected":48,"found":49,"message":"segment count wrong: SE01 says 48, the set has 49","segment_id":"SE","segment_index":49}`.
+//!
+//! Messages never quote element values (codes, counts, control numbers and guide versions
+//! only). Exit status is 0 whenever the file could be read, valid or not.
 
 use std::process::ExitCode;
 
 use medbill::x12::X12Error;
 use medbill::x12::ack::{AckOptions, implementation_acks, interchange_acks};
-use medbill::x12::validate::{NoticeKind, Validator};
-use serde_json::json;
+use medbill::x12::validate::{NoticeKind, SetError, SetErrorKind, Validator};
+use serde_json::{Value, json};
 
 fn main() -> ExitCode {
     let mut ack = false;
@@ -101,7 +114,7 @@ fn main() -> ExitCode {
                 "control": t.control,
                 "guide": t.guide.map(|g| g.version()),
                 "accepted": t.accepted(),
-                "set_errors": t.errors,
+                "set_errors": t.errors.iter().map(set_error_json).collect::<Vec<_>>(),
                 "errors": errors,
             })
         })
@@ -135,4 +148,89 @@ fn main() -> ExitCode {
     });
     println!("{out}");
     ExitCode::SUCCESS
+}
+
+/// A set-level error as JSON: the fields a finding has (`code`, `message`, `segment_id`,
+/// `segment_index`, `byte`) and what its kind carries.
+fn set_error_json(e: &SetError) -> Value {
+    let mut out = json!({
+        "code": e.code(),
+        "message": e.message(),
+        "segment_id": e.segment_id.as_str(),
+        "segment_index": e.segment_index,
+        "byte": e.byte,
+    });
+    let extra = match &e.kind {
+        SetErrorKind::SetNotSupported {
+            transaction_set,
+            supported,
+        } => json!({"transaction_set": transaction_set, "supported": supported}),
+        SetErrorKind::TrailerMissing { ended_at } => json!({"ended_at": ended_at}),
+        SetErrorKind::ControlNumberMismatch { header, trailer } => {
+            json!({"expected": header, "found": trailer})
+        }
+        SetErrorKind::SegmentCountWrong { declared, counted } => {
+            json!({"expected": declared, "found": counted})
+        }
+        SetErrorKind::ControlNumberNotUnique { control } => json!({"control": control}),
+        SetErrorKind::GuideNotSupported {
+            transaction_set,
+            version,
+            supported,
+        } => json!({"transaction_set": transaction_set, "guide": version, "supported": supported}),
+        // Bad ST01/ST02 (and kinds added later) have nothing beyond the code and message.
+        _ => json!({}),
+    };
+    if let (Some(out), Value::Object(extra)) = (out.as_object_mut(), extra) {
+        out.extend(extra);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ISA: &str = "ISA*00*          *00*          *ZZ*A              *ZZ*B              *240101*1200*^*00501*000000001*0*T*:~GS*HC*A*B*20240101*1200*1*X*005010X222A1~";
+
+    fn set_errors(sets: &str) -> Vec<Value> {
+        let file = format!("{ISA}{sets}GE*1*1~IEA*1*000000001~");
+        let report = Validator::new().validate(file.as_bytes());
+        let set = report.transactions().next().expect("a set");
+        set.errors.iter().map(set_error_json).collect()
+    }
+
+    #[test]
+    fn segment_count_mismatch_has_the_se_and_both_counts() {
+        let sets = "ST*837*0001*005010X222A1~BHT*0019*00*1*20240101*1200*CH~SE*5*0001~";
+        let byte = ISA.len() + sets.find("SE*").unwrap();
+        assert_eq!(
+            set_errors(sets),
+            [json!({
+                "code": "4",
+                "message": "segment count wrong: SE01 says 5, the set has 3",
+                "segment_id": "SE",
+                "segment_index": 3,
+                "byte": byte,
+                "expected": 5,
+                "found": 3,
+            })]
+        );
+    }
+
+    #[test]
+    fn unsupported_guide_names_it_and_the_supported_ones() {
+        let sets = "ST*837*0001*005010X224A2~SE*2*0001~";
+        let [e] = &set_errors(sets)[..] else {
+            panic!("one set error expected")
+        };
+        assert_eq!(e["code"], "I6");
+        assert_eq!(
+            (&e["segment_id"], &e["segment_index"]),
+            (&json!("ST"), &json!(1))
+        );
+        assert_eq!(e["guide"], "005010X224A2");
+        assert_eq!(e["transaction_set"], "837");
+        assert_eq!(e["supported"], json!(["005010X222A1", "005010X223A2"]));
+    }
 }

@@ -27,10 +27,12 @@
 mod element;
 mod finding;
 mod matcher;
+mod set_error;
 
 pub use finding::{Finding, FindingKind};
+pub use set_error::{SetError, SetErrorKind};
 
-use crate::schema::{self, Guide};
+use crate::schema::{self, Guide, SegmentId};
 use crate::{Delimiters, Segment, Token, Tokenizer};
 
 use matcher::Matcher;
@@ -144,12 +146,12 @@ impl<'g> Validator<'g> {
                 }
                 crate::Event::Segment(raw) => {
                     let segment = raw.segment();
-                    end = end.max(segment.offset() + segment.raw().len() as u64 + 1);
+                    end = end.max(segment_end(&segment));
                     run.segment(&segment);
                 }
                 crate::Event::Transaction(set) => {
                     for segment in set.segments() {
-                        end = end.max(segment.offset() + segment.raw().len() as u64 + 1);
+                        end = end.max(segment_end(&segment));
                         run.segment(&segment);
                     }
                 }
@@ -386,10 +388,9 @@ pub struct Transaction<'g> {
     pub version: String,
     /// The guide used; `None` when no guide matches (then only the envelope is checked).
     pub guide: Option<&'g Guide>,
-    /// Set-level problems, as IK502 codes other than `5`: `1` set not supported, `2` trailer
-    /// missing, `3` control numbers differ, `4` segment count wrong, `6`/`7` bad ST01/ST02, `23`
-    /// control number not unique, `I6` guide not supported.
-    pub errors: Vec<&'static str>,
+    /// Set-level problems (IK502 codes other than `5`: set or guide not supported, trailer
+    /// missing, control numbers, segment count), each with the segment it is about.
+    pub errors: Vec<SetError>,
     /// Segment and element findings, in file order.
     pub findings: Vec<Finding>,
     /// The loop tree: every loop instance, parents before children (index 0 is the root).
@@ -421,7 +422,7 @@ impl Transaction<'_> {
         if !self.findings.is_empty() {
             codes.push("5");
         }
-        codes.extend(self.errors.iter().copied());
+        codes.extend(self.errors.iter().map(SetError::code));
         codes.truncate(5);
         codes
     }
@@ -469,12 +470,32 @@ struct State<'g> {
 struct OpenSet<'g> {
     transaction: Transaction<'g>,
     matcher: Option<Matcher<'g>>,
+    /// The last segment read and its byte offset, for a set that ends without SE.
+    last_segment: (SegmentId, u64),
+}
+
+impl OpenSet<'_> {
+    /// Records a set-level error about the segment at `segment_index`.
+    fn error(&mut self, kind: SetErrorKind, segment_id: SegmentId, segment_index: u32, byte: u64) {
+        self.transaction.errors.push(SetError {
+            kind,
+            segment_id,
+            segment_index,
+            byte,
+        });
+    }
 }
 
 struct Run<'v, 'g> {
     validator: &'v Validator<'g>,
     report: Report<'g>,
     state: State<'g>,
+}
+
+/// The byte after a segment and its terminator; a segment cut off at the end of input has none,
+/// so that the streamed end of input is the same byte as [`Validator::validate`]'s.
+fn segment_end(segment: &Segment<'_>) -> u64 {
+    segment.offset() + segment.raw().len() as u64 + u64::from(segment.is_terminated())
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -546,6 +567,7 @@ impl<'g> Run<'_, 'g> {
             _ => {
                 if let Some(set) = &mut self.state.set {
                     set.transaction.segment_count += 1;
+                    set.last_segment = (SegmentId::lossy(segment.id()), segment.offset());
                     let index = set.transaction.segment_count;
                     if let Some(m) = &mut set.matcher {
                         m.segment(segment, index, &mut set.transaction.findings);
@@ -756,40 +778,76 @@ impl<'g> Run<'_, 'g> {
             reference
         };
         let guide = self.validator.guide_for(&id, &version);
-        let mut t = Transaction {
-            id,
-            control,
-            version,
-            guide,
-            segment_count: 1,
-            byte: s.offset(),
-            ..Transaction::default()
+        let st = SegmentId::lossy(s.id());
+        let mut set = OpenSet {
+            transaction: Transaction {
+                id,
+                control,
+                version,
+                guide,
+                segment_count: 1,
+                byte: s.offset(),
+                ..Transaction::default()
+            },
+            matcher: guide.map(Matcher::new),
+            last_segment: (st, s.offset()),
         };
+        let t = &set.transaction;
+        let mut errors = Vec::new();
         if t.id.len() != 3 || !t.id.bytes().all(|b| b.is_ascii_digit()) {
-            t.errors.push("6");
+            errors.push(SetErrorKind::InvalidSetIdentifier);
         } else if guide.is_none() {
-            let known = self
+            errors.push(self.unsupported(t));
+        }
+        if !(4..=9).contains(&t.control.len()) {
+            errors.push(SetErrorKind::InvalidControlNumber);
+        }
+        if self.state.controls.contains(&t.control) {
+            errors.push(SetErrorKind::ControlNumberNotUnique {
+                control: t.control.clone(),
+            });
+        }
+        self.state.controls.push(t.control.clone());
+        for kind in errors {
+            set.error(kind, st, 1, s.offset());
+        }
+        if let Some(m) = &mut set.matcher {
+            m.segment(s, 1, &mut set.transaction.findings);
+        }
+        self.state.set = Some(set);
+    }
+
+    /// Why no guide matches a set with a well-formed ST01: the set is unknown (IK502 `1`) or only
+    /// its guide version is (`I6`), with what is supported instead.
+    fn unsupported(&self, t: &Transaction<'_>) -> SetErrorKind {
+        let mut versions: Vec<String> = self
+            .validator
+            .guides
+            .iter()
+            .filter(|g| g.transaction() == t.id)
+            .map(|g| g.version().to_owned())
+            .collect();
+        if versions.is_empty() {
+            let mut sets: Vec<String> = self
                 .validator
                 .guides
                 .iter()
-                .any(|g| g.transaction() == t.id);
-            t.errors.push(if known { "I6" } else { "1" });
+                .map(|g| g.transaction().to_owned())
+                .collect();
+            sets.sort();
+            sets.dedup();
+            return SetErrorKind::SetNotSupported {
+                transaction_set: t.id.clone(),
+                supported: sets,
+            };
         }
-        if !(4..=9).contains(&t.control.len()) {
-            t.errors.push("7");
+        versions.sort();
+        versions.dedup();
+        SetErrorKind::GuideNotSupported {
+            transaction_set: t.id.clone(),
+            version: t.version.clone(),
+            supported: versions,
         }
-        if self.state.controls.contains(&t.control) {
-            t.errors.push("23");
-        }
-        self.state.controls.push(t.control.clone());
-        let mut matcher = guide.map(Matcher::new);
-        if let Some(m) = &mut matcher {
-            m.segment(s, 1, &mut t.findings);
-        }
-        self.state.set = Some(OpenSet {
-            transaction: t,
-            matcher,
-        });
     }
 
     fn se(&mut self, s: &Segment<'_>) {
@@ -805,15 +863,24 @@ impl<'g> Run<'_, 'g> {
             m.finish(index, s, &mut t.findings);
         }
         let count = s.element(1).map(|e| e.bytes()).unwrap_or_default();
-        if std::str::from_utf8(count)
+        let declared = std::str::from_utf8(count)
             .ok()
-            .and_then(|c| c.parse::<u32>().ok())
-            != Some(index)
-        {
-            t.errors.push("4");
+            .and_then(|c| c.parse::<u32>().ok());
+        let se = SegmentId::lossy(s.id());
+        if declared != Some(index) {
+            let kind = SetErrorKind::SegmentCountWrong {
+                declared,
+                counted: index,
+            };
+            set.error(kind, se, index, s.offset());
         }
-        if element_text(s, 2) != t.control {
-            t.errors.push("3");
+        let trailer = element_text(s, 2);
+        if trailer != set.transaction.control {
+            let kind = SetErrorKind::ControlNumberMismatch {
+                header: set.transaction.control.clone(),
+                trailer,
+            };
+            set.error(kind, se, index, s.offset());
         }
         self.push_set(set);
     }
@@ -823,7 +890,14 @@ impl<'g> Run<'_, 'g> {
         let Some(mut set) = self.state.set.take() else {
             return;
         };
-        set.transaction.errors.push("2");
+        let (last_id, last_byte) = set.last_segment;
+        let last_index = set.transaction.segment_count;
+        set.error(
+            SetErrorKind::TrailerMissing { ended_at: byte },
+            last_id,
+            last_index,
+            last_byte,
+        );
         if let Some(m) = &mut set.matcher {
             // Report what the set lacks against a stand-in position: the byte that ended it.
             let stand_in = Segment::parse(b"SE", Delimiters::default());

@@ -38,6 +38,25 @@ impl Modifier {
         Ok(Modifier(bytes))
     }
 
+    /// A modifier from two ASCII letters or digits, usable in constants; `None` for any
+    /// other byte. Letters are made uppercase, as [`parse`](Self::parse) makes them.
+    ///
+    /// ```
+    /// use medbill_codes::Modifier;
+    ///
+    /// const DISTINCT: Option<Modifier> = Modifier::from_ascii(*b"xs");
+    /// assert_eq!(DISTINCT.unwrap().as_str(), "XS");
+    /// assert_eq!(Modifier::from_ascii(*b"2-"), None);
+    /// ```
+    pub const fn from_ascii(bytes: [u8; 2]) -> Option<Self> {
+        let [a, b] = bytes;
+        if a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric() {
+            Some(Modifier([a.to_ascii_uppercase(), b.to_ascii_uppercase()]))
+        } else {
+            None
+        }
+    }
+
     /// The modifier's text, e.g. `"25"`.
     pub fn as_str(&self) -> &str {
         std::str::from_utf8(&self.0).unwrap_or("")

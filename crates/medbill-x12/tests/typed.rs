@@ -415,6 +415,67 @@ fn a_pointer_past_the_diagnoses_is_kept_and_checked() {
 }
 
 #[test]
+fn a_diagnosis_under_another_qualifier_is_kept_and_reported() {
+    let bad = replace(&fixture("837p.x12"), "HI*ABK:J069~", "HI*ABK:J069*ZZ:8901~");
+    let batch = read_837(&bad, ReadMode::Lenient);
+    assert_eq!(batch.claims.len(), 2);
+    let c = &batch.claims[1];
+    assert_eq!(c.professional_detail().unwrap().diagnoses.len(), 1);
+    let p = c
+        .problems
+        .iter()
+        .find(|p| p.field() == Some("diagnosis_qualifier"))
+        .unwrap_or_else(|| panic!("{:?}", c.problems));
+    assert!(matches!(
+        &p.error,
+        ClaimError::Code { source: medbill_codes::CodeError::Unknown { code, .. }, .. } if code == "ZZ"
+    ));
+    let at = p.at.as_ref().unwrap();
+    assert_eq!(
+        (at.segment_id.as_str(), at.element, at.component),
+        ("HI", Some(2), Some(1))
+    );
+    assert_eq!(&bad[at.byte as usize..at.byte as usize + 2], b"ZZ");
+    // Kept as sent.
+    let out = typed::write_837(&batch.claims, &batch.header, &envelope(1)).unwrap();
+    assert!(
+        String::from_utf8(out)
+            .unwrap()
+            .contains("HI*ABK:J069*ZZ:8901~")
+    );
+    // Strict mode stops on it.
+    let set = Reader::new(&bad[..]).next_transaction().unwrap().unwrap();
+    assert!(matches!(
+        typed::read_837(&set, ReadMode::Strict),
+        Err(TypedError::Problem { .. })
+    ));
+}
+
+#[test]
+fn a_line_without_its_service_segment_has_no_procedure() {
+    let text = String::from_utf8(fixture("837p.x12")).unwrap();
+    let without = text.replacen("SV1*HC:99214*180*UN*1***1~", "", 1);
+    assert_ne!(without, text);
+    let batch = read_837(without.as_bytes(), ReadMode::Lenient);
+    let line = &batch.claims[1].professional_detail().unwrap().lines[0];
+    // Not a placeholder: the empty code, as (not) sent, which checking reports.
+    assert_eq!(line.procedure.as_str(), "");
+    assert!(!line.procedure.is_valid());
+    assert!(
+        batch.claims[1]
+            .check()
+            .iter()
+            .any(|p| p.field() == Some("lines[0].procedure")),
+        "{:?}",
+        batch.claims[1].check()
+    );
+    // The first claim's lines, which have theirs, are untouched.
+    let first = &batch.claims[0].professional_detail().unwrap().lines;
+    assert_eq!(first[0].procedure.as_str(), "99213");
+    assert_eq!(first[1].procedure.as_str(), "J3301");
+}
+
+#[test]
 fn problems_never_quote_patient_data() {
     let bad = replace(
         &fixture("837p.x12"),

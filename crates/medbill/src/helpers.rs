@@ -455,10 +455,7 @@ mod tests {
         assert_eq!(read.values.len(), 1);
         assert_eq!(read.values[0].line_count(), 1);
         assert_eq!(read.value_problems, 1);
-        assert_eq!(
-            read.values[0].problems[0].field(),
-            Some("lines[0].charge")
-        );
+        assert_eq!(read.values[0].problems[0].field(), Some("lines[0].charge"));
     }
 
     #[test]

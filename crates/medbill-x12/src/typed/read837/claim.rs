@@ -4,6 +4,7 @@ use medbill_claim::{
     Accident, Admission, ClaimDetail, ClaimError, Diagnosis, DiagnosisCode, Discharge,
     IcdProcedure, IcdProcedureCode, Occurrence, OccurrenceSpan, RawSegment, Text, ValueCode,
 };
+use medbill_codes::{CodeError, CodeSystem};
 
 use super::{ClaimForm, ClaimState, Loc, R837, UnreadableReason, opt, raw};
 use crate::typed::parse_date;
@@ -328,6 +329,23 @@ impl R837<'_> {
     /// (the principal first, then the others, codes only). Any other diagnosis HI is kept as
     /// a template whose codes are filled from the model, in order: a missing principal, a
     /// composite under another qualifier, POA indicators, a second diagnosis HI.
+    /// Reports an HI composite (element `n`) under a qualifier the model does not hold: the
+    /// composite is kept as sent.
+    fn unknown_hi_qualifier(&mut self, f: &Fields<'_>, n: usize, q: &str) {
+        let at = self.at(f, n, 1);
+        self.report(
+            ClaimError::code(
+                "diagnosis_qualifier",
+                CodeError::Unknown {
+                    system: CodeSystem::X12List("professional HI code list qualifier"),
+                    code: q.to_owned(),
+                },
+            ),
+            at,
+            Some(q),
+        );
+    }
+
     fn hi_professional(&mut self, f: &Fields<'_>) {
         let first = trim(f.comp(1, 1));
         if first == "BG" {
@@ -335,18 +353,26 @@ impl R837<'_> {
             return;
         }
         if professional_dx(first).is_none() {
+            // Anesthesia procedures (BP, BO) are kept raw; any other list is not one a
+            // professional claim sends, and is said so.
+            if !matches!(first, "BP" | "BO") {
+                self.unknown_hi_qualifier(f, 1, first);
+            }
             self.push_claim_extra(raw("2300", f));
             return;
         }
         let mut regular = !self.state.read_diagnoses && !has_trailing_separator(f);
         self.state.read_diagnoses = true;
-        let mut blanks = Vec::new();
         for n in 1..=f.len() {
             let (parts, more) = f.components::<2>(n);
             let (q, code) = (trim(parts[0]), trim(parts[1]));
             let Some((icd9, principal)) = professional_dx(q) else {
-                // Another qualifier, or an empty element: kept as sent in the template.
+                // Another qualifier, or an empty element: kept as sent in the template, and
+                // a qualifier that is not a diagnosis list is said so.
                 regular = false;
+                if !q.is_empty() {
+                    self.unknown_hi_qualifier(f, n, q);
+                }
                 continue;
             };
             let index = self
@@ -371,7 +397,6 @@ impl R837<'_> {
             } else {
                 DiagnosisCode::Icd10Cm(self.coded(f, n, 2, code, || format!("diagnoses[{index}]")))
             };
-            blanks.push((n, 2));
             if let Some(c) = self.claim()
                 && let ClaimDetail::Professional(p) = &mut c.detail
             {
@@ -379,6 +404,11 @@ impl R837<'_> {
             }
         }
         if !regular {
+            // The codes the model holds are blanks the writer fills.
+            let blanks: Vec<(usize, usize)> = (1..=f.len())
+                .filter(|&n| professional_dx(trim(f.comp(n, 1))).is_some())
+                .map(|n| (n, 2))
+                .collect();
             let t = template("2300/HI", f, &blanks);
             self.push_claim_extra(t);
         }

@@ -330,8 +330,10 @@ impl R837<'_> {
         match (l, id) {
             (_, "HL") => self.hl(f),
             ("2000B", "SBR") if self.sub.sequence.is_none() => {
-                let seq = self.level_coded(Level::Sub, f, 1, trim(f.el(1)), "sequence");
-                let filing = self.level_coded(Level::Sub, f, 9, trim(f.el(9)), "filing_indicator");
+                let seq = self.level_coded(Level::Sub, f, 1, trim(f.el(1)), || "sequence".into());
+                let filing = self.level_coded(Level::Sub, f, 9, trim(f.el(9)), || {
+                    "filing_indicator".into()
+                });
                 self.sub.sequence = Some(seq);
                 self.sub.filing = Some(filing);
                 let s = self.subscriber_mut();
@@ -451,7 +453,7 @@ impl R837<'_> {
         let sex = if trim(f.el(3)).is_empty() {
             None
         } else {
-            Some(self.level_coded(level, f, 3, trim(f.el(3)), &format!("{who}.sex")))
+            Some(self.level_coded(level, f, 3, trim(f.el(3)), || format!("{who}.sex")))
         };
         (birth, sex)
     }
@@ -461,7 +463,9 @@ impl R837<'_> {
         match (l, id) {
             (_, "HL") => self.hl(f),
             ("2000C", "PAT") => {
-                let r = self.level_coded(Level::Pat, f, 1, trim(f.el(1)), "patient.relationship");
+                let r = self.level_coded(Level::Pat, f, 1, trim(f.el(1)), || {
+                    "patient.relationship".into()
+                });
                 self.patient_mut().relationship = r;
                 if (2..10).any(|n| f.has(n)) || f.len() > 9 {
                     self.pat.extra.push(template("2000C/PAT", f, &[(1, 0)]));

@@ -4,10 +4,10 @@ use medbill_claim::{
     ClaimDetail, ClaimError, Coded, DiagnosisPointers, Drug, InstitutionalLine, Modifiers,
     ProfessionalLine, RawSegment,
 };
-use medbill_codes::ProcedureCode;
+use medbill_codes::{CodeSystem, ProcedureCode};
 
 use super::claim::has_trailing_separator;
-use super::{ClaimForm, R837, blank_institutional_line, blank_professional_line, raw};
+use super::{ClaimForm, R837, blank_institutional_line, blank_professional_line, empty_code, raw};
 use crate::typed::parse_date;
 use crate::typed::walk::{Fields, template, trim};
 
@@ -100,9 +100,13 @@ impl R837<'_> {
         self.state.service_read = false;
         self.state.line_provider_role = None;
         self.state.forms = 0;
+        self.state.line_open = true;
         let n = self.line_count();
         let expected = n + 1;
-        let unusual = trim(f.el(1)) != expected.to_string() || f.len() != 1;
+        let sent = trim(f.el(1));
+        // Unusual unless exactly the number the writer writes (no sign, no leading zero).
+        let canonical = !sent.starts_with(['0', '+']) && sent.parse::<usize>() == Ok(expected);
+        let unusual = !canonical || f.len() != 1;
         match self.form {
             ClaimForm::Institutional => {
                 let proto = self
@@ -116,15 +120,10 @@ impl R837<'_> {
                 }
             }
             _ => {
-                if self.line_proto.is_none() {
-                    self.line_proto = Some(blank_professional_line());
-                }
                 if let Some(c) = self.claims.last_mut()
                     && let ClaimDetail::Professional(p) = &mut c.detail
-                    && let Some(proto) = &self.line_proto
                 {
-                    // Cloned straight into the vector: a line is hundreds of bytes to move.
-                    p.lines.extend_from_slice(std::slice::from_ref(proto));
+                    p.lines.push(blank_professional_line());
                 }
             }
         }
@@ -398,6 +397,22 @@ impl R837<'_> {
     /// else is kept raw, first in the line's extras (dropped, the 2410 loop they opened
     /// would not be written back, and the segments after them would move to loop 2400).
     pub(super) fn finish_line(&mut self) {
+        if std::mem::take(&mut self.state.line_open) && !self.state.service_read {
+            // No SV1 or SV2: the placeholder code becomes what was sent, nothing.
+            match self.claim().map(|c| &mut c.detail) {
+                Some(ClaimDetail::Professional(p)) => {
+                    if let Some(line) = p.lines.last_mut() {
+                        line.procedure = empty_code(CodeSystem::Procedure);
+                    }
+                }
+                Some(ClaimDetail::Institutional(d)) => {
+                    if let Some(line) = d.lines.last_mut() {
+                        line.revenue_code = empty_code(CodeSystem::RevenueCode);
+                    }
+                }
+                _ => {}
+            }
+        }
         if self.state.drug_segments.is_empty() {
             return;
         }

@@ -448,6 +448,9 @@ struct ClaimState {
     read_diagnoses: bool,
     /// Whether the current line has had its SV1 or SV2.
     service_read: bool,
+    /// A line is open: until its SV1 or SV2 it holds a placeholder code (cloned without
+    /// allocating), replaced by an empty one, as not sent, if none comes.
+    line_open: bool,
     /// The current line's form identification loops (2440) so far.
     forms: u32,
 }
@@ -530,7 +533,6 @@ struct R837<'s> {
     /// A claim of the set's form holding nothing, copied for each CLM.
     proto: Option<Claim>,
     /// Lines holding nothing, copied for each LX.
-    line_proto: Option<ProfessionalLine>,
     inst_line_proto: Option<InstitutionalLine>,
     handoff: Handoff,
     /// HLs read, and the numbers the writer gives the open billing and subscriber levels:
@@ -571,7 +573,6 @@ impl<'s> R837<'s> {
             locations: None,
             last_payer: None,
             proto: None,
-            line_proto: None,
             inst_line_proto: None,
             handoff: Handoff::None,
             hl_count: 0,
@@ -814,14 +815,14 @@ impl<'s> R837<'s> {
         f: &Fields<'_>,
         n: usize,
         text: &str,
-        field: &str,
+        field: impl FnOnce() -> String,
     ) -> Coded<T> {
         let coded = Coded::parse(text);
         if let Coded::Invalid(u) = &coded {
             let at = self.at(f, n, 0);
             self.report_level(
                 level,
-                ClaimError::code(field, u.reason().clone()),
+                ClaimError::code(field(), u.reason().clone()),
                 at,
                 Some(u.text()),
             );
@@ -1021,26 +1022,33 @@ fn blank_claim(form: ClaimForm) -> Claim {
 }
 
 /// A professional line holding nothing: what each line read starts as.
+///
+/// Its procedure is a placeholder until the SV1 is read (see `ClaimState::line_open`).
 fn blank_professional_line() -> ProfessionalLine {
-    let Ok(cpt) = ProcedureCode::parse("99213") else {
-        unreachable!("99213 is a CPT code");
-    };
+    // Parsed once: a line is made for every LX read.
+    static PLACEHOLDER: std::sync::LazyLock<ProcedureCode> = std::sync::LazyLock::new(|| {
+        ProcedureCode::parse("99213").unwrap_or_else(|_| unreachable!("99213 is a CPT code"))
+    });
     let mut l = ProfessionalLine::new(
-        cpt,
+        *PLACEHOLDER,
         Decimal::ZERO,
         Decimal::ZERO,
         chrono::NaiveDate::default(),
     );
-    l.procedure = empty_code(medbill_codes::CodeSystem::Procedure);
     l.service_date = None;
     l.diagnosis_pointers = medbill_claim::DiagnosisPointers::new();
     l
 }
 
 /// An institutional line holding nothing.
+///
+/// Its revenue code is a placeholder until the SV2 is read (see `ClaimState::line_open`).
 fn blank_institutional_line() -> InstitutionalLine {
     let mut l = InstitutionalLine::new("", Decimal::ZERO, Decimal::ZERO);
-    l.revenue_code = empty_code(medbill_codes::CodeSystem::RevenueCode);
+    let Ok(rev) = medbill_codes::RevenueCode::parse("0001") else {
+        unreachable!("0001 is a revenue code");
+    };
+    l.revenue_code = Coded::Valid(rev);
     l
 }
 

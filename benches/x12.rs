@@ -197,15 +197,25 @@ fn x12(c: &mut Criterion) {
 /// The synthetic file repeats HI01 with the repetition separator, which 005010X222A1 does not
 /// allow (each diagnosis is its own HI element); the validation benches use the same bytes with
 /// `^` there turned into `*`, which keeps every length and count.
-fn as_valid_837p(mut data: Vec<u8>) -> Vec<u8> {
-    let from = b"HI*ABK:J069^ABF:R05^ABF:E119";
-    let to = b"HI*ABK:J069*ABF:R05*ABF:E119";
+fn as_valid_837p(data: Vec<u8>) -> Vec<u8> {
+    replace_all(
+        &data,
+        b"HI*ABK:J069^ABF:R05^ABF:E119",
+        b"HI*ABK:J069*ABF:R05*ABF:E119",
+    )
+}
+
+/// `data` with every `from` replaced by `to`.
+fn replace_all(data: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(data.len());
     let mut i = 0;
     while let Some(at) = data[i..].windows(from.len()).position(|w| w == from) {
-        data[i + at..i + at + from.len()].copy_from_slice(to);
+        out.extend_from_slice(&data[i..i + at]);
+        out.extend_from_slice(to);
         i += at + from.len();
     }
-    data
+    out.extend_from_slice(&data[i..]);
+    out
 }
 
 /// Implementation-guide validation with the loop tree, and 999 generation.
@@ -315,6 +325,19 @@ fn x12_typed(c: &mut Criterion) {
     };
     let batch = read(&data);
     assert_eq!(batch.claims.len(), CLAIMS, "{:?}", batch.problems.first());
+    assert_eq!(batch.all_problems().count(), 0);
+    // The same claims with ICD-9-CM diagnoses, one of them malformed (`25O00`): every claim
+    // read keeps its codes as sent and carries a problem.
+    let invalid = replace_all(
+        &data,
+        b"HI*ABK:J069*ABF:R05*ABF:E119",
+        b"HI*BK:4659*BF:7862*BF:25O00",
+    );
+    {
+        let b = read(&invalid);
+        assert_eq!(b.claims.len(), CLAIMS);
+        assert!(b.claims.iter().all(|c| c.problems.len() == 1));
+    }
     let envelope = InterchangeHeader::new(
         "SUBMITTER",
         "RECEIVER",
@@ -337,6 +360,11 @@ fn x12_typed(c: &mut Criterion) {
     group.bench_function("837P read into claims (reader included)", |b| {
         b.iter(|| read(black_box(&data)).claims.len())
     });
+    group.throughput(Throughput::Bytes(invalid.len() as u64));
+    group.bench_function(
+        "837P read, ICD-9-CM and a malformed code in every claim (reader included)",
+        |b| b.iter(|| read(black_box(&invalid)).claims.len()),
+    );
     group.throughput(Throughput::Bytes(written.len() as u64));
     group.bench_function("837P write from claims", |b| {
         b.iter(|| {

@@ -198,6 +198,14 @@ impl Template {
             .map_or("", String::as_str)
     }
 
+    /// Whether element `n` is empty: no component at all (`:` is two empty components, as
+    /// sent, not a blank).
+    pub(crate) fn is_blank(&self, n: usize) -> bool {
+        self.elements
+            .get(n)
+            .is_none_or(|e| e.len() <= 1 && e.first().is_none_or(String::is_empty))
+    }
+
     pub(crate) fn set(&mut self, n: usize, value: &str) {
         while self.elements.len() <= n {
             self.elements.push(vec![String::new()]);
@@ -225,7 +233,8 @@ impl Template {
     /// 7.50, or text that was not a number while the model holds the zero it read as), else
     /// `value` (or nothing for `None`).
     pub(crate) fn amount(&mut self, n: usize, value: Option<Decimal>) {
-        let read = self.get(n, 1);
+        // Trimmed, as the reader reads it: ` 50` is 50, kept as sent.
+        let read = self.get(n, 1).trim();
         let keep = match (parse_decimal(read), value) {
             (Ok(d), Some(v)) => d == v && self.elements.get(n).is_some_and(|e| e.len() == 1),
             (Err(_), Some(v)) => v.is_zero(),

@@ -394,10 +394,10 @@ impl W837<'_> {
             Some(mut t) => {
                 // Numbers read otherwise than the writer counts are kept as read; the
                 // template holds them, and a blank where they were the writer's.
-                if t.get(1, 1).is_empty() {
+                if t.is_blank(1) {
                     t.set(1, &id);
                 }
-                if t.get(2, 1).is_empty() {
+                if t.is_blank(2) {
                     t.set(2, &parent);
                 }
                 t.write(&mut *self.out);
@@ -638,9 +638,14 @@ impl W837<'_> {
         template: &str,
     ) {
         if let Some(mut t) = Template::find(extras, template) {
-            if crate::typed::parse_date(t.get(2, 1)) != birth
-                || birth.is_some() && t.get(1, 1) != "D8"
-            {
+            // The date the model took from the template: none under another qualifier (the
+            // reader did not read one), which stays as sent while the model has none either.
+            let held = if t.get(1, 1) == "D8" {
+                crate::typed::parse_date(t.get(2, 1))
+            } else {
+                None
+            };
+            if held != birth {
                 t.set(1, if birth.is_some() { "D8" } else { "" });
                 t.set(
                     2,
@@ -1100,7 +1105,14 @@ impl W837<'_> {
                 })
                 .map(|r| RawSegment::new(loop_id, r.text.clone()))
                 .collect();
-            let opened = matches!(loop_id, "2330A" | "2330B");
+            // Whether the model writes the loop's NM1: if not, a kept one opens the loop.
+            let opened = match loop_id {
+                "2330A" => sub.is_some_and(|s| {
+                    !s.name.reveal().last.is_empty() || !s.member_id.reveal().is_empty()
+                }),
+                "2330B" => !(op.payer.id.is_empty() && op.payer.name.is_empty()),
+                _ => false,
+            };
             let mut p = Pending::with(g, loop_id, &extras, opened);
             match loop_id.as_bytes()[4] {
                 b'A' => {
@@ -1121,20 +1133,23 @@ impl W837<'_> {
                         self.out.seg("REF").el("SY").el(ssn.reveal()).end();
                     }
                 }
-                b'B' if op.payer.id.is_empty() && op.payer.name.is_empty() => {}
                 b'B' => {
-                    self.out
-                        .seg("NM1")
-                        .el("PR")
-                        .el("2")
-                        .el(&op.payer.name)
-                        .el("")
-                        .el("")
-                        .el("")
-                        .el("")
-                        .el("PI")
-                        .el(&op.payer.id)
-                        .end();
+                    // A payer NM1 the model could not hold is among the extras, kept as
+                    // sent; the loop's dates and references are written after it all the same.
+                    if !(op.payer.id.is_empty() && op.payer.name.is_empty()) {
+                        self.out
+                            .seg("NM1")
+                            .el("PR")
+                            .el("2")
+                            .el(&op.payer.name)
+                            .el("")
+                            .el("")
+                            .el("")
+                            .el("")
+                            .el("PI")
+                            .el(&op.payer.id)
+                            .end();
+                    }
                     if let Some(d) = op.adjudication_date {
                         p.before(&mut *self.out, g, "DTP", "573");
                         self.out

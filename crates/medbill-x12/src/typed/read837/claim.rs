@@ -36,6 +36,32 @@ fn professional_dx(q: &str) -> Option<(bool, bool)> {
     }
 }
 
+/// Whether `q` is a code list qualifier of an institutional claim's HI segments.
+fn institutional_hi_qualifier(q: &str) -> bool {
+    matches!(
+        q,
+        "ABK"
+            | "ABJ"
+            | "APR"
+            | "ABN"
+            | "ABF"
+            | "BBR"
+            | "BBQ"
+            | "BK"
+            | "BJ"
+            | "PR"
+            | "BN"
+            | "BF"
+            | "BR"
+            | "BQ"
+            | "BH"
+            | "BI"
+            | "BE"
+            | "BG"
+            | "DR"
+    )
+}
+
 impl R837<'_> {
     pub(super) fn claim_segment(&mut self, l: &'static str, f: &Fields<'_>) {
         let id = f.id();
@@ -93,6 +119,20 @@ impl R837<'_> {
             drug_segments,
             ..ClaimState::default()
         };
+        if let Some(hl) = self.broken_hl.clone() {
+            let at = self.at(f, 0, 0);
+            self.report(
+                ClaimError::invalid(
+                    "hierarchy",
+                    format!(
+                        "under a level that could not be read (the HL at segment {}): its values may be another level's",
+                        hl.segment
+                    ),
+                ),
+                at,
+                None,
+            );
+        }
         let institutional = self.form == ClaimForm::Institutional;
         let (composite, more5) = f.components::<3>(5);
         let code1 = trim(composite[0]);
@@ -333,11 +373,16 @@ impl R837<'_> {
     /// composite is kept as sent.
     fn unknown_hi_qualifier(&mut self, f: &Fields<'_>, n: usize, q: &str) {
         let at = self.at(f, n, 1);
+        let system = if self.form == ClaimForm::Institutional {
+            "institutional HI code list qualifier"
+        } else {
+            "professional HI code list qualifier"
+        };
         self.report(
             ClaimError::code(
                 "diagnosis_qualifier",
                 CodeError::Unknown {
-                    system: CodeSystem::X12List("professional HI code list qualifier"),
+                    system: CodeSystem::X12List(system),
                     code: q.to_owned(),
                 },
             ),
@@ -441,29 +486,9 @@ impl R837<'_> {
     /// from the model.
     fn hi_institutional(&mut self, f: &Fields<'_>) {
         let first = trim(f.comp(1, 1));
-        let known = matches!(
-            first,
-            "ABK"
-                | "ABJ"
-                | "APR"
-                | "ABN"
-                | "ABF"
-                | "BBR"
-                | "BBQ"
-                | "BK"
-                | "BJ"
-                | "PR"
-                | "BN"
-                | "BF"
-                | "BR"
-                | "BQ"
-                | "BH"
-                | "BI"
-                | "BE"
-                | "BG"
-                | "DR"
-        );
+        let known = institutional_hi_qualifier(first);
         if !known {
+            self.unknown_hi_qualifier(f, 1, first);
             self.push_claim_extra(raw("2300", f));
             return;
         }
@@ -493,6 +518,20 @@ impl R837<'_> {
             let has_principal = d.principal_diagnosis.is_some();
             let has_admitting = d.admitting_diagnosis.is_some();
             let icd9 = matches!(q, "BK" | "BJ" | "PR" | "BN" | "BF" | "BR" | "BQ");
+            let coded_list = match q {
+                "BH" => Some("occurrences"),
+                "BI" => Some("occurrence_spans"),
+                "BE" => Some("value_codes"),
+                "DR" => Some("drg"),
+                _ => None,
+            };
+            if let Some(list) = coded_list
+                && code.is_empty()
+            {
+                // Kept as sent (an empty code), and said so.
+                let at = self.at(f, n, 2);
+                self.report(ClaimError::missing(format!("{list}.code")), at, None);
+            }
             match q {
                 "ABK" | "BK" | "ABF" | "BF" | "ABN" | "BN" => {
                     let field = match q {
@@ -653,7 +692,14 @@ impl R837<'_> {
                         d.drg = Some(code.to_owned());
                     }
                 }
-                _ => regular = false,
+                _ => {
+                    regular = false;
+                    // A second admitting diagnosis is kept in the template, as sent; a
+                    // qualifier of no list is said so.
+                    if !q.is_empty() && !institutional_hi_qualifier(q) {
+                        self.unknown_hi_qualifier(f, n, q);
+                    }
+                }
             }
         }
         if !regular {

@@ -6,7 +6,7 @@ use medbill_claim::{
     Address, BillingProvider, ClaimError, Coded, Patient, PayTo, Payer, PersonName, Phi, Provider,
     Relationship, Sex, Shared, Subscriber, Text,
 };
-use medbill_codes::Npi;
+use medbill_codes::{CodeError, CodeSystem, Npi};
 
 use super::{Bill, Handoff, Level, LevelHl, Pat, R837, Sub, empty_code, raw};
 use crate::typed::walk::{Fields, template, trim};
@@ -222,6 +222,29 @@ impl R837<'_> {
             };
             template(hl_template(level), f, blanks)
         });
+        if !matches!(level, "20" | "22" | "23") {
+            // Read as a patient level, which it may not be: the claims of the subscriber
+            // level it is in say so (a patient level of its own would lose it at the next HL).
+            let at = self.at(f, 3, 0);
+            let system = CodeSystem::X12List("hierarchical level code (HL03: 20, 22, 23)");
+            let error = if level.is_empty() {
+                CodeError::Empty { system }
+            } else {
+                CodeError::Unknown {
+                    system,
+                    code: level.to_owned(),
+                }
+            };
+            self.report_level(
+                Level::Sub,
+                ClaimError::code("hierarchy", error),
+                at.clone(),
+                Some(level),
+            );
+            self.broken_hl = Some(at);
+        } else if level != "23" {
+            self.broken_hl = None;
+        }
         let hl = LevelHl {
             template: t,
             child: Some(sent_child == "1"),
@@ -432,7 +455,28 @@ impl R837<'_> {
         level: Level,
         who: &str,
     ) -> (Option<NaiveDate>, Option<Coded<Sex>>) {
+        let qualifier = trim(f.el(1));
         let birth = if trim(f.el(2)).is_empty() {
+            None
+        } else if qualifier != "D8" {
+            // A date under another format (or none) is not read as one: kept as sent, and
+            // said so (the qualifier, not the date, which is PHI).
+            let at = self.at(f, 1, 0);
+            let system = CodeSystem::X12List("date format qualifier (DMG01, D8)");
+            let error = if qualifier.is_empty() {
+                CodeError::Empty { system }
+            } else {
+                CodeError::Unknown {
+                    system,
+                    code: qualifier.to_owned(),
+                }
+            };
+            self.report_level(
+                level,
+                ClaimError::code(format!("{who}.birth_date"), error),
+                at,
+                Some(qualifier),
+            );
             None
         } else {
             let d = crate::typed::parse_date(f.el(2));

@@ -540,6 +540,10 @@ struct R837<'s> {
     hl_count: u32,
     bill_hl: u32,
     sub_hl: u32,
+    /// An HL that opened no level the guide knows (its level code, or where it stands), until
+    /// the next billing or subscriber level: the claims read meanwhile may hold another
+    /// level's values, and say so.
+    broken_hl: Option<Location>,
 }
 
 impl<'s> R837<'s> {
@@ -576,6 +580,7 @@ impl<'s> R837<'s> {
             inst_line_proto: None,
             handoff: Handoff::None,
             hl_count: 0,
+            broken_hl: None,
             bill_hl: 0,
             sub_hl: 0,
         }
@@ -596,6 +601,27 @@ impl<'s> R837<'s> {
             }
             self.collecting = false;
         }
+        if f.id() == "CLM" {
+            // A claim, or (outside loop 2300, where broken levels put it) an unreadable one:
+            // never a level's segment.
+            self.claim_segment(l, f);
+            return;
+        }
+        if f.id() == "HL" && !l.starts_with("20") {
+            // An HL the guide opens no level with (a level code it does not know, a parent
+            // out of place): what follows is read into the open claim, which says so, as do
+            // the claims until the next billing or subscriber level.
+            let at = self.at(f, 0, 0);
+            self.report(
+                ClaimError::invalid(
+                    "hierarchy",
+                    "an HL that opens no level here: the segments after it are kept with this claim",
+                ),
+                at.clone(),
+                None,
+            );
+            self.broken_hl = Some(at);
+        }
         if let [b'2', b'1'..=b'9', ..] = l.as_bytes() {
             // Claim and line loops (2300 on), most segments: straight to them, past the
             // header and hierarchical-level names below.
@@ -603,11 +629,11 @@ impl<'s> R837<'s> {
             return;
         }
         match l {
-            "" | "1000A" | "1000B" if f.id() != "CLM" => self.header_segment(l, f),
+            "" | "1000A" | "1000B" => self.header_segment(l, f),
             "2000A" | "2010AA" | "2010AB" => self.billing(l, f),
             "2000B" | "2010BA" | "2010BB" => self.subscriber(l, f),
             "2000C" | "2010CA" => self.patient(l, f),
-            _ if l.starts_with("20") && f.id() != "CLM" => {
+            _ if l.starts_with("20") => {
                 // 2010AC and any other provider-level loop.
                 if f.id() == "HL" {
                     self.hl(f);

@@ -12,11 +12,11 @@ use crate::diagnosis::{DiagnosisCode, IcdProcedureCode};
 use crate::error::ClaimError;
 use crate::inline::{DiagnosisPointers, Modifiers};
 use crate::ledger::{EventKind, LedgerEvent};
-use crate::problem::Problem;
 use crate::party::{
     BillingProvider, ClaimFilingIndicator, OtherPayer, Patient, PayTo, Payer, PayerSequence,
     Provider, Relationship, ServiceFacility, Sex, Subscriber,
 };
+use crate::problem::Problem;
 use crate::raw::RawSegment;
 use crate::remit::Adjustment;
 use crate::shared::Shared;
@@ -990,7 +990,10 @@ impl Claim {
             ClaimDetail::Institutional(i) => check_institutional(c, i),
         }
         c.non_negative("total_charge", self.total_charge);
-        if self.frequency.get().is_some_and(FrequencyCode::refers_to_prior_claim)
+        if self
+            .frequency
+            .get()
+            .is_some_and(FrequencyCode::refers_to_prior_claim)
             && self
                 .original_payer_claim_number
                 .as_deref()

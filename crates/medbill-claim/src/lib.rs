@@ -104,16 +104,15 @@ pub use claim::{
     ProfessionalDetail, ProfessionalLine, RelatedCause, UnitBasis, ValueCode,
 };
 pub use diagnosis::{DiagnosisCode, IcdProcedureCode};
-/// A code as sent (re-exported from `medbill-codes`): the field type of every code a claim or
-/// remittance holds.
-pub use medbill_codes::{Coded, Unrecognized};
-pub use problem::{Location, Problem};
 pub use error::ClaimError;
 pub use inline::{DiagnosisPointers, Modifiers};
 pub use ledger::{
     AdjudicatedLine, AdjudicationOutcome, ClaimId, ClaimState, ClaimStatus, EventKind, Ledger,
     LedgerEvent, Responsibility, WriteOffKind,
 };
+/// A code as sent (re-exported from `medbill-codes`): the field type of every code a claim or
+/// remittance holds.
+pub use medbill_codes::{Coded, Unrecognized};
 pub use party::{
     Address, BillingProvider, ClaimFilingIndicator, OtherPayer, Patient, PayTo, Payer,
     PayerSequence, PersonName, Provider, Relationship, ServiceFacility, Sex, Subscriber,
@@ -123,6 +122,7 @@ pub use posting::{
     CreditBalance, Denial, FeeSchedule, FeeScheduleEntry, PostedClaim, PostingReport, Reversal,
     Underpayment, UnmatchedPayment, UnmatchedReason, post_remittance,
 };
+pub use problem::{Location, Problem};
 pub use raw::RawSegment;
 pub use remit::{
     Adjustment, BalanceEffect, BalanceReport, BalanceRule, ClaimPayment, ClaimStatusCode,

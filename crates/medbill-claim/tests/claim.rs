@@ -5,7 +5,7 @@ mod common;
 use common::*;
 use medbill_claim::{
     Admission, Claim, ClaimDetail, ClaimError, Diagnosis, Discharge, Drug, DrugUnit, FrequencyCode,
-    InstitutionalLine, IcdProcedure, PoaIndicator, ProfessionalLine, ValueCode,
+    IcdProcedure, InstitutionalLine, PoaIndicator, ProfessionalLine, ValueCode,
 };
 
 #[test]
@@ -228,7 +228,10 @@ fn inpatient() -> medbill_claim::ClaimBuilder {
             "I10".parse().unwrap(),
             Some(PoaIndicator::Yes),
         ))
-        .procedure(IcdProcedure::new("0SR9019".parse().unwrap(), day("2026-01-04")))
+        .procedure(IcdProcedure::new(
+            "0SR9019".parse().unwrap(),
+            day("2026-01-04"),
+        ))
         .value_code(ValueCode {
             code: "80".into(),
             amount: d("3"),
@@ -248,7 +251,15 @@ fn builds_an_institutional_claim() {
     assert_eq!(claim.type_of_bill().as_deref(), Some("111"));
     assert_eq!(claim.diagnosis_codes().len(), 3);
     let detail = claim.institutional_detail().unwrap();
-    assert_eq!(detail.principal_procedure.as_ref().unwrap().code.to_string(), "0SR9019");
+    assert_eq!(
+        detail
+            .principal_procedure
+            .as_ref()
+            .unwrap()
+            .code
+            .to_string(),
+        "0SR9019"
+    );
     assert_eq!(
         claim.service_dates(),
         Some((day("2026-01-03"), day("2026-01-06")))
@@ -312,7 +323,12 @@ fn deserialising_keeps_what_the_builder_refuses_and_check_reports_it() {
         read.professional_detail().unwrap().lines[0].diagnosis_pointers,
         [1, 5]
     );
-    assert_eq!(read.professional_detail().unwrap().lines[1].procedure.x12_str(), "9300");
+    assert_eq!(
+        read.professional_detail().unwrap().lines[1]
+            .procedure
+            .x12_str(),
+        "9300"
+    );
     let problems: Vec<String> = read.check().iter().map(|p| p.to_string()).collect();
     assert_eq!(
         problems,

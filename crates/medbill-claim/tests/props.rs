@@ -311,7 +311,10 @@ fn institutional_claim() -> impl Strategy<Value = Claim> {
                 ));
             }
             if with_pcs {
-                b = b.procedure(medbill_claim::IcdProcedure::new("0SR9019".parse().unwrap(), from));
+                b = b.procedure(medbill_claim::IcdProcedure::new(
+                    "0SR9019".parse().unwrap(),
+                    from,
+                ));
             }
             for (rev, proc, charge, units, offset) in lines {
                 let mut l =

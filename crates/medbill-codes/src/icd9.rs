@@ -289,11 +289,15 @@ mod tests {
             ("E888.9", "E888.9"),
             (" 4019 ", "401.9"),
         ] {
-            assert_eq!(Icd9CmCode::parse(text).unwrap().to_string(), shown, "{text}");
+            assert_eq!(
+                Icd9CmCode::parse(text).unwrap().to_string(),
+                shown,
+                "{text}"
+            );
         }
         for bad in [
-            "", "25", "250000", "E88", "E88891", "V7", "V72311", "A250", "25.00", "250.",
-            "250..0", "E888.", "E88.89", "2x0", "E11.9", "ÿ12",
+            "", "25", "250000", "E88", "E88891", "V7", "V72311", "A250", "25.00", "250.", "250..0",
+            "E888.", "E88.89", "2x0", "E11.9", "ÿ12",
         ] {
             assert!(Icd9CmCode::parse(bad).is_err(), "{bad:?} parsed");
         }
@@ -301,8 +305,12 @@ mod tests {
 
     #[test]
     fn procedure_forms() {
-        for (text, shown) in [("33", "33"), ("331", "33.1"), ("3310", "33.10"), ("33.10", "33.10")]
-        {
+        for (text, shown) in [
+            ("33", "33"),
+            ("331", "33.1"),
+            ("3310", "33.10"),
+            ("33.10", "33.10"),
+        ] {
             assert_eq!(Icd9ProcedureCode::parse(text).unwrap().to_string(), shown);
         }
         for bad in ["", "3", "33101", "3.310", "33.", "A310", "0DTJ4ZZ"] {

@@ -54,8 +54,8 @@ pub use hcpcs::{
     HcpcsAction, HcpcsCode, HcpcsCoverage, HcpcsDates, HcpcsInvalid, HcpcsModifierRecord,
     HcpcsRecord, HcpcsTable,
 };
-pub use icd10cm::{Icd10Cm, Icd10CmCode};
 pub use icd9::{Icd9CmCode, Icd9ProcedureCode};
+pub use icd10cm::{Icd10Cm, Icd10CmCode};
 pub use icd10pcs::{Icd10PcsCode, PcsCheck, PcsEdition, PcsEntry, PcsInvalid};
 pub use modifier::{Modifier, ModifierCategory, ModifierInfo};
 pub use npi::Npi;

@@ -168,11 +168,26 @@ fn reads_837i_claims() {
     );
     assert_eq!(i.discharge.as_ref().unwrap().status_code, "01");
     assert_eq!(i.discharge.as_ref().unwrap().hour, Some(14));
-    assert_eq!(i.principal_diagnosis.as_ref().unwrap().code.to_string(), "J18.9");
-    assert_eq!(i.principal_diagnosis.as_ref().unwrap().poa.as_ref().unwrap().x12_str(), "Y");
+    assert_eq!(
+        i.principal_diagnosis.as_ref().unwrap().code.to_string(),
+        "J18.9"
+    );
+    assert_eq!(
+        i.principal_diagnosis
+            .as_ref()
+            .unwrap()
+            .poa
+            .as_ref()
+            .unwrap()
+            .x12_str(),
+        "Y"
+    );
     assert_eq!(i.admitting_diagnosis.as_ref().unwrap().to_string(), "R50.9");
     assert_eq!(i.other_diagnoses.len(), 2);
-    assert_eq!(i.principal_procedure.as_ref().unwrap().code.x12_str(), "0BH17EZ");
+    assert_eq!(
+        i.principal_procedure.as_ref().unwrap().code.x12_str(),
+        "0BH17EZ"
+    );
     assert_eq!(i.occurrences[0].code, "11");
     assert_eq!(i.value_codes[0].amount, d("3"));
     assert_eq!(c.condition_codes, ["01"]);
@@ -355,7 +370,11 @@ fn lenient_keeps_every_line_and_strict_fails_on_the_first_problem() {
     assert_eq!(&bad[at.byte as usize..at.byte as usize + 3], b"1O0");
     // Written back as read.
     let out = typed::write_837(&lenient.claims, &lenient.header, &envelope(1)).unwrap();
-    assert!(String::from_utf8(out).unwrap().contains("SV1*HC:J3301*1O0*UN*2"));
+    assert!(
+        String::from_utf8(out)
+            .unwrap()
+            .contains("SV1*HC:J3301*1O0*UN*2")
+    );
 
     let set = Reader::new(&bad[..]).next_transaction().unwrap().unwrap();
     let err = typed::read_837(&set, ReadMode::Strict).unwrap_err();
@@ -375,7 +394,10 @@ fn a_pointer_past_the_diagnoses_is_kept_and_checked() {
     assert_eq!(batch.claims.len(), 2);
     let c = &batch.claims[0];
     assert!(c.problems.is_empty(), "{:?}", c.problems);
-    assert_eq!(c.professional_detail().unwrap().lines[1].diagnosis_pointers, [4]);
+    assert_eq!(
+        c.professional_detail().unwrap().lines[1].diagnosis_pointers,
+        [4]
+    );
     let checked = c.check();
     assert_eq!(checked.len(), 1, "{checked:?}");
     assert!(matches!(

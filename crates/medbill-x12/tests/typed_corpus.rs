@@ -55,7 +55,12 @@ fn sets(bytes: &[u8], id: &str) -> Vec<Vec<Vec<u8>>> {
 
 /// (count, total) of the segments with `id` in `sets`, the total of their element 2 (CLM02,
 /// CLP03) where it is a number.
-fn count_and_total(sets: &[Vec<Vec<u8>>], seg: &str, element: usize, d: Delimiters) -> (usize, Decimal) {
+fn count_and_total(
+    sets: &[Vec<Vec<u8>>],
+    seg: &str,
+    element: usize,
+    d: Delimiters,
+) -> (usize, Decimal) {
     let mut n = 0;
     let mut total = Decimal::ZERO;
     for set in sets {
@@ -66,7 +71,10 @@ fn count_and_total(sets: &[Vec<Vec<u8>>], seg: &str, element: usize, d: Delimite
             }
             n += 1;
             if let Some(v) = parts.nth(element - 1)
-                && let Ok(v) = std::str::from_utf8(v).unwrap_or("").trim().parse::<Decimal>()
+                && let Ok(v) = std::str::from_utf8(v)
+                    .unwrap_or("")
+                    .trim()
+                    .parse::<Decimal>()
             {
                 total += v;
             }
@@ -88,7 +96,11 @@ fn every_5010_claim_and_claim_payment_is_kept_with_its_charge() {
         return;
     };
     let files = files_5010(&dir);
-    assert!(files.len() > 90, "the manifest lists {} 5010 files", files.len());
+    assert!(
+        files.len() > 90,
+        "the manifest lists {} 5010 files",
+        files.len()
+    );
     let mut failures = Vec::new();
     let (mut clm, mut clp, mut read, mut unreadable) = (0, 0, 0, 0);
     for (path, txn) in &files {
@@ -120,7 +132,12 @@ fn every_5010_claim_and_claim_payment_is_kept_with_its_charge() {
                 }
                 TypedTransaction::Remittance(r) => {
                     n += r.remittance.claims.len();
-                    total += r.remittance.claims.iter().map(|c| c.charge).sum::<Decimal>();
+                    total += r
+                        .remittance
+                        .claims
+                        .iter()
+                        .map(|c| c.charge)
+                        .sum::<Decimal>();
                 }
                 TypedTransaction::Failed { error, .. } => {
                     failures.push(format!("{}: a set failed: {error}", path.display()));
@@ -133,7 +150,8 @@ fn every_5010_claim_and_claim_payment_is_kept_with_its_charge() {
         } else {
             ("CLP", "835")
         };
-        let (expected, expected_total) = count_and_total(&sets(&bytes, id), seg, if seg == "CLM" { 2 } else { 3 }, d);
+        let (expected, expected_total) =
+            count_and_total(&sets(&bytes, id), seg, if seg == "CLM" { 2 } else { 3 }, d);
         if seg == "CLM" {
             clm += expected;
         } else {
@@ -163,8 +181,16 @@ fn envelope(d: Delimiters) -> InterchangeHeader {
 
 /// The first difference between two lists of segments, for a failure message.
 fn first_difference(a: &[Vec<u8>], b: &[Vec<u8>]) -> String {
-    let show = |s: Option<&Vec<u8>>| s.map_or("(none)".to_owned(), |s| String::from_utf8_lossy(s).into_owned());
-    let i = a.iter().zip(b).position(|(x, y)| x != y).unwrap_or(a.len().min(b.len()));
+    let show = |s: Option<&Vec<u8>>| {
+        s.map_or("(none)".to_owned(), |s| {
+            String::from_utf8_lossy(s).into_owned()
+        })
+    };
+    let i = a
+        .iter()
+        .zip(b)
+        .position(|(x, y)| x != y)
+        .unwrap_or(a.len().min(b.len()));
     format!(
         "segment {} of {}/{}: {:?} written as {:?}",
         i + 1,
@@ -186,7 +212,9 @@ fn every_5010_set_is_written_back_byte_for_byte() {
     let files = files_5010(&dir);
     for (path, txn) in &files {
         let bytes = std::fs::read(path).unwrap();
-        let Some(d) = delimiters(&bytes) else { continue };
+        let Some(d) = delimiters(&bytes) else {
+            continue;
+        };
         let id = &txn[..3];
         let original = sets(&bytes, id);
         let file = typed::read_all(&bytes, ReadMode::Lenient).unwrap();
@@ -218,7 +246,11 @@ fn every_5010_set_is_written_back_byte_for_byte() {
         if a == b {
             identical += 1;
         } else {
-            failures.push(format!("{} ({txn}): {}", path.display(), first_difference(&a, &b)));
+            failures.push(format!(
+                "{} ({txn}): {}",
+                path.display(),
+                first_difference(&a, &b)
+            ));
         }
     }
     eprintln!(

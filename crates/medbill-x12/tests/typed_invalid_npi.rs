@@ -48,7 +48,11 @@ fn npi_problems(batch: &ClaimBatch) -> Vec<(String, String, u64)> {
         .filter(|p| p.field().is_some_and(|f| f.ends_with(".npi")))
         .map(|p| {
             let at = p.at.as_ref().unwrap();
-            (p.field().unwrap().to_owned(), at.segment_id.to_string(), at.byte)
+            (
+                p.field().unwrap().to_owned(),
+                at.segment_id.to_string(),
+                at.byte,
+            )
         })
         .collect()
 }
@@ -79,7 +83,12 @@ fn bad_npis_are_kept_and_reported_with_where_they_were() {
             "{field} points at {text:?}"
         );
     }
-    assert!(problems.iter().any(|p| p.0 == "lines[1].rendering_provider.npi"), "{problems:?}");
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.0 == "lines[1].rendering_provider.npi"),
+        "{problems:?}"
+    );
 
     let c = &batch.claims[0];
     let billing = &c.billing_provider.provider;

@@ -9,7 +9,6 @@ use super::parse_decimal;
 use crate::schema::{Guide, Node};
 use medbill_claim::RawSegment;
 
-
 /// The place in a loop where a segment goes: the index of the first guide slot of the loop
 /// with its id (and key qualifier, when the slot lists codes). Unknown segments go last.
 pub(crate) fn rank(guide: &Guide, loop_id: &str, id: &str, q: &str) -> usize {
@@ -263,7 +262,11 @@ impl Template {
                 self.elements.push(vec![String::new()]);
             }
             let comps: Vec<String> = pointers.iter().map(u8::to_string).collect();
-            self.elements[n] = if comps.is_empty() { vec![String::new()] } else { comps };
+            self.elements[n] = if comps.is_empty() {
+                vec![String::new()]
+            } else {
+                comps
+            };
         }
     }
 

@@ -1173,7 +1173,11 @@ fn cas_835(out: &mut Out, adjustments: &[medbill_claim::Adjustment]) {
 fn write_claim(out: &mut Out, guide: &Guide, c: &ClaimPayment) {
     let mut p = Pending835::new(guide, "2100", &c.extra);
     let status = c.status.x12_str();
-    let filing = c.filing_indicator.as_ref().map(|f| f.x12_str()).unwrap_or("");
+    let filing = c
+        .filing_indicator
+        .as_ref()
+        .map(|f| f.x12_str())
+        .unwrap_or("");
     match c.extra.iter().find(|x| x.loop_id == "2100/CLP") {
         Some(t) => {
             let mut els = split(&t.text);
@@ -1189,7 +1193,11 @@ fn write_claim(out: &mut Out, guide: &Guide, c: &ClaimPayment) {
                 c.payer_claim_control_number.as_deref().unwrap_or(""),
             );
             set_el(&mut els, 8, c.facility_code.as_deref().unwrap_or(""));
-            set_el(&mut els, 9, c.frequency.as_ref().map_or("", |f| f.x12_str()));
+            set_el(
+                &mut els,
+                9,
+                c.frequency.as_ref().map_or("", |f| f.x12_str()),
+            );
             out.raw(&join(els));
         }
         None => {
@@ -1303,7 +1311,11 @@ fn write_line(out: &mut Out, guide: &Guide, l: &LinePayment) {
                 els[1] = comps.join(":");
             }
             if !els.get(1).is_some_and(|e| e.starts_with("NU")) {
-                set_el(&mut els, 4, l.revenue_code.as_ref().map_or("", |r| r.x12_str()));
+                set_el(
+                    &mut els,
+                    4,
+                    l.revenue_code.as_ref().map_or("", |r| r.x12_str()),
+                );
             } else {
                 set_el(&mut els, 4, "");
             }

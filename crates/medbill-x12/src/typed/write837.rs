@@ -68,7 +68,10 @@ pub fn write_837(
 /// assert!(out.contains(set_text));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn write_batch(batch: &ClaimBatch, envelope: &InterchangeHeader) -> Result<Vec<u8>, TypedError> {
+pub fn write_batch(
+    batch: &ClaimBatch,
+    envelope: &InterchangeHeader,
+) -> Result<Vec<u8>, TypedError> {
     let mut out = Out::new(envelope, 512 + batch.claims.len() * 700);
     out.open(envelope, "HC", &batch.guide);
     write_set(
@@ -79,7 +82,10 @@ pub fn write_batch(batch: &ClaimBatch, envelope: &InterchangeHeader) -> Result<V
         &batch.control,
         &batch.guide,
     )?;
-    let trailer = batch.trailer.as_ref().map(|t| (t.text.as_str(), t.segments));
+    let trailer = batch
+        .trailer
+        .as_ref()
+        .map(|t| (t.text.as_str(), t.segments));
     out.close_as_read(envelope, &batch.control, trailer);
     out.finish()
 }
@@ -147,8 +153,8 @@ fn write_set(
                 w.out.raw(&s.text);
             }
         }
-        let new_bill = prev.is_none_or(|p| !same_billing(p, claim))
-            || starts_level(claim, "2000A/HL");
+        let new_bill =
+            prev.is_none_or(|p| !same_billing(p, claim)) || starts_level(claim, "2000A/HL");
         let new_sub = new_bill
             || prev.is_none_or(|p| !same_subscriber(p, claim))
             || starts_level(claim, "2000B/HL");
@@ -371,9 +377,19 @@ impl W837<'_> {
         self.hl
     }
 
-    fn hl(&mut self, c: &Claim, template: &str, parent: Option<u32>, level: &str, child: bool) -> u32 {
+    fn hl(
+        &mut self,
+        c: &Claim,
+        template: &str,
+        parent: Option<u32>,
+        level: &str,
+        child: bool,
+    ) -> u32 {
         let hl = self.next_hl();
-        let (id, parent) = (hl.to_string(), parent.map(|p| p.to_string()).unwrap_or_default());
+        let (id, parent) = (
+            hl.to_string(),
+            parent.map(|p| p.to_string()).unwrap_or_default(),
+        );
         match Template::find(&c.extra, template) {
             Some(mut t) => {
                 // Numbers read otherwise than the writer counts are kept as read; the
@@ -423,7 +439,13 @@ impl W837<'_> {
     }
 
     /// A provider's NM1: from the template kept for `loop_id` when there is one.
-    fn provider_nm1(&mut self, qualifier: &str, p: &Provider, extras: &[RawSegment], loop_id: &str) {
+    fn provider_nm1(
+        &mut self,
+        qualifier: &str,
+        p: &Provider,
+        extras: &[RawSegment],
+        loop_id: &str,
+    ) {
         match Template::find(extras, &format!("{loop_id}/NM1")) {
             Some(mut t) => {
                 fill_name(&mut t, &p.name);
@@ -616,9 +638,16 @@ impl W837<'_> {
         template: &str,
     ) {
         if let Some(mut t) = Template::find(extras, template) {
-            if crate::typed::parse_date(t.get(2, 1)) != birth || birth.is_some() && t.get(1, 1) != "D8" {
+            if crate::typed::parse_date(t.get(2, 1)) != birth
+                || birth.is_some() && t.get(1, 1) != "D8"
+            {
                 t.set(1, if birth.is_some() { "D8" } else { "" });
-                t.set(2, &birth.map(|d| format_date(d).to_string()).unwrap_or_default());
+                t.set(
+                    2,
+                    &birth
+                        .map(|d| format_date(d).to_string())
+                        .unwrap_or_default(),
+                );
             }
             t.set(3, sex.unwrap_or(""));
             t.write(&mut *self.out);
@@ -699,8 +728,12 @@ impl W837<'_> {
                 t.amount(2, Some(c.total_charge));
                 t.set_comp(5, 1, &code1);
                 t.set_comp(5, 3, c.frequency.x12_str());
-                t.flag(7, c.accepts_assignment, ("A", "C"), |s| !matches!(s, "B" | "C"));
-                t.flag(8, c.benefits_assigned, ("Y", "N"), |s| !matches!(s, "N" | "W"));
+                t.flag(7, c.accepts_assignment, ("A", "C"), |s| {
+                    !matches!(s, "B" | "C")
+                });
+                t.flag(8, c.benefits_assigned, ("Y", "N"), |s| {
+                    !matches!(s, "N" | "W")
+                });
                 t.set(9, &c.release_of_information);
                 for (k, v) in accident.iter().enumerate() {
                     if !v.is_empty() || t.elements.get(11).is_some_and(|e| e.len() > k) {
@@ -1026,7 +1059,10 @@ impl W837<'_> {
             self.out.seg("AMT").el("EAF").eld(a).end();
         }
         // The OI the reader did not keep is the one written from the claim.
-        if !extras.iter().any(|r| r.text.starts_with("OI*") || r.text == "OI") {
+        if !extras
+            .iter()
+            .any(|r| r.text.starts_with("OI*") || r.text == "OI")
+        {
             p.before(&mut *self.out, g, "OI", "");
             self.out
                 .seg("OI")
@@ -1391,7 +1427,10 @@ fn statement_dates(t: &Template) -> Option<(chrono::NaiveDate, chrono::NaiveDate
 /// Whether a composite read in a professional HI is one of the claim's diagnoses: its
 /// qualifier is a diagnosis code list's.
 fn is_dx_slot(e: &[String]) -> bool {
-    matches!(e.first().map(String::as_str), Some("ABK" | "ABF" | "BK" | "BF"))
+    matches!(
+        e.first().map(String::as_str),
+        Some("ABK" | "ABF" | "BK" | "BF")
+    )
 }
 
 /// How many of the claim's diagnoses a professional HI template holds.
@@ -1495,7 +1534,10 @@ impl<'c> InstitutionalHi<'c> {
             })
             .collect();
         let dx = |d: &Diagnosis, q10: &'static str, q9: &'static str| {
-            let mut parts = vec![dx_qualifier(&d.code, q10, q9).to_owned(), d.code.x12_str().to_owned()];
+            let mut parts = vec![
+                dx_qualifier(&d.code, q10, q9).to_owned(),
+                d.code.x12_str().to_owned(),
+            ];
             if let Some(poa) = &d.poa {
                 parts.resize(8, String::new());
                 parts.push(poa.x12_str().to_owned());
@@ -1510,18 +1552,68 @@ impl<'c> InstitutionalHi<'c> {
                 pcs_qualifier(&p.code, principal).to_owned(),
                 p.code.x12_str().to_owned(),
                 "D8".to_owned(),
-                p.date.map(|d| format_date(d).to_string()).unwrap_or_default(),
+                p.date
+                    .map(|d| format_date(d).to_string())
+                    .unwrap_or_default(),
             ]
         };
         let mut items: Vec<(HiKind, Vec<Vec<String>>)> = Vec::new();
-        items.push((HiKind::Principal, i.principal_diagnosis.iter().map(|d| dx(d, "ABK", "BK")).collect()));
-        items.push((HiKind::Admitting, i.admitting_diagnosis.iter().map(|d| code(d, "ABJ", "BJ")).collect()));
-        items.push((HiKind::Reason, i.reason_for_visit.iter().map(|d| code(d, "APR", "PR")).collect()));
-        items.push((HiKind::External, i.external_causes.iter().map(|d| dx(d, "ABN", "BN")).collect()));
-        items.push((HiKind::Drg, i.drg.iter().map(|d| vec!["DR".to_owned(), d.clone()]).collect()));
-        items.push((HiKind::Other, i.other_diagnoses.iter().map(|d| dx(d, "ABF", "BF")).collect()));
-        items.push((HiKind::PrincipalProcedure, i.principal_procedure.iter().map(|p| procedure(p, true)).collect()));
-        items.push((HiKind::OtherProcedure, i.other_procedures.iter().map(|p| procedure(p, false)).collect()));
+        items.push((
+            HiKind::Principal,
+            i.principal_diagnosis
+                .iter()
+                .map(|d| dx(d, "ABK", "BK"))
+                .collect(),
+        ));
+        items.push((
+            HiKind::Admitting,
+            i.admitting_diagnosis
+                .iter()
+                .map(|d| code(d, "ABJ", "BJ"))
+                .collect(),
+        ));
+        items.push((
+            HiKind::Reason,
+            i.reason_for_visit
+                .iter()
+                .map(|d| code(d, "APR", "PR"))
+                .collect(),
+        ));
+        items.push((
+            HiKind::External,
+            i.external_causes
+                .iter()
+                .map(|d| dx(d, "ABN", "BN"))
+                .collect(),
+        ));
+        items.push((
+            HiKind::Drg,
+            i.drg
+                .iter()
+                .map(|d| vec!["DR".to_owned(), d.clone()])
+                .collect(),
+        ));
+        items.push((
+            HiKind::Other,
+            i.other_diagnoses
+                .iter()
+                .map(|d| dx(d, "ABF", "BF"))
+                .collect(),
+        ));
+        items.push((
+            HiKind::PrincipalProcedure,
+            i.principal_procedure
+                .iter()
+                .map(|p| procedure(p, true))
+                .collect(),
+        ));
+        items.push((
+            HiKind::OtherProcedure,
+            i.other_procedures
+                .iter()
+                .map(|p| procedure(p, false))
+                .collect(),
+        ));
         items.push((
             HiKind::Span,
             i.occurrence_spans
@@ -1544,7 +1636,9 @@ impl<'c> InstitutionalHi<'c> {
                         "BH".to_owned(),
                         o.code.clone(),
                         "D8".to_owned(),
-                        o.date.map(|d| format_date(d).to_string()).unwrap_or_default(),
+                        o.date
+                            .map(|d| format_date(d).to_string())
+                            .unwrap_or_default(),
                     ]
                 })
                 .collect(),
@@ -1553,7 +1647,15 @@ impl<'c> InstitutionalHi<'c> {
             HiKind::Value,
             i.value_codes
                 .iter()
-                .map(|v| vec!["BE".to_owned(), v.code.clone(), String::new(), String::new(), v.amount.to_string()])
+                .map(|v| {
+                    vec![
+                        "BE".to_owned(),
+                        v.code.clone(),
+                        String::new(),
+                        String::new(),
+                        v.amount.to_string(),
+                    ]
+                })
                 .collect(),
         ));
         InstitutionalHi {
@@ -1607,7 +1709,8 @@ impl<'c> InstitutionalHi<'c> {
                 t.write(&mut *w.out);
             }
             let k = Self::index(kind);
-            let rest: Vec<Vec<String>> = self.items[k].1[self.used[k].min(self.items[k].1.len())..].to_vec();
+            let rest: Vec<Vec<String>> =
+                self.items[k].1[self.used[k].min(self.items[k].1.len())..].to_vec();
             self.used[k] = self.items[k].1.len();
             if rest.is_empty() {
                 continue;

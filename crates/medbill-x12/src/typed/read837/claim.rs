@@ -221,9 +221,10 @@ impl R837<'_> {
                     (v, v)
                 };
                 let dates = (parse_date(a), parse_date(b));
-                let seen = self.claim().and_then(|c| c.institutional_detail()).is_some_and(|d| {
-                    d.statement_from.is_some()
-                });
+                let seen = self
+                    .claim()
+                    .and_then(|c| c.institutional_detail())
+                    .is_some_and(|d| d.statement_from.is_some());
                 match dates {
                     (Some(from), Some(to)) if !seen => {
                         let canonical = rd8 && f.len() == 3 && v.len() == 17;
@@ -257,9 +258,10 @@ impl R837<'_> {
             ("DTP", "435") if institutional && f.len() == 3 => {
                 let v = trim(f.el(3));
                 let (date, hour) = match trim(f.el(2)) {
-                    "DT" if v.len() == 12 && v.ends_with("00") => {
-                        (parse_date(&v[..8]), v[8..10].parse::<u8>().ok().filter(|h| *h < 24))
-                    }
+                    "DT" if v.len() == 12 && v.ends_with("00") => (
+                        parse_date(&v[..8]),
+                        v[8..10].parse::<u8>().ok().filter(|h| *h < 24),
+                    ),
                     "D8" => (parse_date(v), None),
                     _ => (None, None),
                 };
@@ -343,7 +345,10 @@ impl R837<'_> {
                 regular = false;
                 continue;
             };
-            let index = self.claim().and_then(|c| c.professional_detail()).map_or(0, |p| p.diagnoses.len());
+            let index = self
+                .claim()
+                .and_then(|c| c.professional_detail())
+                .map_or(0, |p| p.diagnoses.len());
             if principal != (index == 0) || more || parts[0].len() != q.len() {
                 regular = false;
             }
@@ -404,8 +409,25 @@ impl R837<'_> {
         let first = trim(f.comp(1, 1));
         let known = matches!(
             first,
-            "ABK" | "ABJ" | "APR" | "ABN" | "ABF" | "BBR" | "BBQ" | "BK" | "BJ" | "PR" | "BN"
-                | "BF" | "BR" | "BQ" | "BH" | "BI" | "BE" | "BG" | "DR"
+            "ABK"
+                | "ABJ"
+                | "APR"
+                | "ABN"
+                | "ABF"
+                | "BBR"
+                | "BBQ"
+                | "BK"
+                | "BJ"
+                | "PR"
+                | "BN"
+                | "BF"
+                | "BR"
+                | "BQ"
+                | "BH"
+                | "BI"
+                | "BE"
+                | "BG"
+                | "DR"
         );
         if !known {
             self.push_claim_extra(raw("2300", f));
@@ -425,7 +447,9 @@ impl R837<'_> {
                 regular = false;
             }
             let Some(c) = self.claim() else { return };
-            let Some(d) = c.institutional_detail() else { return };
+            let Some(d) = c.institutional_detail() else {
+                return;
+            };
             let (others, external, reasons, procedures) = (
                 d.other_diagnoses.len(),
                 d.external_causes.len(),
@@ -501,7 +525,10 @@ impl R837<'_> {
                     };
                     let date_text = trim(parts[3]);
                     let date = self.date(f, n, 4, date_text, || format!("{field}.date"));
-                    if trim(parts[2]) != "D8" || date.is_none() || parts[4..].iter().any(|p| !p.is_empty()) {
+                    if trim(parts[2]) != "D8"
+                        || date.is_none()
+                        || parts[4..].iter().any(|p| !p.is_empty())
+                    {
                         regular = false;
                     }
                     if (procedures == 0) != matches!(q, "BBR" | "BR") {
@@ -519,7 +546,10 @@ impl R837<'_> {
                 }
                 "BH" => {
                     let date = self.date(f, n, 4, parts[3], || "occurrences".into());
-                    if trim(parts[2]) != "D8" || date.is_none() || parts[4..].iter().any(|p| !p.is_empty()) {
+                    if trim(parts[2]) != "D8"
+                        || date.is_none()
+                        || parts[4..].iter().any(|p| !p.is_empty())
+                    {
                         regular = false;
                     }
                     blanks.push((n, 2));
@@ -560,7 +590,11 @@ impl R837<'_> {
                 "BE" => {
                     let (amount, plain) =
                         self.amount_text(f, n, 5, trim(parts[4]), || "value_codes".into());
-                    if !plain || amount.is_none() || parts[2..4].iter().any(|p| !p.is_empty()) || parts[5..].iter().any(|p| !p.is_empty()) {
+                    if !plain
+                        || amount.is_none()
+                        || parts[2..4].iter().any(|p| !p.is_empty())
+                        || parts[5..].iter().any(|p| !p.is_empty())
+                    {
                         regular = false;
                     }
                     blanks.push((n, 2));
@@ -572,7 +606,10 @@ impl R837<'_> {
                     }
                 }
                 "DR" => {
-                    let taken = self.claim().and_then(|c| c.institutional_detail()).is_some_and(|d| d.drg.is_some());
+                    let taken = self
+                        .claim()
+                        .and_then(|c| c.institutional_detail())
+                        .is_some_and(|d| d.drg.is_some());
                     if taken || parts[2..].iter().any(|p| !p.is_empty()) {
                         regular = false;
                         continue;
@@ -591,7 +628,14 @@ impl R837<'_> {
         }
     }
 
-    fn dx(&mut self, f: &Fields<'_>, n: usize, code: &str, icd9: bool, field: &str) -> DiagnosisCode {
+    fn dx(
+        &mut self,
+        f: &Fields<'_>,
+        n: usize,
+        code: &str,
+        icd9: bool,
+        field: &str,
+    ) -> DiagnosisCode {
         if icd9 {
             DiagnosisCode::Icd9Cm(self.coded(f, n, 2, code, || field.to_owned()))
         } else {
@@ -625,7 +669,8 @@ impl R837<'_> {
                     type_code: opt(&t),
                     source_code: opt(&s),
                 });
-                let kept_cl1 = admission.is_none() && (codes || (!text.is_empty() && st.is_empty()));
+                let kept_cl1 =
+                    admission.is_none() && (codes || (!text.is_empty() && st.is_empty()));
                 if kept_cl1 {
                     // Admission codes without an admission date: the model cannot hold them.
                     extra.push(RawSegment::new("2300", text));
@@ -639,7 +684,12 @@ impl R837<'_> {
                 } else if let Some(h) = discharge_hour {
                     extra.push(RawSegment::new("2300", format!("DTP*096*TM*{h:02}00")));
                 }
-                if d.principal_diagnosis.is_none() && !c.problems.iter().any(|p| p.field() == Some("principal_diagnosis")) {
+                if d.principal_diagnosis.is_none()
+                    && !c
+                        .problems
+                        .iter()
+                        .any(|p| p.field() == Some("principal_diagnosis"))
+                {
                     c.problems.push(
                         medbill_claim::Problem::new(ClaimError::Missing {
                             field: "principal_diagnosis".into(),

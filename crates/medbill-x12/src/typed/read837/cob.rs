@@ -82,7 +82,12 @@ fn cas_plain(f: &Fields<'_>) -> bool {
 impl R837<'_> {
     /// The adjustments of a CAS, each code as sent; an amount that is not a number is
     /// reported and the CAS kept raw in `loop_id`.
-    fn adjustments(&mut self, f: &Fields<'_>, field: &str, loop_id: &str) -> Option<Vec<Adjustment>> {
+    fn adjustments(
+        &mut self,
+        f: &Fields<'_>,
+        field: &str,
+        loop_id: &str,
+    ) -> Option<Vec<Adjustment>> {
         let mut out = Vec::new();
         let mut bad = false;
         for r in cas(f) {
@@ -90,7 +95,13 @@ impl R837<'_> {
                 Ok(a) => out.push(a),
                 Err((n, _)) => {
                     let at = self.at(f, n as usize, 0);
-                    self.report(ClaimError::NotANumber { field: field.to_owned() }, at, None);
+                    self.report(
+                        ClaimError::NotANumber {
+                            field: field.to_owned(),
+                        },
+                        at,
+                        None,
+                    );
                     bad = true;
                 }
             }
@@ -99,12 +110,20 @@ impl R837<'_> {
             let n = 2 + 3 * k;
             if let Coded::Invalid(u) = &a.reason {
                 let at = self.at(f, n, 0);
-                self.report(ClaimError::code(format!("{field}[{k}].reason"), u.reason().clone()), at, Some(u.text()));
+                self.report(
+                    ClaimError::code(format!("{field}[{k}].reason"), u.reason().clone()),
+                    at,
+                    Some(u.text()),
+                );
             }
         }
         if let Some(Coded::Invalid(u)) = out.first().map(|a| &a.group) {
             let at = self.at(f, 1, 0);
-            self.report(ClaimError::code(format!("{field}.group"), u.reason().clone()), at, Some(u.text()));
+            self.report(
+                ClaimError::code(format!("{field}.group"), u.reason().clone()),
+                at,
+                Some(u.text()),
+            );
         }
         if bad || !cas_plain(f) {
             self.push_claim_extra(RawSegment::new(loop_id, f.canonical()));
@@ -117,7 +136,9 @@ impl R837<'_> {
         let id = f.id();
         if l == "2320" && id == "SBR" {
             let i = self.claim().map_or(0, |c| c.other_payers.len());
-            let seq = self.coded(f, 1, 0, trim(f.el(1)), || format!("other_payers[{i}].sequence"));
+            let seq = self.coded(f, 1, 0, trim(f.el(1)), || {
+                format!("other_payers[{i}].sequence")
+            });
             let rel = match trim(f.el(2)) {
                 "" => None,
                 r => Some(self.coded(f, 2, 0, r, || format!("other_payers[{i}].relationship"))),
@@ -158,7 +179,8 @@ impl R837<'_> {
         let q = trim(f.el(1));
         match (l, id) {
             ("2320", "CAS") => {
-                if let Some(adj) = self.adjustments(f, &format!("other_payers[{i}].adjustments"), &tagged)
+                if let Some(adj) =
+                    self.adjustments(f, &format!("other_payers[{i}].adjustments"), &tagged)
                     && let Some(op) = self.other_payer_mut(i)
                 {
                     op.adjustments.extend(adj);
@@ -166,7 +188,9 @@ impl R837<'_> {
             }
             ("2320", "AMT") if matches!(q, "D" | "EAF") && f.len() == 2 => {
                 let (amount, plain) = self.amount(f, 2, || format!("other_payers[{i}].paid"));
-                let Some(op) = self.other_payer_mut(i) else { return };
+                let Some(op) = self.other_payer_mut(i) else {
+                    return;
+                };
                 let slot = if q == "D" {
                     &mut op.paid
                 } else {
@@ -179,7 +203,13 @@ impl R837<'_> {
                 }
             }
             ("2320", "OI") if self.oi_is_written(f) => {}
-            ("2330A", "NM1") if trim(f.el(1)) == "IL" && f.len() <= 9 && trim(f.el(8)) == "MI" && !f.has(6) && trim(f.el(2)) == "1" => {
+            ("2330A", "NM1")
+                if trim(f.el(1)) == "IL"
+                    && f.len() <= 9
+                    && trim(f.el(8)) == "MI"
+                    && !f.has(6)
+                    && trim(f.el(2)) == "1" =>
+            {
                 if let Some(op) = self.other_payer_mut(i)
                     && let Some(s) = &mut op.subscriber
                 {
@@ -206,26 +236,34 @@ impl R837<'_> {
                     s.ssn = Some(Phi::new(text(f.el(2))));
                 }
             }
-            ("2330B", "NM1") if trim(f.el(1)) == "PR" && trim(f.el(2)) == "2" && trim(f.el(8)) == "PI" && f.len() == 9 && (4..=7).all(|n| !f.has(n)) => {
+            ("2330B", "NM1")
+                if trim(f.el(1)) == "PR"
+                    && trim(f.el(2)) == "2"
+                    && trim(f.el(8)) == "PI"
+                    && f.len() == 9
+                    && (4..=7).all(|n| !f.has(n)) =>
+            {
                 if let Some(op) = self.other_payer_mut(i) {
                     op.payer = Payer::new(trim(f.el(9)), trim(f.el(3)));
                 }
             }
             ("2330B", "DTP") if q == "573" && trim(f.el(2)) == "D8" && f.len() == 3 => {
-                let d = self.date(f, 3, 0, f.el(3), || format!("other_payers[{i}].adjudication_date"));
+                let d = self.date(f, 3, 0, f.el(3), || {
+                    format!("other_payers[{i}].adjudication_date")
+                });
                 match (d, self.other_payer_mut(i)) {
-                    (Some(d), Some(op)) if op.adjudication_date.is_none() => op.adjudication_date = Some(d),
-                    _ => self.push_claim_extra(RawSegment::new(tagged, f.canonical())),
-                }
-            }
-            ("2330B", "REF") if q == "F8" && f.len() == 2 => {
-                match self.other_payer_mut(i) {
-                    Some(op) if op.payer_claim_control_number.is_none() => {
-                        op.payer_claim_control_number = super::opt(f.el(2))
+                    (Some(d), Some(op)) if op.adjudication_date.is_none() => {
+                        op.adjudication_date = Some(d)
                     }
                     _ => self.push_claim_extra(RawSegment::new(tagged, f.canonical())),
                 }
             }
+            ("2330B", "REF") if q == "F8" && f.len() == 2 => match self.other_payer_mut(i) {
+                Some(op) if op.payer_claim_control_number.is_none() => {
+                    op.payer_claim_control_number = super::opt(f.el(2))
+                }
+                _ => self.push_claim_extra(RawSegment::new(tagged, f.canonical())),
+            },
             _ => self.push_claim_extra(RawSegment::new(tagged, f.canonical())),
         }
     }
@@ -261,14 +299,20 @@ impl R837<'_> {
         let line = self.line_count().saturating_sub(1);
         if id == "SVD" {
             let j = self.current_adjudications();
-            let (paid, plain_paid) = self.amount(f, 2, || format!("lines[{line}].other_payer_adjudications[{j}].paid"));
-            let (units, plain_units) = self.amount(f, 5, || format!("lines[{line}].other_payer_adjudications[{j}].units"));
+            let (paid, plain_paid) = self.amount(f, 2, || {
+                format!("lines[{line}].other_payer_adjudications[{j}].paid")
+            });
+            let (units, plain_units) = self.amount(f, 5, || {
+                format!("lines[{line}].other_payer_adjudications[{j}].units")
+            });
             let (composite, more) = f.components::<6>(3);
             let (procedure, modifiers, packed) = if trim(f.el(3)).is_empty() {
                 (None, Vec::new(), true)
             } else {
                 let code = trim(composite[1]);
-                let p = self.coded(f, 3, 2, code, || format!("lines[{line}].other_payer_adjudications[{j}].procedure"));
+                let p = self.coded(f, 3, 2, code, || {
+                    format!("lines[{line}].other_payer_adjudications[{j}].procedure")
+                });
                 let mut mods = Vec::new();
                 let mut gap = false;
                 let mut packed = true;
@@ -280,13 +324,21 @@ impl R837<'_> {
                     }
                     packed &= !gap;
                     let n = mods.len();
-                    mods.push(self.coded(f, 3, 3 + k, m, || format!("lines[{line}].other_payer_adjudications[{j}].modifiers[{n}]")));
+                    mods.push(self.coded(f, 3, 3 + k, m, || {
+                        format!("lines[{line}].other_payer_adjudications[{j}].modifiers[{n}]")
+                    }));
                 }
                 (Some(p), mods, packed)
             };
             if paid.is_none() {
                 let at = self.at(f, 2, 0);
-                self.report(ClaimError::missing(format!("lines[{line}].other_payer_adjudications[{j}].paid")), at, None);
+                self.report(
+                    ClaimError::missing(format!(
+                        "lines[{line}].other_payer_adjudications[{j}].paid"
+                    )),
+                    at,
+                    None,
+                );
             }
             let unmodelled = (procedure.is_some() && trim(composite[0]) != "HC")
                 || more
@@ -337,7 +389,9 @@ impl R837<'_> {
                 }
             }
             "DTP" if trim(f.el(1)) == "573" && trim(f.el(2)) == "D8" && f.len() == 3 => {
-                let d = self.date(f, 3, 0, f.el(3), || format!("lines[{line}].other_payer_adjudications[{j}].date"));
+                let d = self.date(f, 3, 0, f.el(3), || {
+                    format!("lines[{line}].other_payer_adjudications[{j}].date")
+                });
                 let seg = RawSegment::new(tagged, f.canonical());
                 self.with_line(|extra, a| match (a.last_mut(), d) {
                     (Some(a), Some(d)) if a.date.is_none() => a.date = Some(d),
@@ -350,11 +404,18 @@ impl R837<'_> {
 
     /// [`adjustments`](Self::adjustments) for a line: a CAS not written back as read is kept
     /// with the line.
-    fn adjustments_of_line(&mut self, f: &Fields<'_>, field: &str, loop_id: &str) -> Option<Vec<Adjustment>> {
+    fn adjustments_of_line(
+        &mut self,
+        f: &Fields<'_>,
+        field: &str,
+        loop_id: &str,
+    ) -> Option<Vec<Adjustment>> {
         let before = self.claim().map_or(0, |c| c.extra.len());
         let out = self.adjustments(f, field, loop_id);
         // `adjustments` keeps a raw CAS on the claim; a line's belongs to the line.
-        let moved = self.claim().and_then(|c| (c.extra.len() > before).then(|| c.extra.pop()).flatten());
+        let moved = self
+            .claim()
+            .and_then(|c| (c.extra.len() > before).then(|| c.extra.pop()).flatten());
         if let Some(r) = moved {
             self.push_line_extra(r);
         }
@@ -363,8 +424,14 @@ impl R837<'_> {
 
     fn current_adjudications(&mut self) -> usize {
         match self.claim().map(|c| &c.detail) {
-            Some(ClaimDetail::Professional(p)) => p.lines.last().map_or(0, |l| l.other_payer_adjudications.len()),
-            Some(ClaimDetail::Institutional(d)) => d.lines.last().map_or(0, |l| l.other_payer_adjudications.len()),
+            Some(ClaimDetail::Professional(p)) => p
+                .lines
+                .last()
+                .map_or(0, |l| l.other_payer_adjudications.len()),
+            Some(ClaimDetail::Institutional(d)) => d
+                .lines
+                .last()
+                .map_or(0, |l| l.other_payer_adjudications.len()),
             _ => 0,
         }
     }

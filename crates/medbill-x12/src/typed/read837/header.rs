@@ -148,7 +148,9 @@ impl R837<'_> {
                 let created = self.date(f, 4, 0, f.el(4), || "header.created".into());
                 if trim(f.el(1)) != "0019" || f.len() > 6 || (created.is_none() && f.has(4)) {
                     // Kept whole: what the model does not hold is written back as read.
-                    self.head.extra.push(template("/BHT", f, &[(2, 0), (3, 0), (5, 0), (6, 0)]));
+                    self.head
+                        .extra
+                        .push(template("/BHT", f, &[(2, 0), (3, 0), (5, 0), (6, 0)]));
                 }
                 self.head.header = Some(SubmissionHeader {
                     form: self.form,

@@ -3,8 +3,8 @@
 
 use chrono::NaiveDate;
 use medbill_claim::{
-    Address, BillingProvider, ClaimError, Coded, Patient, PayTo, Payer, PersonName, Phi,
-    Provider, Relationship, Sex, Shared, Subscriber, Text,
+    Address, BillingProvider, ClaimError, Coded, Patient, PayTo, Payer, PersonName, Phi, Provider,
+    Relationship, Sex, Shared, Subscriber, Text,
 };
 use medbill_codes::Npi;
 
@@ -129,7 +129,12 @@ pub(super) fn provider_nm1_blanks(f: &Fields<'_>) -> &'static [(usize, usize)] {
 impl R837<'_> {
     /// A provider from its NM1: the NPI (NM108 `XX`) as sent, reported on `level` (or on the
     /// open claim) when it is not a valid one.
-    pub(super) fn provider(&mut self, f: &Fields<'_>, level: Option<Level>, field: &str) -> Provider {
+    pub(super) fn provider(
+        &mut self,
+        f: &Fields<'_>,
+        level: Option<Level>,
+        field: &str,
+    ) -> Provider {
         let id = trim(f.el(9));
         let npi = if trim(f.el(8)) == "XX" && !id.is_empty() {
             let coded: Coded<Npi> = Coded::parse(id);
@@ -197,8 +202,8 @@ impl R837<'_> {
             Some(p) => is_number(f.el(2), p),
         };
         let sent_child = trim(f.el(4));
-        let child_ok = matches!(sent_child, "0" | "1")
-            && child.is_none_or(|c| (sent_child == "1") == c);
+        let child_ok =
+            matches!(sent_child, "0" | "1") && child.is_none_or(|c| (sent_child == "1") == c);
         let usual = id_ok
             && parent_ok
             && child_ok
@@ -239,7 +244,13 @@ impl R837<'_> {
                 let tax = super::opt(f.el(3));
                 self.bill_provider().provider.taxonomy = tax;
             }
-            ("2010AA", "NM1") if self.bill.provider.as_ref().is_none_or(|b| b.provider.name.last.is_empty()) => {
+            ("2010AA", "NM1")
+                if self
+                    .bill
+                    .provider
+                    .as_ref()
+                    .is_none_or(|b| b.provider.name.last.is_empty()) =>
+            {
                 let taxonomy = self
                     .bill
                     .provider
@@ -270,7 +281,11 @@ impl R837<'_> {
             ("2010AA", "REF")
                 if matches!(trim(f.el(1)), "EI" | "SY")
                     && f.len() <= 2
-                    && self.bill.provider.as_ref().is_none_or(|b| b.tin.reveal().is_empty()) =>
+                    && self
+                        .bill
+                        .provider
+                        .as_ref()
+                        .is_none_or(|b| b.tin.reveal().is_empty()) =>
             {
                 let b = self.bill_provider();
                 b.tin = Phi::new(trim(f.el(2)).to_owned());
@@ -280,9 +295,7 @@ impl R837<'_> {
                 let pair = (trim(f.el(1)).to_owned(), trim(f.el(2)).to_owned());
                 self.bill_provider().provider.secondary_ids.push(pair);
             }
-            ("2010AB", "NM1")
-                if trim(f.el(1)) == "87" && trim(f.el(2)) == "2" && f.len() <= 2 =>
-            {
+            ("2010AB", "NM1") if trim(f.el(1)) == "87" && trim(f.el(2)) == "2" && f.len() <= 2 => {
                 self.bill.pay_to = Some(Box::new(PayTo {
                     address: Address::default(),
                     name: None,
@@ -387,7 +400,11 @@ impl R837<'_> {
                 };
                 self.last_payer = Some(payer.clone());
                 self.sub.payer = Some(payer);
-                if trim(f.el(2)) != "2" || (4..=7).any(|n| f.has(n)) || trim(f.el(8)) != "PI" || f.len() > 9 {
+                if trim(f.el(2)) != "2"
+                    || (4..=7).any(|n| f.has(n))
+                    || trim(f.el(8)) != "PI"
+                    || f.len() > 9
+                {
                     self.sub
                         .extra
                         .push(template("2010BB/NM1", f, &[(3, 0), (9, 0)]));
@@ -572,12 +589,12 @@ impl R837<'_> {
             return;
         };
         let mut missing = |field: &str| {
-            claim
-                .problems
-                .push(medbill_claim::Problem::new(ClaimError::Missing {
+            claim.problems.push(
+                medbill_claim::Problem::new(ClaimError::Missing {
                     field: field.to_owned(),
                 })
-                .at(clm.clone()));
+                .at(clm.clone()),
+            );
         };
         match billing {
             Some(b) => claim.billing_provider = b,
@@ -591,8 +608,14 @@ impl R837<'_> {
             Some(p) => claim.payer = p,
             None => missing("payer"),
         }
-        claim.sequence = sequence.unwrap_or_else(|| empty_code(medbill_codes::CodeSystem::X12List("payer responsibility sequence")));
-        claim.filing_indicator = filing.unwrap_or_else(|| empty_code(medbill_codes::CodeSystem::X12List("claim filing indicator")));
+        claim.sequence = sequence.unwrap_or_else(|| {
+            empty_code(medbill_codes::CodeSystem::X12List(
+                "payer responsibility sequence",
+            ))
+        });
+        claim.filing_indicator = filing.unwrap_or_else(|| {
+            empty_code(medbill_codes::CodeSystem::X12List("claim filing indicator"))
+        });
         if patient.is_some() {
             claim.patient = patient;
         }

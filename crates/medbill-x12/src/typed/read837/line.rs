@@ -16,15 +16,7 @@ use crate::typed::walk::{Fields, template, trim};
 /// and written back while the model agrees with them.
 const SV1_BLANKS: &[(usize, usize)] = &[(1, 2), (1, 3), (1, 4), (1, 5), (1, 6), (3, 0), (5, 0)];
 /// The same for an SV2: revenue code, procedure and modifiers, unit basis.
-const SV2_BLANKS: &[(usize, usize)] = &[
-    (1, 0),
-    (2, 2),
-    (2, 3),
-    (2, 4),
-    (2, 5),
-    (2, 6),
-    (4, 0),
-];
+const SV2_BLANKS: &[(usize, usize)] = &[(1, 0), (2, 2), (2, 3), (2, 4), (2, 5), (2, 6), (4, 0)];
 
 impl R837<'_> {
     pub(super) fn line_count(&mut self) -> usize {
@@ -76,8 +68,11 @@ impl R837<'_> {
             ("2410", "CTP") if self.state.drug_segments.len() == 1 => {
                 let n = self.line_count() - 1;
                 let (qty, plain) = self.amount(f, 4, || format!("lines[{n}].drug.quantity"));
-                let unit = self.coded(f, 5, 1, trim(f.comp(5, 1)), || format!("lines[{n}].drug.unit"));
-                let usual = plain && (1..=3).all(|k| !f.has(k)) && f.len() == 5 && !f.has_after(5, 1);
+                let unit = self.coded(f, 5, 1, trim(f.comp(5, 1)), || {
+                    format!("lines[{n}].drug.unit")
+                });
+                let usual =
+                    plain && (1..=3).all(|k| !f.has(k)) && f.len() == 5 && !f.has_after(5, 1);
                 self.state.drug_quantity = qty.filter(|_| usual);
                 self.state.drug_unit = usual.then_some(unit);
                 self.state.drug_segments.push(f.canonical());
@@ -90,7 +85,8 @@ impl R837<'_> {
                 if id == "LQ" {
                     self.state.forms += 1;
                 }
-                let loop_id = super::other_loop("2440", self.state.forms.saturating_sub(1) as usize);
+                let loop_id =
+                    super::other_loop("2440", self.state.forms.saturating_sub(1) as usize);
                 self.push_line_extra(RawSegment::new(loop_id, f.canonical()));
             }
             (l2, _) => self.push_line_extra(RawSegment::new(l2, f.canonical())),
@@ -226,7 +222,11 @@ impl R837<'_> {
                 continue;
             }
             match p.parse::<u8>() {
-                Ok(v) if p.len() <= 2 && (p == "0" || !p.starts_with('0')) && pointers.given() < 4 => {
+                Ok(v)
+                    if p.len() <= 2
+                        && (p == "0" || !p.starts_with('0'))
+                        && pointers.given() < 4 =>
+                {
                     pointers.push(v)
                 }
                 _ => {
@@ -260,7 +260,9 @@ impl R837<'_> {
             || f.has_any(8, 21)
             || f.len() > 21
             || has_trailing_separator(f);
-        let Some(line) = self.cur_line_p() else { return };
+        let Some(line) = self.cur_line_p() else {
+            return;
+        };
         line.procedure = procedure;
         line.modifiers = modifiers;
         line.charge = charge.unwrap_or_default();
@@ -276,7 +278,9 @@ impl R837<'_> {
     fn sv2(&mut self, f: &Fields<'_>) {
         self.state.service_read = true;
         let i = self.line_count() - 1;
-        let rev = self.coded(f, 1, 0, trim(f.el(1)), || format!("lines[{i}].revenue_code"));
+        let rev = self.coded(f, 1, 0, trim(f.el(1)), || {
+            format!("lines[{i}].revenue_code")
+        });
         let (composite, more) = f.components::<6>(2);
         let (procedure, modifiers, packed) = if trim(f.el(2)).is_empty() {
             (None, Modifiers::new(), true)
@@ -297,7 +301,8 @@ impl R837<'_> {
             self.report(ClaimError::missing(format!("lines[{i}].units")), at, None);
         }
         let basis = self.coded(f, 4, 0, trim(f.el(4)), || format!("lines[{i}].unit_basis"));
-        let unmodelled = (procedure.is_some() && (trim(composite[0]) != "HC" || composite[0].len() != 2))
+        let unmodelled = (procedure.is_some()
+            && (trim(composite[0]) != "HC" || composite[0].len() != 2))
             || more
             || !packed
             || !plain_charge
@@ -309,7 +314,9 @@ impl R837<'_> {
             || f.has_any(8, 10)
             || f.len() > 10
             || has_trailing_separator(f);
-        let Some(line) = self.cur_line_i() else { return };
+        let Some(line) = self.cur_line_i() else {
+            return;
+        };
         line.revenue_code = rev;
         line.procedure = procedure;
         line.modifiers = modifiers;
@@ -335,7 +342,10 @@ impl R837<'_> {
         let start = parse_date(a);
         let end = if b.is_empty() { None } else { parse_date(b) };
         let institutional = self.form == ClaimForm::Institutional;
-        if start.is_none() || (!b.is_empty() && end.is_none()) || !matches!(trim(f.el(2)), "D8" | "RD8") {
+        if start.is_none()
+            || (!b.is_empty() && end.is_none())
+            || !matches!(trim(f.el(2)), "D8" | "RD8")
+        {
             let at = self.at(f, 3, 0);
             self.report(
                 ClaimError::NotADate {

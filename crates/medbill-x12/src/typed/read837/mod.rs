@@ -19,8 +19,8 @@ mod line;
 mod providers;
 
 use medbill_claim::{
-    BillingProvider, Claim, ClaimDetail, ClaimError, Coded, InstitutionalLine, Location,
-    Problem, ProfessionalLine, RawSegment, Shared, Text,
+    BillingProvider, Claim, ClaimDetail, ClaimError, Coded, InstitutionalLine, Location, Problem,
+    ProfessionalLine, RawSegment, Shared, Text,
 };
 use medbill_codes::{CodeError, CodeValue, PlaceOfService, ProcedureCode};
 use rust_decimal::Decimal;
@@ -96,9 +96,12 @@ impl ClaimBatch {
             .iter()
             .map(|p| (None, ProblemRef::Set(p)))
             .chain(self.claims.iter().flat_map(|c| {
-                c.problems
-                    .iter()
-                    .map(move |p| (Some(c.patient_control_number.as_str()), ProblemRef::Claim(p)))
+                c.problems.iter().map(move |p| {
+                    (
+                        Some(c.patient_control_number.as_str()),
+                        ProblemRef::Claim(p),
+                    )
+                })
             }))
     }
 }
@@ -157,7 +160,11 @@ impl std::fmt::Display for UnreadableReason {
                 write!(f, "no embedded guide reads 837 {version}")
             }
             UnreadableReason::OutsideClaimLoop { loop_id } => {
-                let place = if loop_id.is_empty() { "the header" } else { loop_id };
+                let place = if loop_id.is_empty() {
+                    "the header"
+                } else {
+                    loop_id
+                };
                 write!(f, "the CLM is in {place}, not in a claim loop (2300)")
             }
         }
@@ -531,7 +538,11 @@ impl<'s> R837<'s> {
             // Read into the header, and kept as read: without a guide, the writer writes
             // what was read in order.
             "NM1" if matches!(trim(f.el(1)), "41" | "40") => {
-                let l = if trim(f.el(1)) == "41" { "1000A" } else { "1000B" };
+                let l = if trim(f.el(1)) == "41" {
+                    "1000A"
+                } else {
+                    "1000B"
+                };
                 self.header_segment(l, f);
                 self.head.extra.push(RawSegment::new("", f.canonical()));
             }
@@ -645,7 +656,11 @@ impl<'s> R837<'s> {
         let coded = Coded::parse(text);
         if let Coded::Invalid(u) = &coded {
             let at = self.at(f, n, c);
-            self.report(ClaimError::code(field(), u.reason().clone()), at, Some(u.text()));
+            self.report(
+                ClaimError::code(field(), u.reason().clone()),
+                at,
+                Some(u.text()),
+            );
         }
         coded
     }
@@ -745,7 +760,9 @@ impl<'s> R837<'s> {
     fn into_batch(mut self) -> Result<ClaimBatch, TypedError> {
         let set = self.set;
         let trailer = self.head.trailer.take();
-        let header = self.head.into_header(self.form, self.walker.as_ref().map(|w| w.guide()));
+        let header = self
+            .head
+            .into_header(self.form, self.walker.as_ref().map(|w| w.guide()));
         let Some(header) = header else {
             let mut p = set.position(1);
             p.element = None;
@@ -860,7 +877,12 @@ fn blank_professional_line() -> ProfessionalLine {
     let Ok(cpt) = ProcedureCode::parse("99213") else {
         unreachable!("99213 is a CPT code");
     };
-    let mut l = ProfessionalLine::new(cpt, Decimal::ZERO, Decimal::ZERO, chrono::NaiveDate::default());
+    let mut l = ProfessionalLine::new(
+        cpt,
+        Decimal::ZERO,
+        Decimal::ZERO,
+        chrono::NaiveDate::default(),
+    );
     l.procedure = empty_code(medbill_codes::CodeSystem::Procedure);
     l.service_date = None;
     l.diagnosis_pointers = medbill_claim::DiagnosisPointers::new();

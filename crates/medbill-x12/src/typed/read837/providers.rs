@@ -39,9 +39,13 @@ impl R837<'_> {
                 self.push_claim_extra(raw(l, f));
                 return;
             };
-            let p = self.provider(f, None, &format!("{role}_provider.npi").replace("facility_provider", "service_facility"));
-            let nm1_template =
-                provider_nm1_unmodelled(f).then(|| template(format!("{l}/NM1"), f, provider_nm1_blanks(f)));
+            let p = self.provider(
+                f,
+                None,
+                &format!("{role}_provider.npi").replace("facility_provider", "service_facility"),
+            );
+            let nm1_template = provider_nm1_unmodelled(f)
+                .then(|| template(format!("{l}/NM1"), f, provider_nm1_blanks(f)));
             let Some(c) = self.claim() else { return };
             if let Some(t) = nm1_template {
                 c.extra.push(t);
@@ -106,7 +110,8 @@ impl R837<'_> {
                 .push((q.to_owned(), trim(f.el(2)).to_owned())),
             (Some(_), "N3" | "N4") if role == Some("facility") => {
                 if address_unmodelled(f) {
-                    c.extra.push(template(format!("{l}/{id}"), f, address_blanks(f)));
+                    c.extra
+                        .push(template(format!("{l}/{id}"), f, address_blanks(f)));
                 }
                 if let Some(s) = &mut c.service_facility {
                     if id == "N3" {
@@ -127,7 +132,9 @@ impl R837<'_> {
         if id == "NM1" {
             let rendering = trim(f.el(1)) == "82"
                 && self.form == ClaimForm::Professional
-                && self.cur_line_p().is_some_and(|line| line.rendering_provider.is_none());
+                && self
+                    .cur_line_p()
+                    .is_some_and(|line| line.rendering_provider.is_none());
             let p = rendering.then(|| self.provider_at_line(f));
             let t = (rendering && provider_nm1_unmodelled(f))
                 .then(|| template(format!("{l2}/NM1"), f, provider_nm1_blanks(f)));

@@ -54,9 +54,10 @@
 mod ack;
 mod out;
 mod place;
-mod r835;
+mod read835;
 mod read837;
 mod walk;
+mod write835;
 mod write837;
 
 use std::fmt;
@@ -69,11 +70,12 @@ use crate::{Position, TransactionSet, X12Error};
 
 pub use ack::{read_277ca, read_999};
 pub use out::InterchangeHeader;
-pub use r835::{RemittanceSet, read_835, write_835};
+pub use read835::{RemittanceSet, read_835};
 pub use read837::{
     ClaimBatch, ClaimForm, ProblemRef, SentTrailer, SubmissionHeader, UnreadableClaim,
     UnreadableReason, read_837,
 };
+pub use write835::write_835;
 pub use write837::{write_837, write_batch};
 
 /// What to do with a value the model cannot hold.

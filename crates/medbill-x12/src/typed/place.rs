@@ -148,8 +148,6 @@ impl<'a> Pending<'a> {
     }
 }
 
-/// A segment read with elements the model does not hold, patched with the model's values.
-
 /// A segment read with what the model does not hold, kept as canonical text with the
 /// positions the model holds blanked: the writer fills those from the model and writes the
 /// rest as read, trailing separators included.

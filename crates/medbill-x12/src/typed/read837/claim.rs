@@ -698,15 +698,13 @@ impl R837<'_> {
                     );
                 }
             }
-            ClaimDetail::Professional(p) => {
-                if p.diagnoses.is_empty() {
-                    c.problems.push(
-                        medbill_claim::Problem::new(ClaimError::Missing {
-                            field: "principal_diagnosis".into(),
-                        })
-                        .at(clm),
-                    );
-                }
+            ClaimDetail::Professional(p) if p.diagnoses.is_empty() => {
+                c.problems.push(
+                    medbill_claim::Problem::new(ClaimError::Missing {
+                        field: "principal_diagnosis".into(),
+                    })
+                    .at(clm),
+                );
             }
             _ => {}
         }

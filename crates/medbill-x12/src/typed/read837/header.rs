@@ -87,13 +87,16 @@ impl SubmissionHeader {
     }
 }
 
+/// A submitter contact as read: PER02 and the (qualifier, number) pairs.
+type ContactRead = (Option<String>, Vec<(String, String)>);
+
 /// The header while it is read.
 #[derive(Default)]
 pub(super) struct HeaderState {
     pub(super) header: Option<SubmissionHeader>,
     pub(super) extra: Vec<RawSegment>,
     submitter: (String, Option<String>, String),
-    contact: Option<(Option<String>, Vec<(String, String)>)>,
+    contact: Option<ContactRead>,
     receiver: (String, String),
     pub(super) saw_per: bool,
     pub(super) trailer: Option<super::SentTrailer>,

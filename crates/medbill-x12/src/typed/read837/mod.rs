@@ -220,7 +220,7 @@ pub struct UnreadableClaim {
 /// assert_eq!(line.procedure.x12_str(), "9921"); // not a CPT code, kept as sent
 /// assert_eq!(claim.problems[0].to_string(),
 ///     "lines[0].procedure: CPT code must be 5 characters long, found 4 \
-///      at segment 19 (SV1), element 1-2, byte 576");
+///      at segment 20 (SV1), element 1-2, byte 533");
 ///
 /// // Strict: the same problem is the error.
 /// let err = typed::read_837(&set, ReadMode::Strict).unwrap_err();

@@ -835,6 +835,7 @@ impl R835<'_> {
             line_control_number: None,
             allowed: None,
             adjustments: Vec::new(),
+            adjustments_per_cas: Vec::new(),
             remarks: Vec::new(),
             extra: Vec::new(),
         };

@@ -36,7 +36,7 @@ fuzz_target!(|data: &[u8]| {
                         continue;
                     };
                     let again = typed::read_all(&out, mode).expect("a written 835 reads");
-                    if r.problems.is_empty() {
+                    if r.all_problems().next().is_none() {
                         match &again.transactions[..] {
                             [TypedTransaction::Remittance(r2)] => {
                                 assert_eq!(r2.remittance, r.remittance)

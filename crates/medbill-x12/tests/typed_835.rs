@@ -1,10 +1,12 @@
 //! The 835 payer and payee parts the model holds (TRN03 tax ID, N3/N4 addresses, PER
-//! contacts), the 835's own CLP06 code list, and the writer's refusals.
+//! contacts), the 835's own CLP06 code list, and the writer's refusals; values the model
+//! cannot hold (codes that are not valid, amounts that are not numbers), kept with their
+//! problems and written back as read.
 
 use medbill_claim::{
     Address, ClaimFilingIndicator, ClaimPayment, ClaimStatusCode, CommunicationQualifier, Contact,
-    ContactFunction, Payee, Payer, Payment, PaymentMethod, RawSegment, RemitFilingIndicator,
-    Remittance,
+    ContactFunction, Payee, Payer, Payment, PaymentMethod, Problem, RawSegment,
+    RemitFilingIndicator, Remittance,
 };
 use medbill_x12::Reader;
 use medbill_x12::typed::{self, InterchangeHeader, ReadMode, RemittanceSet, TypedError};
@@ -42,6 +44,61 @@ fn findings(bytes: &[u8]) -> Vec<String> {
 
 fn d(s: &str) -> Decimal {
     s.parse().unwrap()
+}
+
+/// The one problem of `r` (of the set, the remittance or a claim payment) about `field`.
+fn problem<'a>(r: &'a RemittanceSet, field: &str) -> &'a Problem {
+    let found: Vec<&Problem> = r
+        .remittance
+        .problems
+        .iter()
+        .chain(r.remittance.claims.iter().flat_map(|c| &c.problems))
+        .filter(|p| p.field() == Some(field))
+        .collect();
+    let all: Vec<String> = r.all_problems().map(|(_, p)| p.to_string()).collect();
+    assert_eq!(found.len(), 1, "{field} in {all:?}");
+    found[0]
+}
+
+/// The value a problem's location points at: from its byte to the next delimiter.
+fn value_at<'a>(bytes: &'a [u8], p: &Problem) -> &'a str {
+    let at = p.at.as_ref().expect("a location");
+    let from = usize::try_from(at.byte).unwrap();
+    let end = bytes[from..]
+        .iter()
+        .position(|b| matches!(b, b'*' | b':' | b'~'))
+        .map_or(bytes.len(), |n| from + n);
+    std::str::from_utf8(&bytes[from..end]).unwrap()
+}
+
+/// The error of a strict read, as text.
+fn strict_error(bytes: &[u8]) -> String {
+    let set = Reader::new(bytes).next_transaction().unwrap().unwrap();
+    match typed::read_835(&set, ReadMode::Strict) {
+        Err(e @ TypedError::Problem { .. }) => e.to_string(),
+        other => panic!("not a problem: {other:?}"),
+    }
+}
+
+/// The fixture's own envelope (ISA, GS, a line break after each segment).
+fn fixture_envelope() -> InterchangeHeader {
+    let mut h = InterchangeHeader::new("PAYER01", "CLINIC01", 103, "2024-01-02".parse().unwrap());
+    h.group_control = 1;
+    h.line_breaks = true;
+    h
+}
+
+/// Reads `bytes` (in the fixture's envelope) leniently and writes the set back: the whole
+/// file as read, byte for byte, and read again the same remittance. Returns what was read.
+fn assert_written_back_as_read(bytes: &[u8]) -> RemittanceSet {
+    let r = read(bytes, ReadMode::Lenient);
+    let out = typed::write_remittance_set(&r, &fixture_envelope()).unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out),
+        String::from_utf8_lossy(bytes)
+    );
+    assert_eq!(read(&out, ReadMode::Lenient), r);
+    r
 }
 
 /// A remittance built in code, with nothing read from a file: no raw segments at all.
@@ -100,7 +157,7 @@ fn built() -> Remittance {
 #[test]
 fn reads_payer_tax_id_address_and_contact() {
     let r = read(&fixture(), ReadMode::Strict);
-    assert!(r.problems.is_empty(), "{:?}", r.problems);
+    assert!(r.all_problems().next().is_none());
     let remit = &r.remittance;
     assert_eq!(remit.payer_tin.as_deref(), Some("512345678"));
     let a = remit.payer_address.as_ref().unwrap();
@@ -146,7 +203,7 @@ fn a_remittance_built_in_code_writes_a_valid_835_and_reads_back_equal() {
     let f = findings(&out);
     assert!(f.is_empty(), "{f:?}\n{text}");
     let again = read(&out, ReadMode::Strict);
-    assert!(again.problems.is_empty(), "{:?}", again.problems);
+    assert!(again.all_problems().next().is_none());
     assert_eq!(again.remittance, remit);
 }
 
@@ -277,30 +334,25 @@ fn contacts_and_addresses_the_model_cannot_hold_stay_raw() {
 }
 
 #[test]
-fn a_clp06_outside_the_835_list_is_reported_not_kept() {
+fn a_clp06_outside_the_835_list_is_kept_as_sent_and_reported() {
     let bytes = replace(
         &fixture(),
         "CLP*PCN-1*1*250*150*30*12*",
         "CLP*PCN-1*1*250*150*30*CI*",
     );
     let r = read(&bytes, ReadMode::Lenient);
-    assert_eq!(r.remittance.claims[0].filing_indicator, None);
-    let p = r
-        .problems
-        .iter()
-        .map(|p| p.to_string())
-        .collect::<Vec<_>>()
-        .join("\n");
-    assert!(
-        p.contains("filing_indicator") && p.contains("\"CI\""),
-        "{p}"
-    );
-    // Strict skips the claim.
-    let r = read(&bytes, ReadMode::Strict);
-    assert_eq!(r.remittance.claims.len(), 1);
-    // What is written back is a valid file: the invalid code is not carried along.
-    let out = typed::write_835(&read(&bytes, ReadMode::Lenient).remittance, &envelope()).unwrap();
-    assert!(!String::from_utf8(out).unwrap().contains("*CI*"));
+    let claim = &r.remittance.claims[0];
+    let filing = claim.filing_indicator.as_ref().unwrap();
+    assert_eq!(filing.x12_str(), "CI");
+    assert!(!filing.is_valid());
+    let p = problem(&r, "filing_indicator");
+    assert_eq!(p.sent.as_deref(), Some("CI"));
+    assert_eq!(value_at(&bytes, p), "CI");
+    // Strict: the problem is the error.
+    let e = strict_error(&bytes);
+    assert!(e.contains("claim PCN-1: filing_indicator"), "{e}");
+    // Written back as sent.
+    assert_written_back_as_read(&bytes);
 }
 
 #[test]
@@ -336,18 +388,16 @@ fn a_segment_that_is_not_utf8_is_reported() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/typed/fuzz/835-invalid-utf8-n3.x12");
     let bytes = std::fs::read(path).unwrap();
-    for mode in [ReadMode::Lenient, ReadMode::Strict] {
-        let r = read(&bytes, mode);
-        let p: Vec<String> = r.problems.iter().map(|p| p.to_string()).collect();
-        assert_eq!(p.len(), 1, "{p:?}");
-        assert!(p[0].contains("not UTF-8"), "{p:?}");
-        // Written back, the replaced bytes are text: it reads without a problem from then on.
-        let out = typed::write_835(&r.remittance, &envelope()).unwrap();
-        let again = read(&out, mode);
-        assert!(again.problems.is_empty(), "{:?}", again.problems);
-        let out2 = typed::write_835(&again.remittance, &envelope()).unwrap();
-        assert_eq!(read(&out2, mode).remittance, again.remittance);
-    }
+    let r = read(&bytes, ReadMode::Lenient);
+    let p: Vec<String> = r.all_problems().map(|(_, p)| p.to_string()).collect();
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(p[0].contains("not UTF-8"), "{p:?}");
+    assert!(strict_error(&bytes).contains("not UTF-8"));
+    // Written back, the replaced bytes are text: it reads without a problem from then on.
+    let out = typed::write_835(&r.remittance, &envelope()).unwrap();
+    let again = read(&out, ReadMode::Strict);
+    let out2 = typed::write_835(&again.remittance, &envelope()).unwrap();
+    assert_eq!(read(&out2, ReadMode::Strict).remittance, again.remittance);
 }
 
 #[test]
@@ -366,7 +416,7 @@ fn a_patient_name_prefix_or_extra_element_stays_with_the_claim() {
     ] {
         let bytes = replace(&fixture(), from, to);
         let r = read(&bytes, ReadMode::Strict);
-        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        assert!(r.all_problems().next().is_none());
         let out = typed::write_835(&r.remittance, &envelope()).unwrap();
         assert!(String::from_utf8(out.clone()).unwrap().contains(to), "{to}");
         assert_eq!(read(&out, ReadMode::Strict).remittance, r.remittance);

@@ -37,7 +37,7 @@ fn round_trips(bytes: &[u8]) {
                         continue;
                     };
                     let again = typed::read_all(&out, mode).unwrap();
-                    if r.problems.is_empty() {
+                    if r.all_problems().next().is_none() {
                         match &again.transactions[..] {
                             [TypedTransaction::Remittance(r2)] => {
                                 assert_eq!(r2.remittance, r.remittance)
@@ -133,16 +133,13 @@ fn an_835_literal_colon_under_another_component_separator() {
     round_trips(&bytes);
     let file = typed::read_all(&bytes, ReadMode::Lenient).unwrap();
     let reported = file.transactions.iter().any(|t| match t {
-        TypedTransaction::Remittance(r) => r.problems.iter().any(|p| match p {
-            typed::TypedError::Value {
-                field,
-                reason,
-                position,
-            } => {
-                field == "segment"
-                    && reason.contains("':'")
-                    && position.segment_id.as_deref() == Some("SVC")
-                    && position.element == Some(1)
+        TypedTransaction::Remittance(r) => r.all_problems().any(|(_, p)| match p {
+            typed::ProblemRef::Claim(p) => {
+                let at = p.at.as_ref().unwrap();
+                p.field() == Some("segment")
+                    && p.to_string().contains("':'")
+                    && at.segment_id == "SVC"
+                    && at.element == Some(1)
             }
             _ => false,
         }),

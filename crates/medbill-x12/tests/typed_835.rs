@@ -645,3 +645,20 @@ fn spelling_the_writer_would_change_is_kept() {
     assert_eq!(r.remittance.payer.name, "EXAMPLE HEALTH");
     assert!(r.all_problems().next().is_none());
 }
+
+/// A payer or payee N1 the set did not have is not written back, until the model holds one.
+#[test]
+fn a_missing_payer_or_payee_n1_stays_missing_until_the_model_has_one() {
+    let bytes = replace(
+        &fixture(),
+        "N1*PE*EXAMPLE CLINIC*XX*1234567893~\nREF*TJ*123456789~\n",
+        "",
+    );
+    let bytes = replace(&bytes, "SE*33*0001~", "SE*31*0001~");
+    let r = assert_written_back_as_read(&bytes);
+    assert_eq!(r.remittance.payee.name, "");
+    let mut named = r.clone();
+    named.remittance.payee.name = "EXAMPLE CLINIC".into();
+    let out = String::from_utf8(typed::write_remittance_set(&named, &envelope()).unwrap()).unwrap();
+    assert!(out.contains("~N1*PE*EXAMPLE CLINIC~LX*1~"), "{out}");
+}

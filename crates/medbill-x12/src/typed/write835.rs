@@ -197,7 +197,7 @@ fn write_payer(out: &mut Out, guide: &Guide, r: &Remittance) -> Result<(), Typed
     match Template::find(&r.extra, "1000A/N1") {
         // The reader read no payer N1 (an empty template), and there is still none.
         Some(t) if t.is_empty() && r.payer.name.is_empty() && r.payer.id.is_empty() => {}
-        Some(mut t) => {
+        Some(mut t) if !t.is_empty() => {
             t.text(2, 0, &r.payer.name);
             // The ID goes in N104 only when the N1 read had one there.
             if trim(t.get(3, 1)) == "XV" {
@@ -205,7 +205,7 @@ fn write_payer(out: &mut Out, guide: &Guide, r: &Remittance) -> Result<(), Typed
             }
             t.write(out);
         }
-        None => {
+        _ => {
             out.seg("N1").el("PR").el(&r.payer.name);
             if !r.payer.id.is_empty() {
                 out.el("XV").el(&r.payer.id);
@@ -239,7 +239,7 @@ fn write_payee(out: &mut Out, guide: &Guide, r: &Remittance) -> Result<(), Typed
         {
             false
         }
-        Some(mut t) => {
+        Some(mut t) if !t.is_empty() => {
             t.text(2, 0, &payee.name);
             let q = trim(t.get(3, 1)).to_owned();
             match (q.as_str(), &payee.npi, &payee.tin) {
@@ -250,7 +250,7 @@ fn write_payee(out: &mut Out, guide: &Guide, r: &Remittance) -> Result<(), Typed
             t.write(out);
             q == "FI"
         }
-        None => {
+        _ => {
             out.seg("N1").el("PE").el(&payee.name);
             let tin_in_n1 = match (&payee.npi, &payee.tin) {
                 (Some(n), _) => {

@@ -11,6 +11,15 @@ use medbill_x12::Reader;
 use medbill_x12::typed::{self, InterchangeHeader, ReadMode, TypedTransaction};
 use rust_decimal::Decimal;
 
+/// A claim with its problems' locations cleared.
+fn unlocated(c: &medbill_claim::Claim) -> medbill_claim::Claim {
+    let mut c = c.clone();
+    for p in &mut c.problems {
+        p.at = None;
+    }
+    c
+}
+
 /// The number in `text` as sent, if it is one.
 fn number(text: &[u8]) -> Option<Decimal> {
     std::str::from_utf8(text).ok()?.trim().parse().ok()
@@ -101,11 +110,20 @@ fuzz_target!(|data: &[u8]| {
                         continue;
                     };
                     let again = typed::read_all(&out, mode).expect("a written 837 reads");
-                    if b.problems.is_empty() {
-                        match &again.transactions[..] {
-                            [TypedTransaction::Claims(b2)] => assert_eq!(b2.claims, b.claims),
-                            other => panic!("{other:?}"),
+                    // Every claim comes back; each read without a problem comes back the same
+                    // (the written file puts its values at other bytes).
+                    match &again.transactions[..] {
+                        [TypedTransaction::Claims(b2)] => {
+                            assert_eq!(b2.claims.len(), b.claims.len());
+                            if b.problems.is_empty() {
+                                for (x, y) in b.claims.iter().zip(&b2.claims) {
+                                    if x.problems.is_empty() {
+                                        assert_eq!(unlocated(x), unlocated(y));
+                                    }
+                                }
+                            }
                         }
+                        other => panic!("{other:?}"),
                     }
                 }
                 TypedTransaction::Remittance(r) => {
@@ -113,7 +131,7 @@ fuzz_target!(|data: &[u8]| {
                         continue;
                     };
                     let again = typed::read_all(&out, mode).expect("a written 835 reads");
-                    if r.problems.is_empty() {
+                    if r.all_problems().next().is_none() {
                         match &again.transactions[..] {
                             [TypedTransaction::Remittance(r2)] => {
                                 assert_eq!(r2.remittance, r.remittance)

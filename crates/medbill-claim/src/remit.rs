@@ -504,6 +504,13 @@ pub struct LinePayment {
     /// Line adjustments.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub adjustments: Vec<Adjustment>,
+    /// How many of [`adjustments`](Self::adjustments) each CAS segment held, in order, when
+    /// the segments read were packed otherwise than a writer packs them (one CAS per group
+    /// code, at most six adjustments each, groups in the order first seen); empty otherwise.
+    /// A writer writes the adjustments in CAS segments of these sizes while they add up to
+    /// the number of adjustments and each segment's adjustments share a group code.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub adjustments_per_cas: Vec<u8>,
     /// Remark codes (LQ*HE), as sent.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub remarks: Vec<Coded<Rarc>>,
@@ -536,6 +543,7 @@ impl LinePayment {
             line_control_number: None,
             allowed: None,
             adjustments: Vec::new(),
+            adjustments_per_cas: Vec::new(),
             remarks: Vec::new(),
             extra: Vec::new(),
         }
@@ -601,6 +609,11 @@ pub struct ClaimPayment {
     /// Claim-level adjustments.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub adjustments: Vec<Adjustment>,
+    /// How many of [`adjustments`](Self::adjustments) each claim-level CAS segment held, in
+    /// order, when the segments read were packed otherwise than a writer packs them (see
+    /// [`LinePayment::adjustments_per_cas`]); empty otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub adjustments_per_cas: Vec<u8>,
     /// Claim-level remark codes (MOA / MIA), as sent.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub remarks: Vec<Coded<Rarc>>,
@@ -639,6 +652,7 @@ impl ClaimPayment {
             service_start: None,
             service_end: None,
             adjustments: Vec::new(),
+            adjustments_per_cas: Vec::new(),
             remarks: Vec::new(),
             lines: Vec::new(),
             extra: Vec::new(),

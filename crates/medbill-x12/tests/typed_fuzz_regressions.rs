@@ -1,8 +1,10 @@
 //! Inputs the `x12_typed` fuzz target (fuzz/fuzz_targets/x12_typed.rs) found, checked the way
-//! the target checks them: reading never panics, and what was read without a problem, written
-//! back, reads again as the same model.
+//! the target checks them: reading never panics, nothing an 837 holds is lost, and what was
+//! read without a problem, written back, reads again as the same model.
 
-use medbill_x12::typed::{self, InterchangeHeader, ReadMode, TypedTransaction};
+mod common;
+
+use medbill_x12::typed::{self, ReadMode, TypedTransaction};
 
 fn fuzz_fixture(name: &str) -> Vec<u8> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -11,44 +13,10 @@ fn fuzz_fixture(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// The fuzz target's check.
+/// The fuzz target's checks.
 fn round_trips(bytes: &[u8]) {
-    let envelope = InterchangeHeader::new("SENDER", "RECEIVER", 3, "2024-03-01".parse().unwrap());
-    for mode in [ReadMode::Lenient, ReadMode::Strict] {
-        let Ok(file) = typed::read_all(bytes, mode) else {
-            continue;
-        };
-        for t in &file.transactions {
-            match t {
-                TypedTransaction::Claims(b) if !b.claims.is_empty() => {
-                    let Ok(out) = typed::write_837(&b.claims, &b.header, &envelope) else {
-                        continue;
-                    };
-                    let again = typed::read_all(&out, mode).unwrap();
-                    if b.problems.is_empty() {
-                        match &again.transactions[..] {
-                            [TypedTransaction::Claims(b2)] => assert_eq!(b2.claims, b.claims),
-                            other => panic!("{other:?}"),
-                        }
-                    }
-                }
-                TypedTransaction::Remittance(r) => {
-                    let Ok(out) = typed::write_835(&r.remittance, &envelope) else {
-                        continue;
-                    };
-                    let again = typed::read_all(&out, mode).unwrap();
-                    if r.problems.is_empty() {
-                        match &again.transactions[..] {
-                            [TypedTransaction::Remittance(r2)] => {
-                                assert_eq!(r2.remittance, r.remittance)
-                            }
-                            other => panic!("{other:?}"),
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
+    if let Err(e) = common::round_trips(bytes).and_then(|()| common::conserved(bytes)) {
+        panic!("{e}");
     }
 }
 
@@ -133,16 +101,13 @@ fn an_835_literal_colon_under_another_component_separator() {
     round_trips(&bytes);
     let file = typed::read_all(&bytes, ReadMode::Lenient).unwrap();
     let reported = file.transactions.iter().any(|t| match t {
-        TypedTransaction::Remittance(r) => r.problems.iter().any(|p| match p {
-            typed::TypedError::Value {
-                field,
-                reason,
-                position,
-            } => {
-                field == "segment"
-                    && reason.contains("':'")
-                    && position.segment_id.as_deref() == Some("SVC")
-                    && position.element == Some(1)
+        TypedTransaction::Remittance(r) => r.all_problems().any(|(_, p)| match p {
+            typed::ProblemRef::Claim(p) => {
+                let at = p.at.as_ref().unwrap();
+                p.field() == Some("segment")
+                    && p.to_string().contains("':'")
+                    && at.segment_id == "SVC"
+                    && at.element == Some(1)
             }
             _ => false,
         }),
@@ -176,4 +141,11 @@ fn an_837i_with_a_second_attending_provider() {
 #[test]
 fn an_835_payer_with_two_ids() {
     round_trips(&fuzz_fixture("835-payer-id-and-ref-2u.x12"));
+}
+
+/// A claim whose NM1*IL has no SBR before it: the guide walked back out to the subscriber
+/// level and took its lines with it (fixed: read on as the claim's, reported).
+#[test]
+fn an_837_claim_the_guide_walks_out_of() {
+    round_trips(&fuzz_fixture("837p-claim-walks-out-to-a-level.x12"));
 }

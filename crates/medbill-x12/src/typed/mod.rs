@@ -9,12 +9,19 @@
 //! canonical delimiters (`*` elements, `:` components, `^` repetitions).
 //!
 //! Nothing read is dropped. In [`ReadMode::Lenient`] (the default) every CLM gives one claim
-//! with every LX line, whatever its values: a code the model does not recognise is kept as
-//! sent ([`Coded`](medbill_claim::Coded)), a value the model cannot hold as its type is kept
-//! in a template of its segment, and each is reported on the claim as a
-//! [`Problem`] with its field, reason and [`Location`] (segment index and byte); a claim the
-//! reader cannot place at all is an [`UnreadableClaim`] with its segments. In
-//! [`ReadMode::Strict`] the first problem is the error.
+//! with every LX line, and every CLP one claim payment with every SVC line, whatever their
+//! values: a code the model does not recognise is kept as sent
+//! ([`Coded`](medbill_claim::Coded)), a value the model cannot hold as its type is kept in a
+//! template of its segment, and each is reported on the claim (claim payment, remittance) as
+//! a [`Problem`] with its field, reason and [`Location`] (segment
+//! index and byte); a claim the reader cannot place at all is an [`UnreadableClaim`] with its
+//! segments. In [`ReadMode::Strict`] the first problem is the error. A set read is written
+//! back as it was read, byte for byte ([`write_batch`], [`write_remittance_set`]).
+//!
+//! [`Location`]: medbill_claim::Location
+//! [`Claim`]: medbill_claim::Claim
+//!
+//! [`Remittance`]: medbill_claim::Remittance
 //!
 //! Writing produces a whole interchange (ISA to IEA) from the caller's [`InterchangeHeader`],
 //! with HL numbering, SE01, GE01 and IEA01 computed. [`write_batch`] writes a batch read back
@@ -54,26 +61,28 @@
 mod ack;
 mod out;
 mod place;
-mod r835;
+mod read835;
 mod read837;
 mod walk;
+mod write835;
 mod write837;
 
 use std::fmt;
 
 use chrono::NaiveDate;
-use medbill_claim::{Acknowledgment, Location, Problem, Text};
+use medbill_claim::{Acknowledgment, Location, Problem};
 use rust_decimal::Decimal;
 
 use crate::{Position, TransactionSet, X12Error};
 
 pub use ack::{read_277ca, read_999};
 pub use out::InterchangeHeader;
-pub use r835::{RemittanceSet, read_835, write_835};
+pub use read835::{RemittanceSet, read_835};
 pub use read837::{
     ClaimBatch, ClaimForm, ClaimLocations, ProblemRef, ReadOptions, SentTrailer, SubmissionHeader,
     UnreadableClaim, UnreadableReason, read_837, read_837_with,
 };
+pub use write835::{write_835, write_remittance_set};
 pub use write837::{write_837, write_batch};
 
 /// What to do with a value the model cannot hold.
@@ -106,10 +115,12 @@ pub enum TypedError {
         /// Where.
         position: Box<Position>,
     },
-    /// Strict reading: the first problem of a claim.
-    #[error("claim {patient_control_number}: {problem}")]
+    /// Strict reading: the first problem of a claim, or of a remittance outside its claim
+    /// payments.
+    #[error("{}", problem_message(.patient_control_number, .problem))]
     Problem {
-        /// CLM01 of the claim.
+        /// CLM01 of the claim (CLP01 of the claim payment); empty for a problem of a
+        /// remittance outside its claim payments.
         patient_control_number: String,
         /// The problem, with where it was.
         problem: Box<Problem>,
@@ -123,18 +134,6 @@ pub enum TypedError {
         reason: String,
         /// Where its CLM is.
         at: Box<Location>,
-    },
-    /// A claim was skipped in strict mode because one of its values was reported.
-    #[error(
-        "claim {patient_control_number} skipped in strict mode: {problems} problem(s), the first {first}"
-    )]
-    Skipped {
-        /// CLM01 of the claim.
-        patient_control_number: String,
-        /// How many problems the claim had.
-        problems: usize,
-        /// The first problem.
-        first: Box<TypedError>,
     },
     /// The set is not the transaction this reader handles, or lacks what every instance has.
     #[error("{what} at {position}")]
@@ -154,6 +153,15 @@ pub enum TypedError {
     },
 }
 
+/// A strict reading's problem: with its claim when it has one.
+fn problem_message(patient_control_number: &str, problem: &Problem) -> String {
+    if patient_control_number.is_empty() {
+        problem.to_string()
+    } else {
+        format!("claim {patient_control_number}: {problem}")
+    }
+}
+
 impl TypedError {
     /// The kind of error as a snake_case word, for counting (`value`, `structure`, ...; a
     /// claim problem gives its own kind).
@@ -162,7 +170,6 @@ impl TypedError {
             TypedError::Value { .. } => "value",
             TypedError::Problem { problem, .. } => problem.error.kind(),
             TypedError::Unreadable { .. } => "unreadable",
-            TypedError::Skipped { .. } => "skipped",
             TypedError::Structure { .. } => "structure",
             TypedError::Write { .. } => "write",
         }
@@ -320,10 +327,28 @@ pub(crate) fn envelope_date(set: &TransactionSet) -> Option<NaiveDate> {
 /// both sides, at most 18 characters. Anything else (a sign, an exponent, a lone point, a
 /// longer value) goes to `from_str`.
 pub(crate) fn parse_decimal(s: &str) -> Result<Decimal, rust_decimal::Error> {
-    let b = s.as_bytes();
+    match fast_decimal(s.as_bytes()) {
+        Some((d, _)) => Ok(d),
+        None => s.parse(),
+    }
+}
+
+/// [`parse_decimal`], and whether the value is written back as `s` ([`is_plain_signed_amount`],
+/// or its text is `s`): `false` for `007.50`, `+5` or `-0`.
+pub(crate) fn parse_amount(s: &str) -> Result<(Decimal, bool), rust_decimal::Error> {
+    if let Some(read) = fast_decimal(s.as_bytes()) {
+        return Ok(read);
+    }
+    let d: Decimal = s.parse()?;
+    Ok((d, is_plain_signed_amount(s) || d.to_string() == s))
+}
+
+/// The fast path of [`parse_decimal`]: the value, and whether it has no leading zero (but the
+/// one before a point), so that it is written back as read.
+fn fast_decimal(b: &[u8]) -> Option<(Decimal, bool)> {
     // At most 18 digits: the mantissa cannot overflow an `i64`.
     if b.is_empty() || b.len() > 18 {
-        return s.parse();
+        return None;
     }
     let mut mantissa: i64 = 0;
     let mut point = None;
@@ -331,22 +356,36 @@ pub(crate) fn parse_decimal(s: &str) -> Result<Decimal, rust_decimal::Error> {
         match c {
             b'0'..=b'9' => mantissa = mantissa * 10 + i64::from(c - b'0'),
             b'.' if point.is_none() && i > 0 && i + 1 < b.len() => point = Some(i),
-            _ => return s.parse(),
+            _ => return None,
         }
     }
     let scale = point.map_or(0, |i| b.len() - i - 1);
-    Ok(Decimal::new(mantissa, u32::try_from(scale).unwrap_or(0)))
+    let plain = b[0] != b'0' || point.unwrap_or(b.len()) == 1;
+    Some((
+        Decimal::new(mantissa, u32::try_from(scale).unwrap_or(0)),
+        plain,
+    ))
 }
 
-/// `s` trimmed, as a model string.
-pub(crate) fn text(s: &str) -> Text {
-    Text::from(walk::trim(s))
+/// Whether `s` is written back as is from its `Decimal`: digits, at most one point with
+/// digits on both sides, no leading zero but the one before a point.
+pub(crate) fn is_plain_amount(s: &str) -> bool {
+    let b = s.as_bytes();
+    let int_end = b.iter().position(|&c| c == b'.').unwrap_or(b.len());
+    b.len() <= 18
+        && int_end > 0
+        && (int_end == 1 || b[0] != b'0')
+        && b[..int_end].iter().all(u8::is_ascii_digit)
+        && (int_end == b.len()
+            || (int_end + 1 < b.len() && b[int_end + 1..].iter().all(u8::is_ascii_digit)))
 }
 
-/// `s` trimmed, when it holds anything.
-pub(crate) fn opt_text(s: &str) -> Option<Text> {
-    let t = walk::trim(s);
-    (!t.is_empty()).then(|| Text::from(t))
+/// [`is_plain_amount`], or a minus sign before one that is not zero (`-0` is written `0`).
+pub(crate) fn is_plain_signed_amount(s: &str) -> bool {
+    match s.strip_prefix('-') {
+        Some(digits) => is_plain_amount(digits) && digits.bytes().any(|b| b > b'0' && b <= b'9'),
+        None => is_plain_amount(s),
+    }
 }
 
 /// Parses `CCYYMMDD`.

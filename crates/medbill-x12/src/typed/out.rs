@@ -275,6 +275,24 @@ impl Out {
         self.seg("ST").el(id).el(control).el(version).end();
     }
 
+    /// [`start_set`](Self::start_set), with the ST as read (canonical text) written instead
+    /// when there is one.
+    pub(crate) fn start_set_as_read(
+        &mut self,
+        id: &str,
+        control: &str,
+        version: &str,
+        header: Option<&str>,
+    ) {
+        match header {
+            Some(text) => {
+                self.set_segments = 0;
+                self.raw(text);
+            }
+            None => self.start_set(id, control, version),
+        }
+    }
+
     /// Writes SE (counting ST to SE), GE and IEA for one set.
     pub(crate) fn close(&mut self, h: &InterchangeHeader, control: &str) {
         self.close_as_read(h, control, None);

@@ -2,12 +2,15 @@
 //! and templates (segments read with what the model does not hold) patched with the model's
 //! values.
 
+use chrono::NaiveDate;
+use medbill_claim::RawSegment;
+use medbill_codes::{CodeValue, Coded};
 use rust_decimal::Decimal;
 
 use super::out::Out;
-use super::parse_decimal;
+use super::walk::trim;
+use super::{format_date, parse_date, parse_decimal};
 use crate::schema::{Guide, Node};
-use medbill_claim::RawSegment;
 
 /// The place in a loop where a segment goes: the index of the first guide slot of the loop
 /// with its id (and key qualifier, when the slot lists codes). Unknown segments go last.
@@ -95,6 +98,9 @@ pub(crate) struct Pending<'a> {
     loop_id: &'a str,
     items: Vec<(usize, &'a str)>,
     next: usize,
+    /// A placeholder among the raw segments (see [`fill`](Self::fill)) and what to write in
+    /// its place.
+    placeholder: Option<(&'a str, Option<String>)>,
 }
 
 impl<'a> Pending<'a> {
@@ -115,6 +121,7 @@ impl<'a> Pending<'a> {
                 loop_id,
                 items: Vec::new(),
                 next: 0,
+                placeholder: None,
             };
         }
         let items = ranked(guide, loop_id, extras, modelled_opening);
@@ -122,7 +129,33 @@ impl<'a> Pending<'a> {
             loop_id,
             items,
             next: 0,
+            placeholder: None,
         }
+    }
+
+    /// Whether the raw segments hold `marker` (`ID*QUALIFIER`, such as `REF*TJ`): a reader
+    /// leaves one where it read a modelled segment that a writer would otherwise write before
+    /// raw segments of the same guide slot read ahead of it.
+    pub(crate) fn holds(&self, marker: &str) -> bool {
+        self.items.iter().any(|(_, text)| *text == marker)
+    }
+
+    /// Writes `segment` (canonical text) in place of the first raw `marker`, or the marker as
+    /// read when there is nothing to write (the model holds no value: the marker is then a
+    /// segment read without one).
+    pub(crate) fn fill(&mut self, marker: &'a str, segment: Option<String>) {
+        self.placeholder = Some((marker, segment));
+    }
+
+    fn write(&mut self, out: &mut Out, text: &str) {
+        if let Some((marker, _)) = self.placeholder
+            && marker == text
+            && let Some((_, segment)) = self.placeholder.take()
+        {
+            out.raw(segment.as_deref().unwrap_or(text));
+            return;
+        }
+        out.raw(text);
     }
 
     /// Writes the raw segments that come before a modelled segment `id*q`.
@@ -131,20 +164,20 @@ impl<'a> Pending<'a> {
             return;
         }
         let r = rank(guide, self.loop_id, id, q);
-        while let Some((rk, text)) = self.items.get(self.next) {
-            if *rk >= r {
+        while let Some(&(rk, text)) = self.items.get(self.next) {
+            if rk >= r {
                 break;
             }
-            out.raw(text);
+            self.write(out, text);
             self.next += 1;
         }
     }
 
     pub(crate) fn rest(&mut self, out: &mut Out) {
-        for (_, text) in &self.items[self.next..] {
-            out.raw(text);
+        while let Some(&(_, text)) = self.items.get(self.next) {
+            self.write(out, text);
+            self.next += 1;
         }
-        self.next = self.items.len();
     }
 }
 
@@ -190,6 +223,11 @@ impl Template {
         Template { elements, read }
     }
 
+    /// Whether the template is empty text: a marker that the reader read no such segment.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.read.len() == 1 && self.elements[0].iter().all(String::is_empty)
+    }
+
     /// Element `n`, component `c` (1-based) as held now.
     pub(crate) fn get(&self, n: usize, c: usize) -> &str {
         self.elements
@@ -230,20 +268,31 @@ impl Template {
     }
 
     /// An amount at element `n`: the text read while it is still `value` (`007.50` for
-    /// 7.50, or text that was not a number while the model holds the zero it read as), else
-    /// `value` (or nothing for `None`).
+    /// 7.50, spaces around it, or text that was not a number, or nothing, while the model
+    /// holds the zero it read as), else `value` (or nothing for `None`).
     pub(crate) fn amount(&mut self, n: usize, value: Option<Decimal>) {
-        // Trimmed, as the reader reads it: ` 50` is 50, kept as sent.
-        let read = self.get(n, 1).trim();
-        let keep = match (parse_decimal(read), value) {
-            (Ok(d), Some(v)) => d == v && self.elements.get(n).is_some_and(|e| e.len() == 1),
-            (Err(_), Some(v)) => v.is_zero(),
-            (Err(_), None) => read.is_empty(),
-            (Ok(_), None) => false,
+        let read = trim(self.get(n, 1));
+        // An element with components is not a number, whatever its first component says.
+        let number = match self.elements.get(n) {
+            Some(e) if e.len() > 1 => None,
+            _ => parse_decimal(read).ok(),
+        };
+        let keep = match (number, value) {
+            (Some(d), Some(v)) => d == v,
+            (None, Some(v)) => v.is_zero(),
+            (None, None) => read.is_empty(),
+            (Some(_), None) => false,
         };
         if !keep {
             self.set(n, &value.map(|v| v.to_string()).unwrap_or_default());
         }
+    }
+
+    /// Whether element `n` holds anything (a component that is not empty, spaces included).
+    pub(crate) fn present(&self, n: usize) -> bool {
+        self.elements
+            .get(n)
+            .is_some_and(|e| e.iter().any(|c| !c.is_empty()))
     }
 
     /// Diagnosis pointers at element `n`: the text read while the pointers it holds (its
@@ -303,7 +352,107 @@ impl Template {
         }
     }
 
+    /// Whether element `n`, component `c` (0 for the element) holds anything but spaces.
+    pub(crate) fn holds(&self, n: usize, c: usize) -> bool {
+        !trim(&self.value_at(n, c)).is_empty()
+    }
+
+    /// Element `n` as read (its components joined) when `c` is 0, else component `c`.
+    pub(crate) fn value_at(&self, n: usize, c: usize) -> std::borrow::Cow<'_, str> {
+        match (c, self.elements.get(n)) {
+            (0, Some(e)) if e.len() > 1 => e.join(":").into(),
+            (0, _) => self.get(n, 1).into(),
+            _ => self.get(n, c).into(),
+        }
+    }
+
+    /// Sets element `n` whole when `c` is 0, else component `c`.
+    fn put(&mut self, n: usize, c: usize, value: &str) {
+        if c == 0 {
+            self.set(n, value);
+        } else {
+            self.set_comp(n, c, value);
+        }
+    }
+
+    /// Text at element `n`, component `c` (1-based; 0 for a simple element, whose text may
+    /// hold the component separator): the text read while, trimmed, it is still `value`
+    /// (spaces around it are kept), else `value`.
+    pub(crate) fn text(&mut self, n: usize, c: usize, value: &str) {
+        if trim(&self.value_at(n, c)) != value {
+            self.put(n, c, value);
+        }
+    }
+
+    /// A code at element `n`, component `c` (0 for a simple element): the text read while it
+    /// still reads as `value` (`mb` for `MB`, a code with spaces around it), else `value` as
+    /// sent; nothing for `None`.
+    pub(crate) fn code<T: CodeValue + PartialEq>(
+        &mut self,
+        n: usize,
+        c: usize,
+        value: Option<&Coded<T>>,
+    ) {
+        if !code_agrees(trim(&self.value_at(n, c)), value) {
+            self.put(n, c, value.map_or("", Coded::as_str));
+        }
+    }
+
+    /// Codes at `slots` ((element, component) pairs, in order; component 0 for a simple
+    /// element), one a slot: while as many
+    /// slots hold something as there are codes, each code goes where it was read (kept as
+    /// read while it reads as the same code) and the empty slots between stay empty;
+    /// otherwise the codes fill the slots from the first and the slots after them are
+    /// emptied. There must be no more codes than slots.
+    pub(crate) fn codes<T: CodeValue + PartialEq>(
+        &mut self,
+        slots: &[(usize, usize)],
+        codes: &[Coded<T>],
+    ) {
+        let filled = slots.iter().filter(|&&(n, c)| self.holds(n, c)).count();
+        let mut next = codes.iter();
+        for &(n, c) in slots {
+            if filled == codes.len() && !self.holds(n, c) {
+                continue;
+            }
+            match next.next() {
+                Some(code) => self.code(n, c, Some(code)),
+                None if !self.value_at(n, c).is_empty() => self.put(n, c, ""),
+                None => {}
+            }
+        }
+    }
+
+    /// The `CCYYMMDD` date element `n` holds, if it is one (an element with components is
+    /// not).
+    pub(crate) fn date_read(&self, n: usize) -> Option<NaiveDate> {
+        match self.elements.get(n) {
+            Some(e) if e.len() > 1 => None,
+            _ => parse_date(self.get(n, 1)),
+        }
+    }
+
+    /// A `CCYYMMDD` date at element `n`: the text read while it is still `value` (or, text
+    /// that is not a date, while the model holds none), else `value`.
+    pub(crate) fn date(&mut self, n: usize, value: Option<NaiveDate>) {
+        if self.date_read(n) != value {
+            self.set(
+                n,
+                &value
+                    .map(|d| format_date(d).to_string())
+                    .unwrap_or_default(),
+            );
+        }
+    }
+
+    /// Writes the segment: [`render`](Self::render)ed, with the output's delimiters.
     pub(crate) fn write(self, out: &mut Out) {
+        out.raw(&self.render());
+    }
+
+    /// The segment as canonical text: elements and components as read, and those a writer
+    /// added past them only when not empty.
+    pub(crate) fn render(self) -> String {
         let read = self.read;
         let mut els: Vec<String> = self
             .elements
@@ -321,6 +470,15 @@ impl Template {
         while els.len() > keep && els.last().is_some_and(String::is_empty) {
             els.pop();
         }
-        out.raw(&els.join("*"));
+        els.join("*")
+    }
+}
+
+/// Whether code text read (trimmed) reads as `value` (an empty code as sent included): empty
+/// for `None`.
+pub(crate) fn code_agrees<T: CodeValue + PartialEq>(read: &str, value: Option<&Coded<T>>) -> bool {
+    match value {
+        None => read.is_empty(),
+        Some(v) => Coded::<T>::parse(read) == *v,
     }
 }

@@ -850,6 +850,75 @@ pub(crate) fn position(set: &TransactionSet, f: &Fields<'_>, element: u32) -> Po
     p
 }
 
+/// Where element `n` (component `c`; 0 for the whole element or segment) of `f` is in the
+/// input: the segment's index and id, and the byte of the value itself (of the segment, when
+/// the value is absent).
+pub(crate) fn location(
+    set: &TransactionSet,
+    f: &Fields<'_>,
+    n: usize,
+    c: usize,
+) -> medbill_claim::Location {
+    let seg = f.segment();
+    let index = set.first_segment_index() + u64::from(f.index).saturating_sub(1);
+    let mut loc = medbill_claim::Location::new(index, f.id(), seg.offset());
+    if n == 0 {
+        return loc;
+    }
+    loc = loc.element(n as u32);
+    let value = if c == 0 { f.el(n) } else { f.comp(n, c) };
+    if c > 0 {
+        loc = loc.component(c as u32);
+    }
+    // The value's own byte when it is a slice of the segment.
+    let raw = seg.raw();
+    let (start, v) = (raw.as_ptr() as usize, value.as_ptr() as usize);
+    if !value.is_empty() && v >= start && v < start + raw.len() {
+        loc.byte = seg.offset() + (v - start) as u64;
+    }
+    loc
+}
+
+/// Whether the segment ends with an element separator, or an element with a component
+/// separator: X12 allows neither, and the writers write neither, so such a segment is kept
+/// as a template to be written back as read.
+pub(crate) fn has_trailing_separator(f: &Fields<'_>) -> bool {
+    let raw = f.segment().raw();
+    let d = f.segment().delimiters();
+    raw.last() == Some(&d.element)
+        || (1..=f.len()).any(|n| f.el(n).as_bytes().last() == Some(&d.component))
+}
+
+/// Whether a segment of simple elements only is written back as read from its elements'
+/// text: it holds no component or repetition separator (a reader takes one for part of a
+/// value) and does not end with an element separator.
+pub(crate) fn simple_as_read(f: &Fields<'_>) -> bool {
+    let seg = f.segment();
+    let raw = seg.raw();
+    let d = seg.delimiters();
+    if raw.last() == Some(&d.element) {
+        return false;
+    }
+    let component = repeat_byte(d.component);
+    let repetition = d.repetition.map(repeat_byte);
+    // Eight bytes at a time: this runs on every modelled segment.
+    let mut words = raw.chunks_exact(8);
+    for word in &mut words {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(word);
+        let word = u64::from_le_bytes(bytes);
+        if lanes_equal(word, component) != 0
+            || repetition.is_some_and(|r| lanes_equal(word, r) != 0)
+        {
+            return false;
+        }
+    }
+    !words
+        .remainder()
+        .iter()
+        .any(|&b| b == d.component || Some(b) == d.repetition)
+}
+
 /// Whether the delimiters are the canonical ones raw segment text is stored with.
 #[allow(dead_code)] // kept for writers that can skip translation
 pub(crate) fn is_canonical(d: Delimiters) -> bool {

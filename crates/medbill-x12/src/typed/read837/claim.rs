@@ -792,12 +792,4 @@ impl R837<'_> {
     }
 }
 
-/// Whether the segment ends with an element separator, or an element with a component
-/// separator: X12 allows neither, and the writer writes neither, so such a segment is kept
-/// as a template to be written back as read.
-pub(super) fn has_trailing_separator(f: &Fields<'_>) -> bool {
-    let raw = f.segment().raw();
-    let d = f.segment().delimiters();
-    raw.last() == Some(&d.element)
-        || (1..=f.len()).any(|n| f.el(n).as_bytes().last() == Some(&d.component))
-}
+pub(super) use crate::typed::walk::has_trailing_separator;

@@ -19,7 +19,7 @@ const SVD_BLANKS: &[(usize, usize)] = &[(3, 2), (3, 3), (3, 4), (3, 5), (3, 6)];
 
 /// The adjustments of a CAS segment: up to six (reason, amount, quantity) triplets after the
 /// group code, each code as sent. Errors name the element of an amount that is not a number.
-pub(crate) fn cas<'a>(
+fn cas<'a>(
     f: &'a Fields<'a>,
 ) -> impl Iterator<Item = Result<Adjustment, (u32, &'static str)>> + 'a {
     let group: Coded<GroupCode> = Coded::parse(trim(f.el(1)));

@@ -87,8 +87,8 @@ impl SubmissionHeader {
     }
 }
 
-/// A contact name and its (qualifier, number) pairs.
-type Contact = (Option<String>, Vec<(String, String)>);
+/// A submitter contact as read: PER02 and the (qualifier, number) pairs.
+type ContactRead = (Option<String>, Vec<(String, String)>);
 
 /// The header while it is read.
 #[derive(Default)]
@@ -96,7 +96,7 @@ pub(super) struct HeaderState {
     pub(super) header: Option<SubmissionHeader>,
     pub(super) extra: Vec<RawSegment>,
     submitter: (String, Option<String>, String),
-    contact: Option<Contact>,
+    contact: Option<ContactRead>,
     receiver: (String, String),
     pub(super) saw_per: bool,
     pub(super) trailer: Option<super::SentTrailer>,
@@ -133,20 +133,7 @@ impl R837<'_> {
         let id = f.id();
         match (l, id) {
             ("", "ST") => {}
-            ("", "SE") => {
-                let counted = f.index;
-                let usual = f.len() == 2
-                    && trim(f.el(1)) == f.el(1)
-                    && f.el(1).parse::<u32>() == Ok(counted)
-                    && !f.el(1).starts_with('0')
-                    && f.el(2) == self.set.control();
-                if !usual {
-                    self.head.trailer = Some(super::SentTrailer {
-                        text: f.canonical(),
-                        segments: counted,
-                    });
-                }
-            }
+            ("", "SE") => self.head.trailer = super::SentTrailer::unusual(self.set, f),
             ("", "BHT") if self.head.header.is_none() => {
                 let created = self.date(f, 4, 0, f.el(4), || "header.created".into());
                 if trim(f.el(1)) != "0019" || f.len() > 6 || (created.is_none() && f.has(4)) {

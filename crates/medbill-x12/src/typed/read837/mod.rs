@@ -27,10 +27,9 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::walk::{Fields, LoopWalker, SetFields, canonical_order, group_adjustments, trim};
-use super::{ReadMode, TypedError, guide_for, parse_date, parse_decimal};
+use super::{ReadMode, TypedError, guide_for, is_plain_amount, parse_date, parse_decimal};
 use crate::{Position, TransactionSet};
 
-pub(crate) use cob::cas;
 pub use header::SubmissionHeader;
 
 /// Professional (837P), institutional (837I) or dental (837D).
@@ -154,6 +153,23 @@ pub struct SentTrailer {
     pub segments: u32,
 }
 
+impl SentTrailer {
+    /// The SE `f` of `set` as read, when it is not the one a writer writes: `SE*`, the
+    /// number of segments ST to SE, and ST02.
+    pub(crate) fn unusual(set: &TransactionSet, f: &Fields<'_>) -> Option<SentTrailer> {
+        let counted = f.index;
+        let usual = f.len() == 2
+            && trim(f.el(1)) == f.el(1)
+            && f.el(1).parse::<u32>() == Ok(counted)
+            && !f.el(1).starts_with('0')
+            && f.el(2) == set.control();
+        (!usual).then(|| SentTrailer {
+            text: f.canonical(),
+            segments: counted,
+        })
+    }
+}
+
 impl ClaimBatch {
     /// The number of claims in the set: read and unreadable, one per CLM segment.
     pub fn claim_count(&self) -> usize {
@@ -177,22 +193,37 @@ impl ClaimBatch {
     }
 }
 
-/// A problem of a [`ClaimBatch`]: one of its header's, or one of a claim's.
+/// A problem of a [`ClaimBatch`] or a [`RemittanceSet`](super::RemittanceSet): one of the
+/// set's, one of a remittance's header or trailer, or one of a claim's (or claim payment's).
 #[derive(Clone, Copy, Debug)]
 #[non_exhaustive]
 pub enum ProblemRef<'a> {
     /// Outside any claim.
     Set(&'a TypedError),
-    /// On a claim.
+    /// On a claim or claim payment.
     Claim(&'a Problem),
+    /// On a remittance, outside its claim payments (BPR, TRN, payer, payee, PLB).
+    Remittance(&'a Problem),
 }
 
-impl ProblemRef<'_> {
+impl<'a> ProblemRef<'a> {
+    /// The field the problem is about, such as `lines[0].procedure`, when it names one.
+    pub fn field(&self) -> Option<&'a str> {
+        match *self {
+            ProblemRef::Set(TypedError::Value { field, .. } | TypedError::Write { field, .. }) => {
+                Some(field)
+            }
+            ProblemRef::Set(TypedError::Problem { problem, .. }) => problem.field(),
+            ProblemRef::Set(_) => None,
+            ProblemRef::Claim(p) | ProblemRef::Remittance(p) => p.field(),
+        }
+    }
+
     /// The kind of problem as a snake_case word, for counting (`code`, `not_a_number`, ...).
     pub fn kind(&self) -> &'static str {
         match self {
             ProblemRef::Set(e) => e.kind(),
-            ProblemRef::Claim(p) => p.error.kind(),
+            ProblemRef::Claim(p) | ProblemRef::Remittance(p) => p.error.kind(),
         }
     }
 }
@@ -201,7 +232,7 @@ impl std::fmt::Display for ProblemRef<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ProblemRef::Set(e) => e.fmt(f),
-            ProblemRef::Claim(p) => p.fmt(f),
+            ProblemRef::Claim(p) | ProblemRef::Remittance(p) => p.fmt(f),
         }
     }
 }
@@ -448,6 +479,8 @@ struct ClaimState {
     read_diagnoses: bool,
     /// Whether the current line has had its SV1 or SV2.
     service_read: bool,
+    /// Whether a segment of the claim was placed outside it by the guide (reported once).
+    misplaced: bool,
     /// A line is open: until its SV1 or SV2 it holds a placeholder code (cloned without
     /// allocating), replaced by an empty one, as not sent, if none comes.
     line_open: bool,
@@ -591,7 +624,29 @@ impl<'s> R837<'s> {
             self.unplaced(f);
             return;
         };
-        let l = walker.step(f);
+        let mut l = walker.step(f);
+        let in_claim = matches!(l.as_bytes(), [b'2', b'1'..=b'9', ..]);
+        if self.open && !in_claim && !matches!(f.id(), "HL" | "SE" | "CLM") {
+            // The guide walked back out of the open claim into a level or the header (an NM1
+            // they have, where the claim's loop that has it did not open): read on as the
+            // claim's, by segment, so that its lines stay lines, and say so once.
+            if !std::mem::replace(&mut self.state.misplaced, true) {
+                let at = self.at(f, 0, 0);
+                self.report(
+                    ClaimError::invalid(
+                        "structure",
+                        "a segment the guide does not place in this claim: what follows is read as the claim's, by segment",
+                    ),
+                    at,
+                    None,
+                );
+            }
+            l = if f.id() == "LX" || self.line_count() > 0 {
+                "2400"
+            } else {
+                "2300"
+            };
+        }
         if self.collecting {
             if f.id() != "CLM" && f.id() != "HL" {
                 if let Some(u) = self.unreadable.last_mut() {
@@ -698,25 +753,7 @@ impl<'s> R837<'s> {
 
     /// Where element `n` (component `c`; 0 for the whole element or segment) of `f` is.
     fn at(&self, f: &Fields<'_>, n: usize, c: usize) -> Location {
-        let seg = f.segment();
-        let index = self.set.first_segment_index() + u64::from(f.index).saturating_sub(1);
-        let mut loc = Location::new(index, f.id(), seg.offset());
-        if n == 0 {
-            return loc;
-        }
-        loc = loc.element(n as u32);
-        let value = if c == 0 { f.el(n) } else { f.comp(n, c) };
-        if c > 0 {
-            loc = loc.component(c as u32);
-        }
-        // The value's own byte when it is a slice of the segment (an absent one is at the
-        // segment).
-        let raw = seg.raw();
-        let (start, v) = (raw.as_ptr() as usize, value.as_ptr() as usize);
-        if !value.is_empty() && v >= start && v < start + raw.len() {
-            loc.byte = seg.offset() + (v - start) as u64;
-        }
-        loc
+        super::walk::location(self.set, f, n, c)
     }
 
     /// Where a segment recorded as a [`Loc`] is, for a problem found when the claim is
@@ -979,19 +1016,6 @@ fn other_loop(loop_id: &str, index: usize) -> String {
 fn opt(s: &str) -> Option<String> {
     let t = trim(s);
     (!t.is_empty()).then(|| t.to_owned())
-}
-
-/// Whether `s` is written back as is from its `Decimal`: digits, at most one point with
-/// digits on both sides, no leading zero but the one before a point.
-fn is_plain_amount(s: &str) -> bool {
-    let b = s.as_bytes();
-    let int_end = b.iter().position(|&c| c == b'.').unwrap_or(b.len());
-    b.len() <= 18
-        && int_end > 0
-        && (int_end == 1 || b[0] != b'0')
-        && b[..int_end].iter().all(u8::is_ascii_digit)
-        && (int_end == b.len()
-            || (int_end + 1 < b.len() && b[int_end + 1..].iter().all(u8::is_ascii_digit)))
 }
 
 /// A claim of `form` holding nothing: what each claim read starts as (every field is set from

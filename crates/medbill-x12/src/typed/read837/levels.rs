@@ -8,7 +8,7 @@ use medbill_claim::{
 };
 use medbill_codes::{CodeError, CodeSystem, Npi};
 
-use super::{Bill, Handoff, Level, LevelHl, Pat, R837, Sub, empty_code, raw};
+use super::{Bill, Handoff, Level, LevelHl, Pat, R837, Seen, Sub, empty_code, raw};
 use crate::typed::walk::{Fields, template, trim};
 
 /// A billing provider with nothing read yet: an organization, no NPI, no name, no address.
@@ -291,7 +291,9 @@ impl R837<'_> {
                 }
                 self.bill_provider().provider = p;
             }
-            ("2010AA", "N3" | "N4") => {
+            ("2010AA", "N3" | "N4")
+                if self.bill.seen.first(if id == "N3" { Seen::N3 } else { Seen::N4 }) =>
+            {
                 if address_unmodelled(f) {
                     self.bill
                         .extra
@@ -321,13 +323,26 @@ impl R837<'_> {
                 let pair = (trim(f.el(1)).to_owned(), trim(f.el(2)).to_owned());
                 self.bill_provider().provider.secondary_ids.push(pair);
             }
-            ("2010AB", "NM1") if trim(f.el(1)) == "87" && trim(f.el(2)) == "2" && f.len() <= 2 => {
+            ("2010AB", "NM1")
+                if trim(f.el(1)) == "87"
+                    && trim(f.el(2)) == "2"
+                    && f.len() <= 2
+                    && self.bill.seen.first(Seen::PAY_TO_NM1) =>
+            {
                 self.bill.pay_to = Some(Box::new(PayTo {
                     address: Address::default(),
                     name: None,
                 }));
             }
-            ("2010AB", "N3" | "N4") if self.bill.pay_to.is_some() && !address_unmodelled(f) => {
+            ("2010AB", "N3" | "N4")
+                if self.bill.pay_to.is_some()
+                    && !address_unmodelled(f)
+                    && self.bill.seen.first(if id == "N3" {
+                        Seen::PAY_TO_N3
+                    } else {
+                        Seen::PAY_TO_N4
+                    }) =>
+            {
                 if let Some(p) = &mut self.bill.pay_to {
                     if id == "N3" {
                         p.address.lines = n3(f);
@@ -392,7 +407,9 @@ impl R837<'_> {
                     ));
                 }
             }
-            ("2010BA", "N3" | "N4") => {
+            ("2010BA", "N3" | "N4")
+                if self.sub.seen.first(if id == "N3" { Seen::N3 } else { Seen::N4 }) =>
+            {
                 if address_unmodelled(f) {
                     self.sub
                         .extra
@@ -526,7 +543,9 @@ impl R837<'_> {
                     ));
                 }
             }
-            ("2010CA", "N3" | "N4") => {
+            ("2010CA", "N3" | "N4")
+                if self.pat.seen.first(if id == "N3" { Seen::N3 } else { Seen::N4 }) =>
+            {
                 if address_unmodelled(f) {
                     self.pat
                         .extra

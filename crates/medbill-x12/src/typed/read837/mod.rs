@@ -497,6 +497,28 @@ struct Bill {
     extra: Vec<RawSegment>,
     problems: Vec<Problem>,
     hl: LevelHl,
+    /// The segments read into the model so far ([`Seen`]): a second is kept as sent.
+    seen: Seen,
+}
+
+/// Which segments of a level have been read into the model: one that comes again (a loop
+/// repeated past the guide's maximum) is kept as sent instead of replacing the first.
+#[derive(Default, Clone, Copy)]
+pub(super) struct Seen(u8);
+
+impl Seen {
+    pub(super) const N3: u8 = 1;
+    pub(super) const N4: u8 = 2;
+    pub(super) const PAY_TO_NM1: u8 = 4;
+    pub(super) const PAY_TO_N3: u8 = 8;
+    pub(super) const PAY_TO_N4: u8 = 16;
+
+    /// Marks `bit` seen; whether it was not before.
+    pub(super) fn first(&mut self, bit: u8) -> bool {
+        let first = self.0 & bit == 0;
+        self.0 |= bit;
+        first
+    }
 }
 
 /// What a hierarchical level's HL said that its claims do not show: the HL kept as a template,
@@ -524,6 +546,7 @@ struct Sub {
     hl: LevelHl,
     /// Whether SBR02 said `18` (self), for an SBR not kept as a template.
     sbr_self: Option<bool>,
+    seen: Seen,
 }
 
 /// The patient level (2000C, 2010CA) being read.
@@ -533,6 +556,7 @@ struct Pat {
     extra: Vec<RawSegment>,
     problems: Vec<Problem>,
     hl: LevelHl,
+    seen: Seen,
 }
 
 /// Where a problem belongs.

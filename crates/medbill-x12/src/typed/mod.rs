@@ -79,8 +79,8 @@ pub use ack::{read_277ca, read_999};
 pub use out::InterchangeHeader;
 pub use read835::{RemittanceSet, read_835};
 pub use read837::{
-    ClaimBatch, ClaimForm, ClaimLocations, ProblemRef, ReadOptions, SentTrailer, SubmissionHeader,
-    UnreadableClaim, UnreadableReason, read_837, read_837_with,
+    AsRead, ClaimBatch, ClaimForm, ClaimLocations, ProblemRef, ReadOptions, SentTrailer,
+    SubmissionHeader, UnreadableClaim, UnreadableReason, read_837, read_837_with,
 };
 pub use write835::{write_835, write_remittance_set};
 pub use write837::{write_837, write_batch};

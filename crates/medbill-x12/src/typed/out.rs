@@ -311,6 +311,11 @@ impl Out {
             Some((text, count)) if count == n => self.raw(text),
             _ => self.seg("SE").eld(n).el(control).end(),
         }
+        self.close_interchange(h);
+    }
+
+    /// Writes GE and IEA for one set (its SE written).
+    pub(crate) fn close_interchange(&mut self, h: &InterchangeHeader) {
         self.seg("GE").el("1").eld(h.group_control).end();
         self.seg("IEA")
             .el("1")

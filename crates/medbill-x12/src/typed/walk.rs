@@ -18,6 +18,10 @@ use crate::{Delimiters, Position, Segment, TransactionSet};
 pub(crate) struct LoopWalker {
     guide: &'static Guide,
     current: u32,
+    /// The slot (index among its loop's entries) of the last segment placed.
+    slot: u32,
+    /// Whether a segment came where the guide does not order it (see [`IRREGULAR`]).
+    irregular: bool,
     cache: HashMap<u64, u32, BuildHasherDefault<KeyHasher>>,
     /// A direct-mapped front for `cache`: [`RECENT`] (key, loop) entries for each of
     /// [`LOOP_GROUPS`] groups of loops, the current loop's group's found by a few bits of the
@@ -31,6 +35,20 @@ pub(crate) struct LoopWalker {
     /// matches none, so all such values share one cache key.
     longest_key_code: usize,
 }
+
+/// A placement, as cached: the loop's index (bits 0 to 15), the slot of the segment among
+/// the loop's entries (bits 16 to 30; 0 for a loop's trigger, which opens an instance), and
+/// [`IRREGULAR`].
+const LOOP_BITS: u32 = 0xFFFF;
+const SLOT_SHIFT: u32 = 16;
+const SLOT_BITS: u32 = 0x7FFF;
+
+/// Set on a placement the guide's order does not allow: a segment no loop open has a slot
+/// for, a segment of an enclosing loop after one of its child loops, a loop after a later
+/// sibling, or a second instance of a loop the guide allows once. (A segment before an
+/// earlier one of the same loop is found by comparing slots as the walk goes.) A writer
+/// writing in the guide's order writes such a set otherwise than it was read.
+const IRREGULAR: u32 = 1 << 31;
 
 /// Entries in [`LoopWalker::recent`] per group of loops (a power of two).
 const RECENT: usize = 64;
@@ -110,6 +128,8 @@ impl LoopWalker {
         LoopWalker {
             guide,
             current: 0,
+            slot: 0,
+            irregular: false,
             cache: known.cache,
             recent: known.recent,
             loop_ids: known.loop_ids,
@@ -127,7 +147,7 @@ impl LoopWalker {
     #[inline]
     pub(crate) fn step(&mut self, fields: &Fields<'_>) -> &'static str {
         let current = self.current;
-        let next = match key_part(fields, self.longest_key_code) {
+        let placed = match key_part(fields, self.longest_key_code) {
             Some(part) if current <= 0x7FFF => {
                 let key = part | u64::from(current) << 48;
                 let slot = current as usize % LOOP_GROUPS * RECENT + recent_slot(part);
@@ -142,48 +162,89 @@ impl LoopWalker {
                     }
                 }
             }
-            _ => self.place(fields).unwrap_or(current),
+            _ => self.place(fields),
         };
+        let next = placed & LOOP_BITS;
+        let slot = placed >> SLOT_SHIFT & SLOT_BITS;
+        // A slot before the last one's in the same loop instance (a trigger opens another;
+        // a segment in no slot keeps the last).
+        if placed & IRREGULAR != 0 || (next == current && slot != 0 && slot < self.slot) {
+            self.irregular = true;
+        }
+        if slot != SLOT_BITS {
+            self.slot = slot;
+        }
         self.current = next;
         self.loop_ids.get(next as usize).copied().unwrap_or("")
     }
 
-    /// The loop of a segment with cache key `key`, placed (and cached) on a miss.
+    /// Whether a segment so far came where the guide's order does not allow it.
+    pub(crate) fn irregular(&self) -> bool {
+        self.irregular
+    }
+
+    /// The placement of a segment with cache key `key`, found (and cached) on a miss.
     #[cold]
     fn lookup(&mut self, key: u64, fields: &Fields<'_>) -> u32 {
         if let Some(&n) = self.cache.get(&key) {
             return n;
         }
-        let n = self.place(fields).unwrap_or(self.current);
+        let n = self.place(fields);
         self.cache.insert(key, n);
         n
     }
 
-    fn place(&self, f: &Fields<'_>) -> Option<u32> {
+    /// Where the guide places `f` from the current loop, packed (see [`LOOP_BITS`]): in the
+    /// current loop or an enclosing one, or as the trigger of a child loop of one; a segment
+    /// it places nowhere stays in the current loop.
+    fn place(&self, f: &Fields<'_>) -> u32 {
+        let pack = |l: u32, slot: usize, irregular: bool| {
+            l | (slot as u32 & SLOT_BITS) << SLOT_SHIFT | if irregular { IRREGULAR } else { 0 }
+        };
+        // The entry of the loop climbed out of, in each enclosing loop: anything placed
+        // before it there is out of order.
+        let mut from: Option<(u32, usize)> = None;
         let mut at = Some(self.current);
         while let Some(l) = at {
             let rule = self.guide.loop_rule(l);
             let children = self.guide.children(rule);
+            let entry_of_from = from.map(|(_, i)| i);
             // The loop's own slots, its trigger excluded (a second trigger opens a sibling).
             for (i, node) in children.iter().enumerate() {
                 if let Node::Segment(s) = node
                     && (i > 0 || l == 0)
                     && self.matches(self.guide.segment_rule(*s), f)
                 {
-                    return Some(l);
+                    return pack(l, i, entry_of_from.is_some_and(|j| i < j));
                 }
             }
-            for node in children {
+            for (i, node) in children.iter().enumerate() {
                 if let Node::Loop(child) = node
                     && let Some(trigger) = self.guide.trigger(self.guide.loop_rule(*child))
                     && self.matches(trigger, f)
                 {
-                    return Some(*child);
+                    // Another instance of the loop climbed out of is a repeat: past the
+                    // guide's maximum when it allows one.
+                    let again = from.is_some_and(|(c, _)| c == *child);
+                    let irregular = entry_of_from.is_some_and(|j| i < j)
+                        || (again && self.guide.loop_rule(*child).max <= 1);
+                    return pack(*child, 0, irregular);
                 }
             }
+            from = rule.parent.map(|p| {
+                let siblings = self.guide.children(self.guide.loop_rule(p));
+                let i = siblings
+                    .iter()
+                    .position(|n| matches!(n, Node::Loop(c) if *c == l))
+                    .unwrap_or(0);
+                (l, i)
+            });
             at = rule.parent;
         }
-        None
+        // No loop has it (a segment id the guide does not have, a qualifier no slot lists, a
+        // segment of a loop that did not open): it stays in the current loop, in no slot of
+        // its own (the cached placement cannot hold the last slot), out of the guide's order.
+        pack(self.current, SLOT_BITS as usize, true)
     }
 
     fn matches(&self, rule: &SegmentRule, f: &Fields<'_>) -> bool {
@@ -1254,7 +1315,7 @@ mod tests {
             let (mut cached, mut fresh) = (LoopWalker::new(guide), LoopWalker::new(guide));
             let mut segments = SetFields::new(&set);
             while let Some(f) = segments.advance() {
-                let expected = fresh.place(f).unwrap_or(fresh.current);
+                let expected = fresh.place(f) & super::LOOP_BITS;
                 fresh.current = expected;
                 let id = &*guide.loop_rule(expected).id;
                 assert_eq!(cached.step(f), id, "segment {} of {:?}", f.index, f.id());

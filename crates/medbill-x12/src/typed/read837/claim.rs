@@ -550,6 +550,7 @@ impl R837<'_> {
                     };
                     blanks.push((n, 2));
                     let dx = Diagnosis { code, poa };
+                    let mut second_principal = false;
                     let Some(d) = self.inst_mut() else { return };
                     match q {
                         "ABK" | "BK" if d.principal_diagnosis.is_none() => {
@@ -560,9 +561,21 @@ impl R837<'_> {
                         // qualifier, in the template.
                         "ABK" | "BK" => {
                             regular = false;
-                            d.other_diagnoses.push(dx)
+                            d.other_diagnoses.push(dx);
+                            second_principal = true;
                         }
                         _ => d.other_diagnoses.push(dx),
+                    }
+                    if second_principal {
+                        let at = self.at(f, n, 2);
+                        self.report(
+                            ClaimError::invalid(
+                                format!("other_diagnoses[{others}]"),
+                                "a second principal diagnosis, kept as an other diagnosis",
+                            ),
+                            at,
+                            None,
+                        );
                     }
                 }
                 "ABJ" | "BJ" if !has_admitting => {
@@ -694,9 +707,19 @@ impl R837<'_> {
                 }
                 _ => {
                     regular = false;
-                    // A second admitting diagnosis is kept in the template, as sent; a
-                    // qualifier of no list is said so.
-                    if !q.is_empty() && !institutional_hi_qualifier(q) {
+                    // A second admitting diagnosis is kept in the template, as sent, and said
+                    // so, as is a qualifier of no list.
+                    if matches!(q, "ABJ" | "BJ") {
+                        let at = self.at(f, n, 2);
+                        self.report(
+                            ClaimError::invalid(
+                                "admitting_diagnosis",
+                                "a second admitting diagnosis, kept as sent",
+                            ),
+                            at,
+                            None,
+                        );
+                    } else if !q.is_empty() && !institutional_hi_qualifier(q) {
                         self.unknown_hi_qualifier(f, n, q);
                     }
                 }

@@ -292,7 +292,10 @@ impl R837<'_> {
                 self.bill_provider().provider = p;
             }
             ("2010AA", "N3" | "N4")
-                if self.bill.seen.first(if id == "N3" { Seen::N3 } else { Seen::N4 }) =>
+                if self
+                    .bill
+                    .seen
+                    .first(if id == "N3" { Seen::N3 } else { Seen::N4 }) =>
             {
                 if address_unmodelled(f) {
                     self.bill
@@ -408,7 +411,10 @@ impl R837<'_> {
                 }
             }
             ("2010BA", "N3" | "N4")
-                if self.sub.seen.first(if id == "N3" { Seen::N3 } else { Seen::N4 }) =>
+                if self
+                    .sub
+                    .seen
+                    .first(if id == "N3" { Seen::N3 } else { Seen::N4 }) =>
             {
                 if address_unmodelled(f) {
                     self.sub
@@ -544,7 +550,10 @@ impl R837<'_> {
                 }
             }
             ("2010CA", "N3" | "N4")
-                if self.pat.seen.first(if id == "N3" { Seen::N3 } else { Seen::N4 }) =>
+                if self
+                    .pat
+                    .seen
+                    .first(if id == "N3" { Seen::N3 } else { Seen::N4 }) =>
             {
                 if address_unmodelled(f) {
                     self.pat

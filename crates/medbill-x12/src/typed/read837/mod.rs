@@ -73,6 +73,80 @@ pub struct ClaimBatch {
     /// [`claims`](Self::claims): kept only when asked for ([`ReadOptions::locations`]),
     /// empty otherwise.
     pub locations: Vec<ClaimLocations>,
+    /// The set's segments as read, kept when the guide's order does not place them (see
+    /// [`AsRead`]); `None` for a set in the guide's order.
+    pub as_read: Option<Box<AsRead>>,
+}
+
+/// The segments of a set whose order the guide does not allow (a segment before an earlier
+/// one of its loop, after a child loop of its own, a segment id the guide does not have, a
+/// loop repeated past the guide's maximum), as read. A writer writing in the guide's order
+/// would write such a set otherwise: [`write_batch`](crate::typed::write_batch) writes these
+/// segments back instead, as long as the batch holds what was read (the claims, header,
+/// unreadable claims and trailer are as the reader returned them). A changed batch is
+/// written from the model, in the guide's order, every value kept.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AsRead {
+    /// ST to SE, as canonical text (`*`, `:`, `^`).
+    segments: Vec<String>,
+    /// What the batch held when read.
+    read: Box<Held>,
+}
+
+/// What a batch holds that its segments were read into.
+#[derive(Clone, PartialEq, Eq)]
+struct Held {
+    control: String,
+    guide: String,
+    header: SubmissionHeader,
+    claims: Vec<Claim>,
+    unreadable: Vec<UnreadableClaim>,
+    trailer: Option<SentTrailer>,
+}
+
+impl Held {
+    fn of(batch: &ClaimBatch) -> Held {
+        Held {
+            control: batch.control.clone(),
+            guide: batch.guide.clone(),
+            header: batch.header.clone(),
+            claims: batch.claims.clone(),
+            unreadable: batch.unreadable.clone(),
+            trailer: batch.trailer.clone(),
+        }
+    }
+
+    fn is_in(&self, batch: &ClaimBatch) -> bool {
+        self.control == batch.control
+            && self.guide == batch.guide
+            && self.header == batch.header
+            && self.claims == batch.claims
+            && self.unreadable == batch.unreadable
+            && self.trailer == batch.trailer
+    }
+}
+
+impl AsRead {
+    /// The segments, ST to SE, as canonical text (`*` between elements, `:` between
+    /// components, `^` between repetitions).
+    pub fn segments(&self) -> impl Iterator<Item = &str> {
+        self.segments.iter().map(String::as_str)
+    }
+
+    /// Whether `batch` holds what it held when these segments were read: its claims,
+    /// header, unreadable claims and trailer, every value.
+    pub fn matches(&self, batch: &ClaimBatch) -> bool {
+        self.read.is_in(batch)
+    }
+}
+
+impl std::fmt::Debug for AsRead {
+    /// The number of segments only: they hold patient data.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AsRead")
+            .field("segments", &self.segments.len())
+            .finish_non_exhaustive()
+    }
 }
 
 /// Where a claim's values were in the input, by field path (`diagnoses[1]`,
@@ -404,9 +478,20 @@ pub fn read_837_with(
         }
     }
     r.finish_claim();
-    let batch = r.into_batch()?;
+    let irregular = r.walker.as_ref().is_some_and(LoopWalker::irregular);
+    let mut batch = r.into_batch()?;
     if mode == ReadMode::Strict {
         strict(&batch)?;
+    }
+    if irregular {
+        // Rare (a set out of the guide's order): the segments again, as read.
+        let mut segments = Vec::new();
+        let mut all = SetFields::new(set);
+        while let Some(f) = all.advance() {
+            segments.push(f.canonical());
+        }
+        let read = Box::new(Held::of(&batch));
+        batch.as_read = Some(Box::new(AsRead { segments, read }));
     }
     Ok(batch)
 }
@@ -1015,6 +1100,7 @@ impl<'s> R837<'s> {
             problems: self.problems,
             trailer,
             locations: self.locations.unwrap_or_default(),
+            as_read: None,
         })
     }
 }

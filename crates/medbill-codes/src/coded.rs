@@ -59,22 +59,67 @@ pub enum Coded<T> {
 /// Text sent where a code was expected, and why it is not a valid one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Unrecognized {
-    text: Box<str>,
+    text: SentText,
     reason: CodeError,
+}
+
+/// The text of an [`Unrecognized`] code: inline when short, as nearly all are, so that an
+/// invalid code is one allocation (its box) rather than two.
+#[derive(Clone, PartialEq, Eq)]
+enum SentText {
+    Inline {
+        len: u8,
+        bytes: [u8; SentText::INLINE],
+    },
+    Heap(Box<str>),
+}
+
+impl SentText {
+    const INLINE: usize = 22;
+
+    fn new(text: &str) -> SentText {
+        match u8::try_from(text.len()) {
+            Ok(len) if text.len() <= SentText::INLINE => {
+                let mut bytes = [0; SentText::INLINE];
+                for (to, from) in bytes.iter_mut().zip(text.bytes()) {
+                    *to = from;
+                }
+                SentText::Inline { len, bytes }
+            }
+            _ => SentText::Heap(text.into()),
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            // Copied whole from a `str`: checked rather than assumed (no unsafe code).
+            SentText::Inline { len, bytes } => {
+                let text = bytes.get(..usize::from(*len)).unwrap_or_default();
+                std::str::from_utf8(text).unwrap_or_default()
+            }
+            SentText::Heap(s) => s,
+        }
+    }
+}
+
+impl fmt::Debug for SentText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
 }
 
 impl Unrecognized {
     /// Text as sent and the reason it is not valid.
-    pub fn new(text: impl Into<Box<str>>, reason: CodeError) -> Self {
+    pub fn new(text: impl AsRef<str>, reason: CodeError) -> Self {
         Unrecognized {
-            text: text.into(),
+            text: SentText::new(text.as_ref()),
             reason,
         }
     }
 
     /// The text as sent.
     pub fn text(&self) -> &str {
-        &self.text
+        self.text.as_str()
     }
 
     /// Why the text is not a valid code.
@@ -86,13 +131,13 @@ impl Unrecognized {
 impl Hash for Unrecognized {
     fn hash<H: Hasher>(&self, state: &mut H) {
         // The reason follows from the text and the code type.
-        self.text.hash(state);
+        self.text().hash(state);
     }
 }
 
 impl fmt::Display for Unrecognized {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}: {}", self.text, self.reason)
+        write!(f, "{:?}: {}", self.text(), self.reason)
     }
 }
 
@@ -117,7 +162,7 @@ impl<T: CodeValue> Coded<T> {
 
 impl<T> Coded<T> {
     /// Text kept as sent, with the reason it is not valid.
-    pub fn invalid(text: impl Into<Box<str>>, reason: CodeError) -> Self {
+    pub fn invalid(text: impl AsRef<str>, reason: CodeError) -> Self {
         Coded::Invalid(Box::new(Unrecognized::new(text, reason)))
     }
 

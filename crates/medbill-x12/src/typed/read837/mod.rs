@@ -880,6 +880,9 @@ impl<'s> R837<'s> {
         if self.open
             && let Some(c) = self.claims.last_mut()
         {
+            // Most claims with a problem have one: room for one, not the four a first push
+            // makes (a problem is over 150 bytes).
+            c.problems.reserve_exact(1);
             c.problems.push(problem(error, at, sent));
             return;
         }

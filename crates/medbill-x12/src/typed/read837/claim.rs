@@ -756,7 +756,9 @@ impl R837<'_> {
     /// What the reader held back for the claim as a whole: admission and discharge parts
     /// that wait for each other, and the principal diagnosis a claim must have.
     pub(super) fn settle_claim_state(&mut self) {
-        let clm = self.loc_at(self.state.at, "CLM");
+        // Made only for a problem (rare): the CLM's location.
+        let (first, at) = (self.set.first_segment_index(), self.state.at);
+        let clm = || super::located(first, at, "CLM");
         let admission = self.state.admission.take();
         let discharge_hour = self.state.discharge_hour.take();
         let cl1 = self.state.cl1.take();
@@ -797,7 +799,7 @@ impl R837<'_> {
                         medbill_claim::Problem::new(ClaimError::Missing {
                             field: "principal_diagnosis".into(),
                         })
-                        .at(clm),
+                        .at(clm()),
                     );
                 }
             }
@@ -806,7 +808,7 @@ impl R837<'_> {
                     medbill_claim::Problem::new(ClaimError::Missing {
                         field: "principal_diagnosis".into(),
                     })
-                    .at(clm),
+                    .at(clm()),
                 );
             }
             _ => {}

@@ -599,7 +599,9 @@ impl R837<'_> {
         let move_bill = self.handoff >= Handoff::Billing;
         let move_sub = self.handoff >= Handoff::Subscriber;
         let move_pat = self.handoff >= Handoff::Patient;
-        let clm = self.loc_at(self.state.at, "CLM");
+        // Made only for a problem (rare): the CLM's location.
+        let (first, at) = (self.set.first_segment_index(), self.state.at);
+        let clm = || super::located(first, at, "CLM");
         let billing = take_or_clone(&mut self.bill.provider, move_bill);
         let subscriber = take_or_clone(&mut self.sub.subscriber, move_sub);
         let payer = take_or_clone(&mut self.sub.payer, move_sub);
@@ -672,7 +674,7 @@ impl R837<'_> {
                 medbill_claim::Problem::new(ClaimError::Missing {
                     field: field.to_owned(),
                 })
-                .at(clm.clone()),
+                .at(clm()),
             );
         };
         match billing {

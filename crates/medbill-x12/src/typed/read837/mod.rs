@@ -865,16 +865,6 @@ impl<'s> R837<'s> {
         super::walk::location(self.set, f, n, c)
     }
 
-    /// Where a segment recorded as a [`Loc`] is, for a problem found when the claim is
-    /// finished.
-    fn loc_at(&self, loc: Loc, id: &str) -> Location {
-        Location::new(
-            self.set.first_segment_index() + u64::from(loc.index).saturating_sub(1),
-            id,
-            loc.byte,
-        )
-    }
-
     /// Records a problem on the open claim, or (before any claim) on the set.
     fn report(&mut self, error: ClaimError, at: Location, sent: Option<&str>) {
         if self.open
@@ -1108,6 +1098,12 @@ impl<'s> R837<'s> {
     }
 }
 
+/// The location of a segment recorded as a [`Loc`] in a set whose first segment has index
+/// `first`.
+fn located(first: u64, loc: Loc, id: &str) -> Location {
+    Location::new(first + u64::from(loc.index).saturating_sub(1), id, loc.byte)
+}
+
 fn problem(error: ClaimError, at: Location, sent: Option<&str>) -> Problem {
     let p = Problem::new(error).at(at);
     match sent {
@@ -1235,6 +1231,13 @@ impl R837<'_> {
         let Some(claim) = self.claims.last_mut() else {
             return;
         };
+        // The lines as many as read: a vector grown by pushes has room for four, and a
+        // file of claims is held whole (glibc shrinks the block in place).
+        match &mut claim.detail {
+            ClaimDetail::Professional(p) => p.lines.shrink_to_fit(),
+            ClaimDetail::Institutional(d) => d.lines.shrink_to_fit(),
+            _ => {}
+        }
         if let Some(guide) = guide {
             canonical_order(guide, &mut claim.extra);
             for op in &mut claim.other_payers {

@@ -13,15 +13,52 @@
 //! values: a code the model does not recognise is kept as sent
 //! ([`Coded`](medbill_claim::Coded)), a value the model cannot hold as its type is kept in a
 //! template of its segment, and each is reported on the claim (claim payment, remittance) as
-//! a [`Problem`] with its field, reason and [`Location`] (segment
-//! index and byte); a claim the reader cannot place at all is an [`UnreadableClaim`] with its
-//! segments. In [`ReadMode::Strict`] the first problem is the error. A set read is written
-//! back as it was read, byte for byte ([`write_batch`], [`write_remittance_set`]).
+//! a [`Problem`] with its field, reason and [`Location`] (segment index and byte); a claim the
+//! reader cannot place at all is an [`UnreadableClaim`] with its segments, so that claims
+//! plus unreadable claims always equal the CLM segments. In [`ReadMode::Strict`] the first
+//! problem is the error. A set read is written back as it was read, byte for byte
+//! ([`write_batch`], [`write_remittance_set`]; a set out of the guide's order through its
+//! [`AsRead`] segments while it is unchanged).
 //!
-//! [`Location`]: medbill_claim::Location
-//! [`Claim`]: medbill_claim::Claim
+//! # Lenient and strict, side by side
 //!
-//! [`Remittance`]: medbill_claim::Remittance
+//! | | lenient (default) | strict |
+//! |---|---|---|
+//! | a malformed code, a charge that is not a number | kept as sent, a [`Problem`] on the claim | [`TypedError::Problem`], the first one |
+//! | a claim the loops cannot place | an [`UnreadableClaim`] with its segments | [`TypedError::Unreadable`] |
+//! | a valid claim the builder would refuse (a pointer past the diagnoses) | read; [`Claim::check`](medbill_claim::Claim::check) lists it | [`TypedError::Problem`] |
+//!
+//! ```
+//! use medbill_x12::typed::{self, ReadMode, TypedError};
+//! use medbill_x12::Reader;
+//!
+//! // A claim whose line has a four-digit "CPT" code.
+//! let file = b"ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *240101*1200*^*00501*000000001*0*T*:~\
+//! GS*HC*SUBMITTER*RECEIVER*20240101*1200*1*X*005010X222A1~\
+//! ST*837*0001*005010X222A1~BHT*0019*00*0123*20240101*1200*CH~\
+//! NM1*41*2*SUBMITTER*****46*S1~PER*IC*CONTACT*TE*5555551212~NM1*40*2*RECEIVER*****46*R1~\
+//! HL*1**20*1~NM1*85*2*CLINIC*****XX*1234567893~N3*1 MAIN ST~N4*TOWN*NY*12345~REF*EI*123456789~\
+//! HL*2*1*22*0~SBR*P*18*******CI~NM1*IL*1*DOE*JOHN****MI*M1~NM1*PR*2*PAYER*****PI*P1~\
+//! CLM*C1*100***11:B:1*Y*A*Y*Y~HI*ABK:R69~LX*1~SV1*HC:9921:25*100*UN*1***1~DTP*472*D8*20240101~\
+//! SE*21*0001~GE*1*1~IEA*1*000000001~";
+//! let set = Reader::new(&file[..]).next_transaction()?.unwrap();
+//!
+//! // Lenient: the claim and its line, the code as sent, the problem on the claim.
+//! let batch = typed::read_837(&set, ReadMode::Lenient)?;
+//! let claim = &batch.claims[0];
+//! assert_eq!(claim.professional_detail().unwrap().lines[0].procedure.as_str(), "9921");
+//! assert_eq!(claim.problems[0].field(), Some("lines[0].procedure"));
+//!
+//! // Strict: the same problem is the error.
+//! match typed::read_837(&set, ReadMode::Strict) {
+//!     Err(TypedError::Problem { patient_control_number, problem }) => {
+//!         assert_eq!(patient_control_number, "C1");
+//!         assert_eq!(problem.field(), Some("lines[0].procedure"));
+//!     }
+//!     other => panic!("{other:?}"),
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 //!
 //! Writing produces a whole interchange (ISA to IEA) from the caller's [`InterchangeHeader`],
 //! with HL numbering, SE01, GE01 and IEA01 computed. [`write_batch`] writes a batch read back

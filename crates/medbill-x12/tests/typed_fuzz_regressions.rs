@@ -149,3 +149,10 @@ fn an_835_payer_with_two_ids() {
 fn an_837_claim_the_guide_walks_out_of() {
     round_trips(&fuzz_fixture("837p-claim-walks-out-to-a-level.x12"));
 }
+
+/// A patient level under a subscriber that said it has none (HL04 `0`), naming a parent HL
+/// the set does not have (fixed: reported, so that its claim is not taken as read cleanly).
+#[test]
+fn an_837_patient_under_a_missing_parent() {
+    round_trips(&fuzz_fixture("837p-patient-under-a-missing-parent.x12"));
+}

@@ -199,6 +199,36 @@ impl R837<'_> {
             "22" => self.sub_hl = n,
             _ => {}
         }
+        if level != "20" {
+            // A level under one that said it has none below it (HL04 `0`), or whose HL02 names
+            // another than the level it is read under: its claims may hold another level's
+            // values, and say so.
+            let (enclosing, said_child, at_level) = if level == "22" {
+                (&self.bill_sent_id, self.bill.hl.child, Level::Sub)
+            } else {
+                (&self.sub_sent_id, self.sub.hl.child, Level::Pat)
+            };
+            let sent_parent = trim(f.el(2));
+            let reason = if sent_parent != enclosing.as_str() {
+                Some(format!(
+                    "HL02 {sent_parent:?} names no level read before it (the enclosing level is {:?})",
+                    enclosing.as_str()
+                ))
+            } else if said_child == Some(false) {
+                Some("the enclosing level's HL04 said it has no level below it".to_owned())
+            } else {
+                None
+            };
+            if let Some(reason) = reason {
+                let at = self.at(f, 2, 0);
+                self.report_level(at_level, ClaimError::invalid("hierarchy", reason), at, None);
+            }
+        }
+        match level {
+            "20" => self.bill_sent_id = Text::from(trim(f.el(1))),
+            "22" => self.sub_sent_id = Text::from(trim(f.el(1))),
+            _ => {}
+        }
         let id_ok = is_number(f.el(1), n);
         let parent_ok = match parent {
             None => !f.has(2),

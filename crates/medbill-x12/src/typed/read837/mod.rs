@@ -682,6 +682,9 @@ struct R837<'s> {
     hl_count: u32,
     bill_hl: u32,
     sub_hl: u32,
+    /// HL01 of the open billing and subscriber levels as sent: a child level's HL02 names one.
+    bill_sent_id: Text,
+    sub_sent_id: Text,
     /// An HL that opened no level the guide knows (its level code, or where it stands), until
     /// the next billing or subscriber level: the claims read meanwhile may hold another
     /// level's values, and say so.
@@ -723,6 +726,8 @@ impl<'s> R837<'s> {
             handoff: Handoff::None,
             hl_count: 0,
             broken_hl: None,
+            bill_sent_id: Text::new(),
+            sub_sent_id: Text::new(),
             bill_hl: 0,
             sub_hl: 0,
         }

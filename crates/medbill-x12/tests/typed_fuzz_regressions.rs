@@ -156,3 +156,28 @@ fn an_837_claim_the_guide_walks_out_of() {
 fn an_837_patient_under_a_missing_parent() {
     round_trips(&fuzz_fixture("837p-patient-under-a-missing-parent.x12"));
 }
+
+/// A patient level after the last claim, with an LX and its service line but no CLM (fixed:
+/// the level's segments are kept as read in `unplaced`, and said so).
+#[test]
+fn an_837_level_without_a_claim() {
+    let bytes = fuzz_fixture("837p-level-without-a-claim.x12");
+    round_trips(&bytes);
+    let set = medbill_x12::Reader::new(&bytes[..])
+        .next_transaction()
+        .unwrap()
+        .unwrap();
+    let batch = typed::read_837(&set, ReadMode::Lenient).unwrap();
+    let kept: Vec<&str> = batch
+        .unplaced
+        .iter()
+        .flat_map(|u| u.segments.iter().map(|s| s.text.as_str()))
+        .collect();
+    assert!(kept.iter().any(|s| s.starts_with("HL*4*3*23")), "{kept:?}");
+    assert!(kept.iter().any(|s| s.starts_with("LX*1")), "{kept:?}");
+    assert!(
+        kept.iter().any(|s| s.starts_with("SV1*HC:99214")),
+        "{kept:?}"
+    );
+    assert!(!batch.problems.is_empty());
+}

@@ -117,7 +117,7 @@ pub use out::InterchangeHeader;
 pub use read835::{RemittanceSet, read_835};
 pub use read837::{
     AsRead, ClaimBatch, ClaimForm, ClaimLocations, ProblemRef, ReadOptions, SentTrailer,
-    SubmissionHeader, UnreadableClaim, UnreadableReason, read_837, read_837_with,
+    SubmissionHeader, UnplacedSegments, UnreadableClaim, UnreadableReason, read_837, read_837_with,
 };
 pub use write835::{write_835, write_remittance_set};
 pub use write837::{write_837, write_batch};

@@ -36,7 +36,7 @@ pub fn write_837(
     let version = header.guide();
     out.open(envelope, "HC", version);
     let control = set_control(envelope);
-    write_set(&mut out, claims, &[], header, &control, version)?;
+    write_set(&mut out, claims, &[], &[], header, &control, version)?;
     out.close(envelope, &control);
     out.finish()
 }
@@ -88,6 +88,7 @@ pub fn write_batch(
         &mut out,
         &batch.claims,
         &batch.unreadable,
+        &batch.unplaced,
         &batch.header,
         &batch.control,
         &batch.guide,
@@ -100,11 +101,13 @@ pub fn write_batch(
     out.finish()
 }
 
-/// Writes one ST..SE of claims (and unreadable claims, at their places).
+/// Writes one ST..SE of claims (and unreadable claims and levels no claim is under, at their
+/// places).
 fn write_set(
     out: &mut Out,
     claims: &[Claim],
     unreadable: &[super::UnreadableClaim],
+    unplaced: &[super::UnplacedSegments],
     header: &SubmissionHeader,
     control: &str,
     version: &str,
@@ -156,10 +159,21 @@ fn write_set(
     w.header(header);
     let mut prev: Option<&Claim> = None;
     let (mut bill_hl, mut sub_hl) = (0u32, 0u32);
-    let mut pending = unreadable.iter().peekable();
+    // Runs kept as read, in file order: (place among the claims, segment index, segments).
+    let mut runs: Vec<(usize, u64, &[RawSegment])> = unreadable
+        .iter()
+        .map(|u| (u.index, u.at.segment, &u.segments[..]))
+        .chain(
+            unplaced
+                .iter()
+                .map(|u| (u.index, u.at.segment, &u.segments[..])),
+        )
+        .collect();
+    runs.sort_by_key(|&(index, segment, _)| (index, segment));
+    let mut pending = runs.into_iter().peekable();
     for (i, claim) in claims.iter().enumerate() {
-        while let Some(u) = pending.next_if(|u| u.index <= i) {
-            for s in &u.segments {
+        while let Some((_, _, segments)) = pending.next_if(|&(index, _, _)| index <= i) {
+            for s in segments {
                 w.out.raw(&s.text);
             }
         }
@@ -183,8 +197,8 @@ fn write_set(
         w.claim(claim);
         prev = Some(claim);
     }
-    for u in pending {
-        for s in &u.segments {
+    for (_, _, segments) in pending {
+        for s in segments {
             w.out.raw(&s.text);
         }
     }

@@ -27,21 +27,28 @@ pub(crate) fn conserved(bytes: &[u8]) -> Result<(), String> {
         let e = set.envelope().delimiters().element;
         // Each CLM as sent: its CLM01, CLM02, and the charges of the lines after it.
         let mut sent: Vec<(String, Option<Decimal>, Vec<Option<Decimal>>)> = Vec::new();
+        let mut in_claim = false;
         for seg in set.segments() {
             let els: Vec<&[u8]> = seg.raw().split(|&b| b == e).collect();
             let el = |n: usize| els.get(n).copied().unwrap_or_default();
             match els[0] {
-                b"CLM" => sent.push((
-                    String::from_utf8_lossy(el(1)).trim().to_owned(),
-                    number(el(2)),
-                    Vec::new(),
-                )),
-                b"LX" => {
+                // A level no claim is under keeps its segments apart (`unplaced`): an LX
+                // after an HL that opens a level is no line of the claim before it.
+                b"HL" if matches!(el(3).trim_ascii(), b"20" | b"22" | b"23") => in_claim = false,
+                b"CLM" => {
+                    in_claim = true;
+                    sent.push((
+                        String::from_utf8_lossy(el(1)).trim().to_owned(),
+                        number(el(2)),
+                        Vec::new(),
+                    ));
+                }
+                b"LX" if in_claim => {
                     if let Some(c) = sent.last_mut() {
                         c.2.push(None);
                     }
                 }
-                b"SV1" | b"SV2" => {
+                b"SV1" | b"SV2" if in_claim => {
                     let charge = number(el(if els[0] == b"SV1" { 2 } else { 3 }));
                     if let Some(line) = sent.last_mut().and_then(|c| c.2.last_mut()) {
                         *line = charge;

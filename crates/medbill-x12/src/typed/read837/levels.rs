@@ -8,7 +8,7 @@ use medbill_claim::{
 };
 use medbill_codes::{CodeError, CodeSystem, Npi};
 
-use super::{Bill, Handoff, Level, LevelHl, Pat, R837, Seen, Sub, empty_code, raw};
+use super::{Bill, Closing, Handoff, Level, LevelHl, Pat, R837, Seen, Sub, empty_code, raw};
 use crate::typed::walk::{Fields, template, trim};
 
 /// A billing provider with nothing read yet: an organization, no NPI, no name, no address.
@@ -173,6 +173,12 @@ impl R837<'_> {
         };
         self.finish_claim();
         self.handoff = Handoff::None;
+        let closing = match level {
+            "20" => Closing::All,
+            "22" => Closing::Subscriber,
+            _ => Closing::Patient,
+        };
+        self.close_levels(closing, f.index);
         match level {
             "20" => {
                 self.bill = Bill::default();
@@ -279,6 +285,8 @@ impl R837<'_> {
             template: t,
             child: Some(sent_child == "1"),
             claims: 0,
+            unreadable: 0,
+            start: f.index,
         };
         match level {
             "20" => self.bill.hl = hl,

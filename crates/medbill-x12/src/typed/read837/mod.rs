@@ -76,6 +76,22 @@ pub struct ClaimBatch {
     /// The set's segments as read, kept when the guide's order does not place them (see
     /// [`AsRead`]); `None` for a set in the guide's order.
     pub as_read: Option<Box<AsRead>>,
+    /// Hierarchical levels that no claim follows (an HL, its segments, and any segment read
+    /// under it), kept as read; a problem in [`problems`](Self::problems) says where.
+    pub unplaced: Vec<UnplacedSegments>,
+}
+
+/// Segments of a hierarchical level no claim of the set is under, as read: no claim can
+/// carry them, so the batch does, and a writer writes them back where they were.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct UnplacedSegments {
+    /// Where the level's HL is.
+    pub at: Location,
+    /// Its segments in order, as canonical text (loop ids empty).
+    pub segments: Vec<RawSegment>,
+    /// Its place among the claims read: how many of [`ClaimBatch::claims`] come before it.
+    pub index: usize,
 }
 
 /// The segments of a set whose order the guide does not allow (a segment before an earlier
@@ -101,6 +117,7 @@ struct Held {
     header: SubmissionHeader,
     claims: Vec<Claim>,
     unreadable: Vec<UnreadableClaim>,
+    unplaced: Vec<UnplacedSegments>,
     trailer: Option<SentTrailer>,
 }
 
@@ -112,6 +129,7 @@ impl Held {
             header: batch.header.clone(),
             claims: batch.claims.clone(),
             unreadable: batch.unreadable.clone(),
+            unplaced: batch.unplaced.clone(),
             trailer: batch.trailer.clone(),
         }
     }
@@ -122,6 +140,7 @@ impl Held {
             && self.header == batch.header
             && self.claims == batch.claims
             && self.unreadable == batch.unreadable
+            && self.unplaced == batch.unplaced
             && self.trailer == batch.trailer
     }
 }
@@ -478,8 +497,58 @@ pub fn read_837_with(
         }
     }
     r.finish_claim();
+    r.close_levels(Closing::All, u32::MAX);
     let irregular = r.walker.as_ref().is_some_and(LoopWalker::irregular);
+    let runs = std::mem::take(&mut r.unplaced_runs);
+    let first = set.first_segment_index();
     let mut batch = r.into_batch()?;
+    if !runs.is_empty() {
+        // Rare (a level no claim came under): the runs' segments, as read, in one pass.
+        let mut all = SetFields::new(set);
+        let mut runs = runs.into_iter().peekable();
+        let mut current: Option<(u32, UnplacedSegments)> = None;
+        while let Some(f) = all.advance() {
+            if let Some((end, u)) = &mut current {
+                if f.index < *end && f.id() != "SE" {
+                    u.segments.push(RawSegment::new("", f.canonical()));
+                    continue;
+                }
+                if let Some((_, u)) = current.take() {
+                    batch.unplaced.push(u);
+                }
+            }
+            if let Some((_, end, index)) = runs.next_if(|&(start, _, _)| start == f.index) {
+                let at = located(
+                    first,
+                    Loc {
+                        byte: f.segment().offset(),
+                        index: f.index,
+                    },
+                    f.id(),
+                );
+                let mut position =
+                    Position::at_byte(at.byte).with_segment(&at.segment_id, at.segment);
+                position.set_segment_index = Some(f.index);
+                batch.problems.push(TypedError::Structure {
+                    what: "a hierarchical level no claim is under: its segments are kept as read"
+                        .into(),
+                    position: Box::new(position),
+                });
+                let segments = vec![RawSegment::new("", f.canonical())];
+                current = Some((
+                    end,
+                    UnplacedSegments {
+                        at,
+                        segments,
+                        index,
+                    },
+                ));
+            }
+        }
+        if let Some((_, u)) = current {
+            batch.unplaced.push(u);
+        }
+    }
     if mode == ReadMode::Strict {
         strict(&batch)?;
     }
@@ -617,6 +686,21 @@ pub(super) struct LevelHl {
     child: Option<bool>,
     /// The level's claims so far.
     claims: u32,
+    /// Unreadable claims under the level so far.
+    unreadable: u32,
+    /// Index in the set of the level's HL (0 before any).
+    start: u32,
+}
+
+/// The levels an HL (or the end of the set) closes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Closing {
+    /// Billing, subscriber and patient.
+    All,
+    /// Subscriber and patient.
+    Subscriber,
+    /// Patient.
+    Patient,
 }
 
 /// The subscriber level (2000B, 2010BA, 2010BB) being read.
@@ -682,6 +766,10 @@ struct R837<'s> {
     hl_count: u32,
     bill_hl: u32,
     sub_hl: u32,
+    /// Runs of segments (set indexes, end excluded) of levels no claim came under, taken
+    /// from the set once it is read; and how far the set is taken so.
+    unplaced_runs: Vec<(u32, u32, usize)>,
+    unplaced_upto: u32,
     /// HL01 of the open billing and subscriber levels as sent: a child level's HL02 names one.
     bill_sent_id: Text,
     sub_sent_id: Text,
@@ -726,6 +814,8 @@ impl<'s> R837<'s> {
             handoff: Handoff::None,
             hl_count: 0,
             broken_hl: None,
+            unplaced_runs: Vec::new(),
+            unplaced_upto: 0,
             bill_sent_id: Text::new(),
             sub_sent_id: Text::new(),
             bill_hl: 0,
@@ -853,6 +943,9 @@ impl<'s> R837<'s> {
 
     fn start_unreadable(&mut self, f: &Fields<'_>, reason: UnreadableReason) {
         self.finish_claim();
+        for hl in [&mut self.bill.hl, &mut self.sub.hl, &mut self.pat.hl] {
+            hl.unreadable += 1;
+        }
         let total = parse_decimal(trim(f.el(2))).ok();
         self.unreadable.push(UnreadableClaim {
             patient_control_number: Text::from(trim(f.el(1))),
@@ -1099,7 +1192,31 @@ impl<'s> R837<'s> {
             trailer,
             locations: self.locations.unwrap_or_default(),
             as_read: None,
+            unplaced: Vec::new(),
         })
+    }
+}
+
+impl R837<'_> {
+    /// Notes, for the levels `closing` closes at set index `end`, the run of segments of the
+    /// outermost one no claim (read or unreadable) came under: nothing else holds them.
+    fn close_levels(&mut self, closing: Closing, end: u32) {
+        let levels = match closing {
+            Closing::All => [&self.bill.hl, &self.sub.hl, &self.pat.hl].to_vec(),
+            Closing::Subscriber => [&self.sub.hl, &self.pat.hl].to_vec(),
+            Closing::Patient => [&self.pat.hl].to_vec(),
+        };
+        let Some(empty) = levels
+            .into_iter()
+            .find(|hl| hl.start > 0 && hl.claims == 0 && hl.unreadable == 0)
+        else {
+            return;
+        };
+        let start = empty.start.max(self.unplaced_upto);
+        if start < end {
+            self.unplaced_runs.push((start, end, self.claims.len()));
+            self.unplaced_upto = end;
+        }
     }
 }
 

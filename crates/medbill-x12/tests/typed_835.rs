@@ -330,7 +330,15 @@ fn contacts_and_addresses_the_model_cannot_hold_stay_raw() {
     }
     let out = typed::write_835(remit, &envelope()).unwrap();
     let again = read(&out, ReadMode::Lenient);
-    assert_eq!(&again.remittance, remit);
+    // The same remittance, its problem at the bytes of the file written.
+    let unlocated = |r: &medbill_claim::Remittance| {
+        let mut r = r.clone();
+        for p in &mut r.problems {
+            p.at = None;
+        }
+        r
+    };
+    assert_eq!(unlocated(&again.remittance), unlocated(remit));
 }
 
 #[test]

@@ -181,3 +181,37 @@ fn an_837_level_without_a_claim() {
     );
     assert!(!batch.problems.is_empty());
 }
+
+/// Two SV1 after one LX (the second LX garbled): the line is the first's, the second is kept
+/// as sent (the conservation check took the last one's charge).
+#[test]
+fn an_837_line_with_two_service_segments() {
+    round_trips(&fuzz_fixture("837p-two-service-lines-one-lx.x12"));
+}
+
+/// An 837I holding an SV1 (a professional service line): the line is the LX's, its SV1 kept
+/// as sent (the conservation check took an SV1 for the charge on any form).
+#[test]
+fn an_837i_with_a_professional_service_segment() {
+    round_trips(&fuzz_fixture("837i-with-a-professional-line.x12"));
+}
+
+/// An 835 whose SVC id begins with a control byte: a segment id the guide does not have,
+/// kept as sent and reported (it read back as an SVC once written on a line of its own).
+#[test]
+fn an_835_segment_id_the_guide_does_not_have() {
+    let bytes = fuzz_fixture("835-segment-id-with-a-control-byte.x12");
+    round_trips(&bytes);
+    let file = typed::read_all(&bytes, ReadMode::Lenient).unwrap();
+    let Some(TypedTransaction::Remittance(r)) = file.transactions.first() else {
+        panic!("no remittance");
+    };
+    assert!(
+        r.all_problems()
+            .any(|(_, p)| p.to_string().contains("not a segment of the guide")),
+        "{:?}",
+        r.all_problems()
+            .map(|(_, p)| p.to_string())
+            .collect::<Vec<_>>()
+    );
+}

@@ -122,6 +122,13 @@ pub use read837::{
 pub use write835::{write_835, write_remittance_set};
 pub use write837::{write_837, write_batch};
 
+/// Why a segment whose id the guide does not have is kept as sent (its id shown printable,
+/// without its values, which may be patient data).
+fn no_place(id: &str) -> String {
+    let id: String = id.escape_debug().take(12).collect();
+    format!("\"{id}\" is not a segment of the guide: kept as sent")
+}
+
 /// What to do with a value the model cannot hold.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]

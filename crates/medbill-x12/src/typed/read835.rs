@@ -146,6 +146,14 @@ pub fn read_835(set: &TransactionSet, mode: ReadMode) -> Result<RemittanceSet, T
     while let Some(f) = segments.advance() {
         let l = walker.step(f);
         r.segment(l, f);
+        if walker.unknown_id(f) {
+            let at = location(set, f, 0, 0);
+            r.report(
+                ClaimError::invalid("segment", super::no_place(f.id())),
+                at,
+                None,
+            );
+        }
         if let Some((n, why)) = f.kept_text_problem() {
             let at = location(set, f, n as usize, 0);
             r.report(ClaimError::invalid("segment", why), at, None);

@@ -22,6 +22,8 @@ pub(crate) struct LoopWalker {
     slot: u32,
     /// Whether a segment came where the guide does not order it (see [`IRREGULAR`]).
     irregular: bool,
+    /// Whether the last segment placed has no slot in any open loop.
+    nowhere: bool,
     cache: HashMap<u64, u32, BuildHasherDefault<KeyHasher>>,
     /// A direct-mapped front for `cache`: [`RECENT`] (key, loop) entries for each of
     /// [`LOOP_GROUPS`] groups of loops, the current loop's group's found by a few bits of the
@@ -130,6 +132,7 @@ impl LoopWalker {
             current: 0,
             slot: 0,
             irregular: false,
+            nowhere: false,
             cache: known.cache,
             recent: known.recent,
             loop_ids: known.loop_ids,
@@ -171,11 +174,29 @@ impl LoopWalker {
         if placed & IRREGULAR != 0 || (next == current && slot != 0 && slot < self.slot) {
             self.irregular = true;
         }
-        if slot != SLOT_BITS {
+        self.nowhere = slot == SLOT_BITS;
+        if !self.nowhere {
             self.slot = slot;
         }
         self.current = next;
         self.loop_ids.get(next as usize).copied().unwrap_or("")
+    }
+
+    /// Whether the last segment stepped over has no slot in any loop open (a segment id the
+    /// guide does not have, a qualifier no slot lists, a segment of a loop not open): it is
+    /// kept where it is.
+    pub(crate) fn placed_nowhere(&self) -> bool {
+        self.nowhere
+    }
+
+    /// Whether the last segment stepped over has an id the guide has no segment of at all.
+    pub(crate) fn unknown_id(&self, f: &Fields<'_>) -> bool {
+        self.nowhere
+            && !self
+                .guide
+                .segment_rules()
+                .iter()
+                .any(|r| r.id.as_str().as_bytes() == f.id().as_bytes())
     }
 
     /// Whether a segment so far came where the guide's order does not allow it.

@@ -26,8 +26,9 @@ pub(crate) fn conserved(bytes: &[u8]) -> Result<(), String> {
         };
         let e = set.envelope().delimiters().element;
         // Each CLM as sent: its CLM01, CLM02, and the charges of the lines after it.
-        let mut sent: Vec<(String, Option<Decimal>, Vec<Option<Decimal>>)> = Vec::new();
+        let mut sent: Vec<(String, Option<Decimal>, Vec<Option<Option<Decimal>>>)> = Vec::new();
         let mut in_claim = false;
+        let institutional = set.version().contains("X223");
         for seg in set.segments() {
             let els: Vec<&[u8]> = seg.raw().split(|&b| b == e).collect();
             let el = |n: usize| els.get(n).copied().unwrap_or_default();
@@ -48,10 +49,14 @@ pub(crate) fn conserved(bytes: &[u8]) -> Result<(), String> {
                         c.2.push(None);
                     }
                 }
-                b"SV1" | b"SV2" if in_claim => {
-                    let charge = number(el(if els[0] == b"SV1" { 2 } else { 3 }));
-                    if let Some(line) = sent.last_mut().and_then(|c| c.2.last_mut()) {
-                        *line = charge;
+                // The form's service segment: SV1 on an 837P, SV2 on an 837I.
+                b"SV1" | b"SV2" if in_claim && (els[0] == b"SV2") == institutional => {
+                    let charge = number(el(if institutional { 3 } else { 2 }));
+                    // The line's first service segment is its own; another is kept as sent.
+                    if let Some(line) = sent.last_mut().and_then(|c| c.2.last_mut())
+                        && line.is_none()
+                    {
+                        *line = Some(charge);
                     }
                 }
                 _ => {}
@@ -99,7 +104,7 @@ pub(crate) fn conserved(bytes: &[u8]) -> Result<(), String> {
                 _ => Vec::new(),
             };
             for (k, (read, sent)) in charges.iter().zip(lines).enumerate() {
-                if sent.is_some_and(|s| s != *read) {
+                if sent.flatten().is_some_and(|s| s != *read) {
                     return Err(format!(
                         "{pcn}: line {} charge {sent:?} read as {read}",
                         k + 1

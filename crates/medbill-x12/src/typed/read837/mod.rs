@@ -829,6 +829,15 @@ impl<'s> R837<'s> {
             return;
         };
         let mut l = walker.step(f);
+        if walker.unknown_id(f) {
+            // Kept where it is, as sent; said so (the id only: values may be patient data).
+            let at = self.at(f, 0, 0);
+            self.report(
+                ClaimError::invalid("segment", super::no_place(f.id())),
+                at,
+                None,
+            );
+        }
         let in_claim = matches!(l.as_bytes(), [b'2', b'1'..=b'9', ..]);
         if self.open && !in_claim && !matches!(f.id(), "HL" | "SE" | "CLM") {
             // The guide walked back out of the open claim into a level or the header (an NM1

@@ -215,3 +215,10 @@ fn an_835_segment_id_the_guide_does_not_have() {
             .collect::<Vec<_>>()
     );
 }
+
+/// An 835 whose BPR16 is spaces: the payment date is missing, and said so (it was taken as
+/// reported, so the remittance looked read cleanly and the stand-in date changed it).
+#[test]
+fn an_835_payment_date_of_spaces() {
+    round_trips(&fuzz_fixture("835-payment-date-of-spaces.x12"));
+}

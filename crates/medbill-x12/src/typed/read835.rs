@@ -742,7 +742,8 @@ impl<'s> R835<'s> {
         self.amount = self.required_amount(f, 2, &|| "payment.amount".into());
         self.method = Some(self.coded(f, 4, 0, &|| "payment.method".into()));
         self.date = self.date(f, 16, &|| "payment.date".into());
-        self.date_reported = self.date.is_none() && f.has(16);
+        // A BPR16 that is not a date was reported; one of spaces only is missing.
+        self.date_reported = self.date.is_none() && !trim(f.el(16)).is_empty();
         let plain = trim(f.el(1)) == "I"
             && trim(f.el(3)) == "C"
             && !f.has_any(5, 15)

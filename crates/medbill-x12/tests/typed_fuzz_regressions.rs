@@ -222,3 +222,10 @@ fn an_835_segment_id_the_guide_does_not_have() {
 fn an_835_payment_date_of_spaces() {
     round_trips(&fuzz_fixture("835-payment-date-of-spaces.x12"));
 }
+
+/// An unreadable claim whose CLM01 is not UTF-8: its entry keeps CLM01 with the bytes
+/// replaced, as a claim read does (it was empty).
+#[test]
+fn an_837_unreadable_claim_whose_clm01_is_not_utf8() {
+    round_trips(&fuzz_fixture("837-unreadable-claim-not-utf8.x12"));
+}

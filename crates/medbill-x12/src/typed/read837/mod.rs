@@ -956,8 +956,15 @@ impl<'s> R837<'s> {
             hl.unreadable += 1;
         }
         let total = parse_decimal(trim(f.el(2))).ok();
+        // CLM01 as sent, bytes that are not UTF-8 replaced (the entry is the report).
+        let pcn = match f.segment().element(1) {
+            Some(e) if trim(f.el(1)).is_empty() && e.as_str().is_none() => {
+                Text::from(String::from_utf8_lossy(e.bytes()).trim())
+            }
+            _ => Text::from(trim(f.el(1))),
+        };
         self.unreadable.push(UnreadableClaim {
-            patient_control_number: Text::from(trim(f.el(1))),
+            patient_control_number: pcn,
             total_charge: total,
             reason,
             at: self.at(f, 0, 0),

@@ -25,6 +25,10 @@ fn number(text: &[u8]) -> Option<Decimal> {
     std::str::from_utf8(text).ok()?.trim().parse().ok()
 }
 
+/// A CLM as sent: CLM01, CLM02 as a number, and each LX's first service segment's charge
+/// (`None` before one, `Some(None)` when it is not a number).
+type SentClaim = (String, Option<Decimal>, Vec<Option<Option<Decimal>>>);
+
 /// Every 837 set read leniently keeps every CLM (as a claim or an unreadable entry, in
 /// order, with CLM01 and CLM02), one line per LX of each claim read and each line's charge.
 fn conserved(data: &[u8]) {
@@ -37,7 +41,7 @@ fn conserved(data: &[u8]) {
             continue;
         };
         let e = set.envelope().delimiters().element;
-        let mut sent: Vec<(String, Option<Decimal>, Vec<Option<Option<Decimal>>>)> = Vec::new();
+        let mut sent: Vec<SentClaim> = Vec::new();
         let mut in_claim = false;
         let institutional = set.version().contains("X223");
         for seg in set.segments() {

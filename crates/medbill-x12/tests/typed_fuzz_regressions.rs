@@ -229,3 +229,10 @@ fn an_835_payment_date_of_spaces() {
 fn an_837_unreadable_claim_whose_clm01_is_not_utf8() {
     round_trips(&fuzz_fixture("837-unreadable-claim-not-utf8.x12"));
 }
+
+/// An LX with no SV1 after it: the line is kept, its procedure empty, and a problem says the
+/// procedure is missing (it read as a clean line, and written back it came with an SV1).
+#[test]
+fn an_837_line_without_its_service_segment() {
+    round_trips(&fuzz_fixture("837p-line-without-service.x12"));
+}

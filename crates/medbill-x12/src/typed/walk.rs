@@ -182,14 +182,8 @@ impl LoopWalker {
         self.loop_ids.get(next as usize).copied().unwrap_or("")
     }
 
-    /// Whether the last segment stepped over has no slot in any loop open (a segment id the
-    /// guide does not have, a qualifier no slot lists, a segment of a loop not open): it is
-    /// kept where it is.
-    pub(crate) fn placed_nowhere(&self) -> bool {
-        self.nowhere
-    }
-
-    /// Whether the last segment stepped over has an id the guide has no segment of at all.
+    /// Whether the last segment stepped over has an id the guide has no segment of at all
+    /// (placed in no slot of any loop open, it is kept where it is).
     pub(crate) fn unknown_id(&self, f: &Fields<'_>) -> bool {
         self.nowhere
             && !self

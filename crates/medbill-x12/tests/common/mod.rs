@@ -12,6 +12,10 @@ fn number(text: &[u8]) -> Option<Decimal> {
     std::str::from_utf8(text).ok()?.trim().parse().ok()
 }
 
+/// A CLM as sent: CLM01, CLM02 as a number, and each LX's first service segment's charge
+/// (`None` before one, `Some(None)` when it is not a number).
+type SentClaim = (String, Option<Decimal>, Vec<Option<Option<Decimal>>>);
+
 /// Nothing read is lost: every CLM of every 837 set comes back, in order, as a claim or an
 /// unreadable claim with its CLM01 and CLM02, and every claim read has one line per LX, with
 /// the SV1 or SV2 charge as sent.
@@ -26,7 +30,7 @@ pub(crate) fn conserved(bytes: &[u8]) -> Result<(), String> {
         };
         let e = set.envelope().delimiters().element;
         // Each CLM as sent: its CLM01, CLM02, and the charges of the lines after it.
-        let mut sent: Vec<(String, Option<Decimal>, Vec<Option<Option<Decimal>>>)> = Vec::new();
+        let mut sent: Vec<SentClaim> = Vec::new();
         let mut in_claim = false;
         let institutional = set.version().contains("X223");
         for seg in set.segments() {

@@ -101,6 +101,10 @@ impl R837<'_> {
         self.state.line_provider_role = None;
         self.state.forms = 0;
         self.state.line_open = true;
+        self.state.line_at = super::Loc {
+            byte: f.segment().offset(),
+            index: f.index,
+        };
         let n = self.line_count();
         let expected = n + 1;
         let sent = trim(f.el(1));
@@ -398,19 +402,23 @@ impl R837<'_> {
     /// would not be written back, and the segments after them would move to loop 2400).
     pub(super) fn finish_line(&mut self) {
         if std::mem::take(&mut self.state.line_open) && !self.state.service_read {
-            // No SV1 or SV2: the placeholder code becomes what was sent, nothing.
-            match self.claim().map(|c| &mut c.detail) {
-                Some(ClaimDetail::Professional(p)) => {
-                    if let Some(line) = p.lines.last_mut() {
-                        line.procedure = empty_code(CodeSystem::Procedure);
-                    }
-                }
-                Some(ClaimDetail::Institutional(d)) => {
-                    if let Some(line) = d.lines.last_mut() {
-                        line.revenue_code = empty_code(CodeSystem::RevenueCode);
-                    }
-                }
-                _ => {}
+            // No SV1 or SV2: the placeholder code becomes what was sent, nothing, and the
+            // line says so.
+            let field = match self.claim().map(|c| &mut c.detail) {
+                Some(ClaimDetail::Professional(p)) => p.lines.last_mut().map(|line| {
+                    line.procedure = empty_code(CodeSystem::Procedure);
+                    "procedure"
+                }),
+                Some(ClaimDetail::Institutional(d)) => d.lines.last_mut().map(|line| {
+                    line.revenue_code = empty_code(CodeSystem::RevenueCode);
+                    "revenue_code"
+                }),
+                _ => None,
+            };
+            if let Some(field) = field {
+                let i = self.line_count() - 1;
+                let at = super::located(self.set.first_segment_index(), self.state.line_at, "LX");
+                self.report(ClaimError::missing(format!("lines[{i}].{field}")), at, None);
             }
         }
         if self.state.drug_segments.is_empty() {

@@ -638,6 +638,8 @@ struct ClaimState {
     /// A line is open: until its SV1 or SV2 it holds a placeholder code (cloned without
     /// allocating), replaced by an empty one, as not sent, if none comes.
     line_open: bool,
+    /// The open line's LX.
+    line_at: Loc,
     /// The current line's form identification loops (2440) so far.
     forms: u32,
 }

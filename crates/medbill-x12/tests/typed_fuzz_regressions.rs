@@ -236,3 +236,11 @@ fn an_837_unreadable_claim_whose_clm01_is_not_utf8() {
 fn an_837_line_without_its_service_segment() {
     round_trips(&fuzz_fixture("837p-line-without-service.x12"));
 }
+
+/// An 835 payer N1 whose N103 is `XV:` (a component separator after the qualifier): the
+/// reader takes no ID from it, so the writer must keep N104 as read (it wrote the empty ID
+/// over it).
+#[test]
+fn an_835_payer_qualifier_with_a_component() {
+    round_trips(&fuzz_fixture("835-payer-qualifier-with-a-component.x12"));
+}

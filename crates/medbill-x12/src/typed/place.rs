@@ -236,6 +236,15 @@ impl Template {
             .map_or("", String::as_str)
     }
 
+    /// Element `n`'s text when it is one component (the reader reads no other as a code),
+    /// trimmed; empty otherwise.
+    pub(crate) fn simple(&self, n: usize) -> &str {
+        match self.elements.get(n).map(Vec::as_slice) {
+            Some([one]) => one.trim(),
+            _ => "",
+        }
+    }
+
     /// Whether element `n` is empty: no component at all (`:` is two empty components, as
     /// sent, not a blank).
     pub(crate) fn is_blank(&self, n: usize) -> bool {

@@ -200,7 +200,7 @@ fn write_payer(out: &mut Out, guide: &Guide, r: &Remittance) -> Result<(), Typed
         Some(mut t) if !t.is_empty() => {
             t.text(2, 0, &r.payer.name);
             // The ID goes in N104 only when the N1 read had one there.
-            if trim(t.get(3, 1)) == "XV" {
+            if t.simple(3) == "XV" {
                 t.text(4, 0, &r.payer.id);
             }
             t.write(out);
@@ -241,7 +241,7 @@ fn write_payee(out: &mut Out, guide: &Guide, r: &Remittance) -> Result<(), Typed
         }
         Some(mut t) if !t.is_empty() => {
             t.text(2, 0, &payee.name);
-            let q = trim(t.get(3, 1)).to_owned();
+            let q = t.simple(3).to_owned();
             match (q.as_str(), &payee.npi, &payee.tin) {
                 ("XX", Some(npi), _) => t.text(4, 0, npi.as_str()),
                 ("FI", _, Some(tin)) => t.text(4, 0, tin),

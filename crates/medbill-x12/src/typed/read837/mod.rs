@@ -1219,13 +1219,14 @@ impl R837<'_> {
     /// Notes, for the levels `closing` closes at set index `end`, the run of segments of the
     /// outermost one no claim (read or unreadable) came under: nothing else holds them.
     fn close_levels(&mut self, closing: Closing, end: u32) {
-        let levels = match closing {
-            Closing::All => [&self.bill.hl, &self.sub.hl, &self.pat.hl].to_vec(),
-            Closing::Subscriber => [&self.sub.hl, &self.pat.hl].to_vec(),
-            Closing::Patient => [&self.pat.hl].to_vec(),
+        let levels = [&self.bill.hl, &self.sub.hl, &self.pat.hl];
+        let closed = match closing {
+            Closing::All => &levels[..],
+            Closing::Subscriber => &levels[1..],
+            Closing::Patient => &levels[2..],
         };
-        let Some(empty) = levels
-            .into_iter()
+        let Some(empty) = closed
+            .iter()
             .find(|hl| hl.start > 0 && hl.claims == 0 && hl.unreadable == 0)
         else {
             return;
@@ -1371,13 +1372,6 @@ impl R837<'_> {
         let Some(claim) = self.claims.last_mut() else {
             return;
         };
-        // The lines as many as read: a vector grown by pushes has room for four, and a
-        // file of claims is held whole (glibc shrinks the block in place).
-        match &mut claim.detail {
-            ClaimDetail::Professional(p) => p.lines.shrink_to_fit(),
-            ClaimDetail::Institutional(d) => d.lines.shrink_to_fit(),
-            _ => {}
-        }
         if let Some(guide) = guide {
             canonical_order(guide, &mut claim.extra);
             for op in &mut claim.other_payers {

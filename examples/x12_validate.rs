@@ -116,6 +116,8 @@ fn main() -> ExitCode {
                 "accepted": t.accepted(),
                 "set_errors": t.errors.iter().map(set_error_json).collect::<Vec<_>>(),
                 "errors": errors,
+                // Past the validator's limits, counted and not listed.
+                "suppressed_errors": t.suppressed_findings,
             })
         })
         .collect();
@@ -145,6 +147,7 @@ fn main() -> ExitCode {
         "transactions": transactions,
         "envelope_errors": envelope,
         "notices": notices,
+        "suppressed_errors": report.suppressed_findings,
     });
     println!("{out}");
     ExitCode::SUCCESS

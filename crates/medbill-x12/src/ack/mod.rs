@@ -320,6 +320,15 @@ pub fn implementation_acks(of: &Interchange<'_>, options: &AckOptions) -> String
     out.text
 }
 
+/// Whether `id` is a segment id a 999 can carry in IK301: two or three uppercase letters and
+/// digits.
+fn is_segment_id(id: &str) -> bool {
+    (2..=3).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+}
+
 fn write_set(out: &mut Out<'_>, set: &Transaction<'_>, options: &AckOptions) {
     let d = &options.delimiters;
     out.seg(&[
@@ -332,6 +341,12 @@ fn write_set(out: &mut Out<'_>, set: &Transaction<'_>, options: &AckOptions) {
     let findings = &set.findings;
     while i < findings.len() {
         let f = &findings[i];
+        if !is_segment_id(f.segment_id.as_str()) {
+            // IK301 is mandatory, two or three letters and digits: a segment without an id a
+            // 999 can carry is covered by the set's IK5 alone.
+            i += 1;
+            continue;
+        }
         let loop_id = clean(d, &f.loop_id.chars().take(4).collect::<String>());
         let index = f.segment_index.to_string();
         if !f.kind.is_element() {

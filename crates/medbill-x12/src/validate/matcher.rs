@@ -32,7 +32,7 @@ struct Frame {
 
 /// A short element value kept inline (HL01 is at most 12 bytes, CLM01 38), so keeping one per
 /// loop instance allocates nothing; longer values are cut.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 struct Inline {
     bytes: [u8; 38],
     len: u8,
@@ -60,7 +60,7 @@ pub(super) struct Matcher<'g> {
     counts: Vec<u32>,
     pub(super) instances: Vec<LoopInstance>,
     /// Every HL01 seen, for telling a wrong parent from a missing one.
-    hl_ids: Vec<Inline>,
+    hl_ids: std::collections::HashSet<Inline>,
 }
 
 impl<'g> Matcher<'g> {
@@ -70,7 +70,7 @@ impl<'g> Matcher<'g> {
             stack: Vec::with_capacity(8),
             counts: Vec::with_capacity(256),
             instances: Vec::new(),
-            hl_ids: Vec::new(),
+            hl_ids: std::collections::HashSet::new(),
         };
         m.push_frame(0, 0, 0, None);
         m
@@ -333,7 +333,8 @@ impl<'g> Matcher<'g> {
         let kind = match (hl02, parent_id) {
             (None, None) => None,
             (Some(p), Some(parent)) if p.bytes() == parent.get() => None,
-            (Some(p), _) => Some(if self.hl_ids.iter().any(|s| s.get() == p.bytes()) {
+            // A set lookup: a scan of every HL01 seen made a file of many HLs quadratic.
+            (Some(p), _) => Some(if self.hl_ids.contains(&Inline::new(p.bytes())) {
                 FindingKind::HlWrongParent
             } else {
                 FindingKind::HlParentNotFound
@@ -351,7 +352,7 @@ impl<'g> Matcher<'g> {
             findings.push(f);
         }
         if let Some(own) = own {
-            self.hl_ids.push(own);
+            self.hl_ids.insert(own);
         }
     }
 

@@ -54,7 +54,16 @@ use matcher::Matcher;
 #[derive(Clone, Debug)]
 pub struct Validator<'g> {
     guides: Vec<&'g Guide>,
+    /// Segment and element findings kept per transaction set, and per file; past them only
+    /// counted (the set's verdict still covers them).
+    max_findings_per_set: usize,
+    max_findings: usize,
 }
+
+/// Findings kept per transaction set by default ([`Validator::max_findings`]).
+pub const DEFAULT_MAX_FINDINGS_PER_SET: usize = 1_000;
+/// Findings kept per file by default ([`Validator::max_findings`]).
+pub const DEFAULT_MAX_FINDINGS: usize = 10_000;
 
 impl Default for Validator<'static> {
     fn default() -> Self {
@@ -67,11 +76,39 @@ impl Validator<'static> {
     pub fn new() -> Validator<'static> {
         Validator {
             guides: schema::guides().iter().collect(),
+            max_findings_per_set: DEFAULT_MAX_FINDINGS_PER_SET,
+            max_findings: DEFAULT_MAX_FINDINGS,
         }
     }
 }
 
 impl<'g> Validator<'g> {
+    /// The same validator keeping at most `per_set` segment and element findings per
+    /// transaction set and `per_file` in all: the rest are counted
+    /// ([`Transaction::suppressed_findings`], [`Report::suppressed_findings`]), so that memory
+    /// and output stay bounded on hostile input. A set with findings kept or counted is
+    /// rejected all the same. The defaults are [`DEFAULT_MAX_FINDINGS_PER_SET`] and
+    /// [`DEFAULT_MAX_FINDINGS`].
+    ///
+    /// ```
+    /// use medbill_x12::validate::Validator;
+    ///
+    /// // A set of 500 segments no guide knows.
+    /// let mut file = String::from("ISA*00*          *00*          *ZZ*A              *ZZ*B              *240101*1200*^*00501*000000001*0*T*:~GS*HC*A*B*20240101*1200*1*X*005010X222A1~ST*837*0001*005010X222A1~");
+    /// file.push_str(&"ZZZ*1~".repeat(500));
+    /// file.push_str("SE*502*0001~GE*1*1~IEA*1*000000001~");
+    /// let report = Validator::new().max_findings(100, 1_000).validate(file.as_bytes());
+    /// let set = report.transactions().next().unwrap();
+    /// assert_eq!(set.findings.len(), 100);
+    /// assert!(set.suppressed_findings > 0);
+    /// assert!(!set.accepted());
+    /// ```
+    pub fn max_findings(mut self, per_set: usize, per_file: usize) -> Self {
+        self.max_findings_per_set = per_set.max(1);
+        self.max_findings = per_file.max(1);
+        self
+    }
+
     /// The same validator, using `guide` for its transaction set and version in preference to an
     /// embedded guide.
     pub fn with_guide<'h>(self, guide: &'h Guide) -> Validator<'h>
@@ -80,7 +117,11 @@ impl<'g> Validator<'g> {
     {
         let mut guides: Vec<&'h Guide> = self.guides;
         guides.insert(0, guide);
-        Validator { guides }
+        Validator {
+            guides,
+            max_findings_per_set: self.max_findings_per_set,
+            max_findings: self.max_findings,
+        }
     }
 
     /// The guide used for a transaction set ID and guide version, if any.
@@ -103,6 +144,7 @@ impl<'g> Validator<'g> {
             validator: self,
             report: Report::default(),
             state: State::default(),
+            kept_findings: 0,
         };
         for token in Tokenizer::new(input) {
             match token {
@@ -136,6 +178,7 @@ impl<'g> Validator<'g> {
             validator: self,
             report: Report::default(),
             state: State::default(),
+            kept_findings: 0,
         };
         let mut end = 0u64;
         while let Some(event) = reader.next_event()? {
@@ -196,6 +239,9 @@ pub struct Report<'g> {
     pub interchanges: Vec<Interchange<'g>>,
     /// Departures from the standard that no acknowledgment reports.
     pub notices: Vec<Notice>,
+    /// Findings not kept in all (the sum of every set's
+    /// [`suppressed_findings`](Transaction::suppressed_findings)).
+    pub suppressed_findings: u64,
 }
 
 impl<'g> Report<'g> {
@@ -391,8 +437,11 @@ pub struct Transaction<'g> {
     /// Set-level problems (IK502 codes other than `5`: set or guide not supported, trailer
     /// missing, control numbers, segment count), each with the segment it is about.
     pub errors: Vec<SetError>,
-    /// Segment and element findings, in file order.
+    /// Segment and element findings, in file order: the first ones, up to the validator's
+    /// limits ([`Validator::max_findings`]).
     pub findings: Vec<Finding>,
+    /// Findings past the limits: counted, not kept.
+    pub suppressed_findings: u64,
     /// The loop tree: every loop instance, parents before children (index 0 is the root).
     pub loops: Vec<LoopInstance>,
     /// Number of segments from ST to SE inclusive, as counted.
@@ -404,7 +453,7 @@ pub struct Transaction<'g> {
 impl Transaction<'_> {
     /// The IK501 code: `R` when anything was found, else `A`.
     pub fn status(&self) -> AckCode {
-        if self.errors.is_empty() && self.findings.is_empty() {
+        if self.errors.is_empty() && self.findings.is_empty() && self.suppressed_findings == 0 {
             AckCode::Accepted
         } else {
             AckCode::Rejected
@@ -419,7 +468,7 @@ impl Transaction<'_> {
     /// The IK502.. codes for this set: `5` when there are findings, then the set-level codes.
     pub fn ik5_codes(&self) -> Vec<&'static str> {
         let mut codes = Vec::new();
-        if !self.findings.is_empty() {
+        if !self.findings.is_empty() || self.suppressed_findings > 0 {
             codes.push("5");
         }
         codes.extend(self.errors.iter().map(SetError::code));
@@ -490,6 +539,20 @@ struct Run<'v, 'g> {
     validator: &'v Validator<'g>,
     report: Report<'g>,
     state: State<'g>,
+    /// Findings kept in the sets closed so far, against the per-file limit.
+    kept_findings: usize,
+}
+
+/// Keeps `t`'s findings within the validator's limits (`kept` already kept in the file),
+/// counting the rest.
+fn cap(t: &mut Transaction<'_>, v: &Validator<'_>, kept: usize) {
+    let room = v
+        .max_findings_per_set
+        .min(v.max_findings.saturating_sub(kept));
+    if t.findings.len() > room {
+        t.suppressed_findings += (t.findings.len() - room) as u64;
+        t.findings.truncate(room);
+    }
 }
 
 /// The byte after a segment and its terminator; a segment cut off at the end of input has none,
@@ -572,6 +635,7 @@ impl<'g> Run<'_, 'g> {
                     if let Some(m) = &mut set.matcher {
                         m.segment(segment, index, &mut set.transaction.findings);
                     }
+                    self.cap_findings();
                 } else {
                     // A segment between envelopes.
                     self.envelope_error("022", segment.offset());
@@ -910,10 +974,21 @@ impl<'g> Run<'_, 'g> {
         self.push_set(set);
     }
 
+    /// Keeps the open set's findings within the limits, counting the rest.
+    fn cap_findings(&mut self) {
+        let Some(set) = &mut self.state.set else {
+            return;
+        };
+        cap(&mut set.transaction, self.validator, self.kept_findings);
+    }
+
     fn push_set(&mut self, mut set: OpenSet<'g>) {
         if let Some(m) = set.matcher.take() {
             set.transaction.loops = m.instances;
         }
+        cap(&mut set.transaction, self.validator, self.kept_findings);
+        self.kept_findings += set.transaction.findings.len();
+        self.report.suppressed_findings += set.transaction.suppressed_findings;
         match self
             .report
             .interchanges

@@ -178,15 +178,10 @@ fn load_reference(a: &Args) -> Result<ReferenceData, String> {
         data = data.with_add_ons(AddOnTable::from_path(p).map_err(|e| e.to_string())?);
     }
     if let Some(p) = &a.hcpcs {
-        let (table, skipped) = medbill::codes::HcpcsTable::from_path_lenient(p)
+        // Strict: a malformed record refuses the file, naming its line, rather than leave
+        // codes unknown that the file meant to list.
+        let table = medbill::codes::HcpcsTable::from_path(p)
             .map_err(|e| format!("{}: {e}", p.display()))?;
-        if !skipped.is_empty() {
-            eprintln!(
-                "note: {}: {} malformed records skipped",
-                p.display(),
-                skipped.len()
-            );
-        }
         data = data.with_hcpcs(table);
     }
     Ok(data)

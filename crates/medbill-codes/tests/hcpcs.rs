@@ -278,11 +278,27 @@ fn lower_case_codes_read_the_same() {
 }
 
 #[test]
-fn empty_and_preamble_only_input_is_an_empty_table() {
-    let table = HcpcsTable::from_reader(&b""[..]).unwrap();
-    assert_eq!(table.procedure_count(), 0);
-    let table = HcpcsTable::from_reader(&b"just a disclaimer\r\n\r\n"[..]).unwrap();
-    assert_eq!(table.procedure_count() + table.modifier_count(), 0);
+fn a_file_with_no_record_is_refused_in_either_mode() {
+    let random: Vec<u8> = (0u32..4096)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    for (what, bytes) in [
+        ("empty", &b""[..]),
+        ("a disclaimer only", &b"just a disclaimer\r\n\r\n"[..]),
+        ("random bytes", &random[..]),
+    ] {
+        let strict = HcpcsTable::from_reader(bytes).unwrap_err();
+        assert!(
+            matches!(strict, CodeError::File { .. }),
+            "{what}: {strict:?}"
+        );
+        assert!(strict.to_string().contains("no "), "{what}: {strict}");
+        let lenient = HcpcsTable::from_reader_lenient(bytes).unwrap_err();
+        assert!(
+            matches!(lenient, CodeError::File { .. }),
+            "{what}: {lenient:?}"
+        );
+    }
 }
 
 #[test]
@@ -396,11 +412,19 @@ mod never_panics {
             }
             bytes.truncate(cut % (bytes.len() + 1));
             let strict = HcpcsTable::from_reader(bytes.as_slice());
-            let (table, problems) = HcpcsTable::from_reader_lenient(bytes.as_slice()).unwrap();
-            // Lenient loading keeps whatever strict loading would, and reports what it drops.
-            if let Ok(strict) = strict {
-                prop_assert!(problems.is_empty());
-                prop_assert_eq!(strict.procedure_count(), table.procedure_count());
+            // Lenient loading fails only for want of any valid record (a cut before the first).
+            match HcpcsTable::from_reader_lenient(bytes.as_slice()) {
+                Ok((table, problems)) => {
+                    // It keeps whatever strict loading would, and reports what it drops.
+                    if let Ok(strict) = strict {
+                        prop_assert!(problems.is_empty());
+                        prop_assert_eq!(strict.procedure_count(), table.procedure_count());
+                    }
+                }
+                Err(e) => {
+                    prop_assert!(matches!(e, CodeError::File { .. }), "{:?}", e);
+                    prop_assert!(strict.is_err());
+                }
             }
         }
 

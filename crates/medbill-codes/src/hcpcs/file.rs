@@ -301,20 +301,21 @@ pub struct HcpcsTable {
 }
 
 impl HcpcsTable {
-    /// Loads a file; the first malformed record is an error.
+    /// Loads a file; the first malformed record is an error, and so is a file with no record.
     pub fn from_path(path: impl AsRef<Path>) -> Result<HcpcsTable, CodeError> {
         let bytes = read_path(path.as_ref())?;
         Self::load(&bytes, false).map(|(t, _)| t)
     }
 
-    /// Loads from a reader; the first malformed record is an error.
+    /// Loads from a reader; the first malformed record is an error, and so is input with no
+    /// record.
     pub fn from_reader(reader: impl Read) -> Result<HcpcsTable, CodeError> {
         let bytes = read_all(reader)?;
         Self::load(&bytes, false).map(|(t, _)| t)
     }
 
     /// Loads a file, skipping malformed records (with their continuation lines) and returning
-    /// what was wrong with each. Only failing to read is an error.
+    /// what was wrong with each. Failing to read, or a file with no valid record, is an error.
     pub fn from_path_lenient(
         path: impl AsRef<Path>,
     ) -> Result<(HcpcsTable, Vec<CodeError>), CodeError> {
@@ -323,7 +324,8 @@ impl HcpcsTable {
     }
 
     /// Loads from a reader, skipping malformed records (with their continuation lines) and
-    /// returning what was wrong with each. Only failing to read is an error.
+    /// returning what was wrong with each. Failing to read, or input with no valid record, is
+    /// an error.
     pub fn from_reader_lenient(
         reader: impl Read,
     ) -> Result<(HcpcsTable, Vec<CodeError>), CodeError> {
@@ -419,6 +421,19 @@ impl HcpcsTable {
                 }
                 Err(e) => return Err(e),
             }
+        }
+        if table.procedures.is_empty() && table.modifiers.is_empty() {
+            // An empty file, or one of something else (a lenient load would skip every line
+            // and check every code against nothing).
+            let lines = bytes.split(|&b| b == b'\n').count();
+            return Err(CodeError::File {
+                file: FILE,
+                line: lines.max(1),
+                message: match problems.first() {
+                    Some(first) => format!("no valid record; the first problem: {first}"),
+                    None => "no HCPCS record (a line starting with a five-character code)".into(),
+                },
+            });
         }
         Ok((table, problems))
     }

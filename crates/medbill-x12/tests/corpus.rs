@@ -1,19 +1,14 @@
 //! Every file of the shared X12 corpus (when present) reads without a panic, and every readable
 //! one round-trips byte for byte through the reader and writer, and through the tokenizer.
 //! The corpus is found at `$MEDBILL_SHARED/corpus/x12` or `../../../shared/corpus/x12` from this
-//! crate; without it the test prints a notice and passes.
+//! crate; without it the test says it skipped (and fails under CI).
 
 use std::path::{Path, PathBuf};
 
 use medbill_x12::{Delimiters, Reader, Severity, Tokenizer, Writer, X12Error};
 
 fn corpus_dir() -> Option<PathBuf> {
-    let shared = match std::env::var_os("MEDBILL_SHARED") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
-    };
-    let dir = shared.join("corpus/x12");
-    dir.is_dir().then_some(dir)
+    medbill_testing::shared_path("corpus/x12").filter(|d| d.is_dir())
 }
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -33,7 +28,7 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
 #[test]
 fn corpus_reads_and_round_trips() {
     let Some(dir) = corpus_dir() else {
-        eprintln!("notice: shared X12 corpus not found; set MEDBILL_SHARED to run this test");
+        medbill_testing::skip_shared("the shared X12 corpus (corpus/x12)");
         return;
     };
     let mut paths = Vec::new();

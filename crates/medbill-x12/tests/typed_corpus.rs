@@ -17,11 +17,7 @@ use medbill_x12::{Delimiters, Reader};
 use rust_decimal::Decimal;
 
 fn corpus() -> Option<PathBuf> {
-    let shared = std::env::var_os("MEDBILL_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
-    let dir = shared.join("corpus/x12");
-    dir.join("MANIFEST.md").is_file().then_some(dir)
+    medbill_testing::shared_path("corpus/x12").filter(|d| d.join("MANIFEST.md").is_file())
 }
 
 /// (path, transaction) of every 5010 837 and 835 file the manifest lists, whatever its label.
@@ -94,7 +90,7 @@ fn delimiters(bytes: &[u8]) -> Option<Delimiters> {
 #[test]
 fn every_5010_claim_and_claim_payment_is_kept_with_its_charge() {
     let Some(dir) = corpus() else {
-        eprintln!("notice: shared corpus not found; typed corpus conservation skipped");
+        medbill_testing::skip_shared("the shared X12 corpus (for the typed corpus conservation)");
         return;
     };
     let files = files_5010(&dir);
@@ -206,7 +202,7 @@ fn first_difference(a: &[Vec<u8>], b: &[Vec<u8>]) -> String {
 #[test]
 fn every_5010_set_is_written_back_byte_for_byte() {
     let Some(dir) = corpus() else {
-        eprintln!("notice: shared corpus not found; typed corpus round trips skipped");
+        medbill_testing::skip_shared("the shared X12 corpus (for the typed corpus round trips)");
         return;
     };
     let mut failures = Vec::new();
@@ -312,7 +308,7 @@ fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
 #[test]
 fn every_corpus_file_reads_and_writes_without_panicking() {
     let Some(dir) = corpus() else {
-        eprintln!("notice: shared corpus not found; typed corpus sweep skipped");
+        medbill_testing::skip_shared("the shared X12 corpus (for the typed corpus sweep)");
         return;
     };
     let mut files = Vec::new();

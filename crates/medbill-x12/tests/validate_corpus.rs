@@ -11,20 +11,12 @@ use std::path::PathBuf;
 use medbill_x12::validate::Validator;
 
 fn corpus() -> Option<PathBuf> {
-    let shared = match std::env::var_os("MEDBILL_SHARED") {
-        Some(s) => PathBuf::from(s),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
-    };
-    let dir = shared.join("corpus/x12");
-    if dir.join("MANIFEST.md").is_file() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "notice: {} not found; corpus comparison skipped",
-            dir.display()
-        );
-        None
+    let dir =
+        medbill_testing::shared_path("corpus/x12").filter(|d| d.join("MANIFEST.md").is_file());
+    if dir.is_none() {
+        medbill_testing::skip_shared("the shared X12 corpus and its MANIFEST.md");
     }
+    dir
 }
 
 struct Row {
